@@ -1,0 +1,1 @@
+"""Verification and the edges of the program: runner, numeric checks, report, CLI."""

@@ -1,0 +1,111 @@
+"""Derivation -> results: plain data, no rendering.
+
+Each checkable step gets two independent verdicts, side by side:
+
+* ``symbolic`` -- :func:`symbolic.equivalence.decide` (a proof, a confirmed
+  counterexample, or undecided);
+* ``numeric`` -- :func:`checks.numeric.check` (float64 evaluation and
+  finite differences of the forward pass).
+
+A step's verdict is *as recorded* ("expected") when a step with an erratum
+fails and every other checkable step holds; notation and definitions are
+skipped.  When the two verdicts disagree, :attr:`StepResult.disagreement` is
+set: that is a defect in an encoding or in gradproof, never to be averaged.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from derivations.model import Claim, Derivation, Kind, Step
+from symbolic.equivalence import BUDGET, Status, Verdict, decide
+
+__all__ = ["DocumentResult", "StepResult", "check_step", "run", "run_all"]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: Step
+    symbolic: Verdict
+    numeric: Verdict
+    shapes: Verdict | None = None  # matrix steps: are the products defined, the shape right?
+    fixed: Verdict | None = None  # the erratum's corrected claim, which must hold
+
+    @property
+    def verdict(self) -> Status:
+        """The step's overall verdict: the symbolic one, or a failed shape check."""
+        if self.shapes is not None and self.shapes.status is Status.FAILS:
+            return Status.FAILS
+        return self.symbolic.status
+
+    @property
+    def expected(self) -> bool:
+        """Is the verdict the one recorded in the encoding?"""
+        if not self.step.checkable:
+            return True
+        if self.step.erratum is not None:
+            return self.verdict is Status.FAILS
+        return self.verdict is Status.HOLDS
+
+    @property
+    def disagreement(self) -> bool:
+        """Symbolic and numeric verdicts contradict each other (holds vs fails)."""
+        pair = {self.symbolic.status, self.numeric.status}
+        return pair == {Status.HOLDS, Status.FAILS}
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    derivation: Derivation
+    results: tuple[StepResult, ...]
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.step.checkable and r.verdict is status)
+
+
+_SKIPPED = Verdict(Status.SKIPPED, "not checkable")
+
+
+def _decide_claim(claim, step: Step, budget: float) -> Verdict:
+    return decide(claim.lhs, claim.rhs, step.domain, budget)
+
+
+def _numeric_claim(claim, step: Step) -> Verdict:
+    from checks.numeric import check
+
+    return check(claim.lhs, claim.rhs, step.domain, seed_text=step.id)
+
+
+def check_step(step: Step, budget: float = BUDGET) -> StepResult:
+    """Both verdicts for one step (and for its erratum's correction)."""
+    if not step.checkable:
+        return StepResult(step, _SKIPPED, _SKIPPED)
+    if step.kind is Kind.MATRIX:
+        from checks.matrix import check_matrix_step
+
+        return check_matrix_step(step, budget)
+    claim: Claim = step.claim
+    symbolic = _decide_claim(claim, step, budget)
+    numeric = _numeric_claim(claim, step)
+    fixed = None
+    if step.erratum is not None and isinstance(step.erratum.fixed, Claim):
+        fixed = _decide_claim(step.erratum.fixed, step, budget)
+    return StepResult(step, symbolic, numeric, None, fixed)
+
+
+def run(derivation: Derivation, budget: float = BUDGET,
+        progress: Callable[[Step], None] | None = None) -> DocumentResult:
+    start = time.perf_counter()
+    results = []
+    for step in derivation.steps:
+        results.append(check_step(step, budget))
+        if progress is not None:
+            progress(step)
+    return DocumentResult(derivation, tuple(results), round(time.perf_counter() - start, 6))
+
+
+def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
+            progress: Callable[[Step], None] | None = None) -> list[DocumentResult]:
+    return [run(d, budget, progress) for d in derivations]

@@ -1,0 +1,448 @@
+"""Decide whether ``lhs = rhs`` on a domain: holds, fails, or undecided.
+
+The answer is three-valued, like SymPy's ``Expr.equals``:
+
+``holds``      only with a proof: some canonical form of ``lhs - rhs`` is
+               exactly 0; ``method`` names the form that reached it.
+``fails``      only with a counterexample: a point of the domain where the two
+               sides differ, confirmed at 50 significant digits with mpmath,
+               so round-off can never fake a failure.
+``undecided``  otherwise, with the reason.  It never counts as a pass.
+
+Before anything else both sides go through :func:`oracle`: activations are
+replaced by their *definitions* and ``Derivative`` nodes are evaluated on
+those, so a declared rule (``sigmoid' = sigmoid (1 - sigmoid)``) is never used
+to check itself.
+
+The ladder, cheapest first (MEASUREMENTS.md has the figures behind the order):
+
+1. numeric witness -- seeded points, mpmath at 30 digits, confirmed at 50;
+2. structural -- the automatic canonical form is already 0;
+3. expand -- ``expand(lhs - rhs)``;
+4. rational -- numerator of ``together(lhs - rhs)``, expanded;
+5. exp-as-symbol -- every ``exp(k u)`` becomes ``t_u**k`` with ``t_u > 0``,
+   every log of a product of positive factors is split, then ``cancel``;
+6. simplify -- last, in a forked child process that is killed when the
+   budget is spent (``simplify`` has no timeout of its own: SymPy issues
+   #26453, #21480).
+
+Every tier runs under the claim's time budget; the in-process tiers are
+interrupted by a timer signal, the last by killing the child.
+
+Examples
+--------
+>>> import sympy as sp
+>>> from symbolic.activations import sigmoid
+>>> z = sp.Symbol("z", real=True)
+>>> decide(sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z))).status
+<Status.HOLDS: 'holds'>
+>>> v = decide(sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 + sigmoid(z)))
+>>> v.status, sorted(v.counterexample)
+(<Status.FAILS: 'fails'>, ['z'])
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symbolic.activations import expand_definitions
+from symbolic.domain import Domain, stable_seed
+
+__all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
+
+BUDGET = 5.0  # seconds per claim, enforced
+WITNESS_POINTS = 8
+WITNESS_DIGITS = 30
+CONFIRM_DIGITS = 50
+# |lhs - rhs| above this (relative to the sides' size) at 30 digits is a
+# candidate; exact identities evaluate to ~1e-29 there.
+WITNESS_RTOL = mpmath.mpf("1e-20")
+
+
+class Status(str, Enum):
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNDECIDED = "undecided"
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision and its evidence."""
+
+    status: Status
+    method: str
+    seconds: float = 0.0
+    counterexample: dict[str, float] | None = None
+    lhs_value: float | None = None
+    rhs_value: float | None = None
+    residual: str | None = None
+    reason: str = ""
+    where: str = ""  # for matrices: the entry that decided, e.g. "[1, 0]"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.HOLDS
+
+
+class Timeout(Exception):
+    """A tier ran out of its time budget."""
+
+
+# --------------------------------------------------------------------------
+# bounding time
+# --------------------------------------------------------------------------
+
+def _raise_timeout(signum, frame):
+    raise Timeout
+
+
+def bounded(fn: Callable[[], Any], seconds: float) -> Any:
+    """Run ``fn()`` in this process, raising :class:`Timeout` after ``seconds``.
+
+    Uses a real-time timer signal, so it only works in the main thread; off
+    the main thread it runs ``fn`` in a forked child (see :func:`in_child`).
+    """
+    if seconds <= 0:
+        raise Timeout
+    if threading.current_thread() is not threading.main_thread():
+        return in_child(fn, seconds)
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _child(conn, fn):
+    try:
+        conn.send(("ok", fn()))
+    except BaseException as exc:  # report anything, never hang the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def in_child(fn: Callable[[], Any], seconds: float) -> Any:
+    """Run ``fn()`` in a forked child and kill it after ``seconds``.
+
+    The only way to stop SymPy inside C code or a runaway ``simplify``.  The
+    result must be picklable.
+    """
+    if seconds <= 0:
+        raise Timeout
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(seconds):
+            raise Timeout
+        kind, value = parent.recv()
+    except EOFError:
+        raise Timeout from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1)
+        parent.close()
+    if kind == "error":
+        raise RuntimeError(value)
+    return value
+
+
+# --------------------------------------------------------------------------
+# the oracle
+# --------------------------------------------------------------------------
+
+def oracle(expr):
+    """``expr`` with activations replaced by their definitions and derivatives taken.
+
+    This is what a claim is checked against: the derivative of the
+    *definition*, never the declared rule.
+    """
+    out = expand_definitions(expr)
+    if isinstance(out, sp.MatrixBase):
+        return out.applyfunc(lambda e: e.doit() if e.has(sp.Derivative) else e)
+    return out.doit() if out.has(sp.Derivative) else out
+
+
+def _free(*exprs) -> list[sp.Symbol]:
+    # (lhs - rhs).free_symbols can be empty after cancellation: take both sides.
+    syms: set[sp.Symbol] = set()
+    for e in exprs:
+        syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    return sorted(syms, key=lambda s: (str(s), s.sort_key()))
+
+
+def _numeric_ok(expr) -> bool:
+    return not (expr.has(sp.Derivative) or expr.atoms(AppliedUndef))
+
+
+# --------------------------------------------------------------------------
+# tier 1: a numeric witness, confirmed at high precision
+# --------------------------------------------------------------------------
+
+def _evalf(expr, point, digits):
+    value = sp.N(expr.xreplace(point), digits)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
+        return None
+    re, im = value.as_real_imag()
+    if im != 0 and abs(im) > 10 ** (-digits + 5) * (1 + abs(re)):
+        return None  # outside the real domain: not a counterexample
+    return mpmath.mpf(str(sp.Float(re, digits)))
+
+
+def _differs(lv, rv) -> bool:
+    scale = max(mpmath.mpf(1), abs(lv), abs(rv))
+    return abs(lv - rv) > WITNESS_RTOL * scale
+
+
+def _witness(L, R, syms, domain: Domain, seed: int):
+    """A confirmed point where ``L != R``, or None."""
+    points = domain.sample(syms, WITNESS_POINTS, seed)
+    with mpmath.workdps(WITNESS_DIGITS):
+        try:
+            f = sp.lambdify(syms, [L, R], modules="mpmath")
+        except Exception:  # printers do not know every function: fall back to evalf
+            f = None
+        for p in points:
+            try:
+                if f is not None:
+                    lv, rv = f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms])
+                    if not (isinstance(lv, mpmath.mpf) and isinstance(rv, mpmath.mpf)):
+                        continue
+                else:
+                    lv, rv = _evalf(L, p, WITNESS_DIGITS), _evalf(R, p, WITNESS_DIGITS)
+                    if lv is None or rv is None:
+                        continue
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                continue
+            if not (mpmath.isfinite(lv) and mpmath.isfinite(rv)) or not _differs(lv, rv):
+                continue
+            # confirm with exact inputs at 50 digits before saying "fails"
+            lc, rc = _evalf(L, p, CONFIRM_DIGITS), _evalf(R, p, CONFIRM_DIGITS)
+            if lc is not None and rc is not None:
+                with mpmath.workdps(CONFIRM_DIGITS):
+                    if _differs(lc, rc):
+                        return p, lc, rc
+    return None
+
+
+# --------------------------------------------------------------------------
+# the canonical forms
+# --------------------------------------------------------------------------
+
+def _expand(d):
+    return sp.expand(d)
+
+
+def _rational(d):
+    return sp.expand(sp.numer(sp.together(d)))
+
+
+def _exp_as_symbol(d):
+    """exp(k u) -> t_u**k with t_u > 0; log of positive products split; cancel."""
+    d = sp.expand(d, power_exp=True, mul=False, multinomial=False, log=False)
+    tsyms: dict[sp.Expr, sp.Symbol] = {}
+    mapping = {}
+    for e in sorted(d.atoms(sp.exp), key=sp.default_sort_key):
+        coeff, base = e.args[0].as_coeff_Mul()
+        if not coeff.is_Rational or not base.is_real:
+            continue
+        t = tsyms.setdefault(base, sp.Dummy(f"t_{base}", positive=True))
+        mapping[e] = t ** coeff
+    d = d.xreplace(mapping)
+    d = _split_logs(d)
+    d = d.xreplace({sp.log(t): base for base, t in tsyms.items()})  # log(e^u) = u, u real
+    return sp.expand(sp.numer(sp.cancel(sp.together(d))))
+
+
+def _split_logs(d):
+    """log(p q / r) -> log p + log q - log r, only when every factor is positive.
+
+    ``expand_log(force=True)`` would also do it, and "prove" identities that
+    are false over the complex numbers; here each factor's positivity is
+    checked from the symbols' assumptions, which is what makes this sound.
+    """
+    mapping = {}
+    for lg in d.atoms(sp.log):
+        terms = []
+        for part, sign in zip(sp.fraction(sp.together(lg.args[0])), (1, -1)):
+            try:
+                coeff, factors = sp.factor_list(part)
+            except sp.PolynomialError:
+                break
+            if not (coeff.is_positive and all(b.is_positive for b, _ in factors)):
+                break
+            terms += [sign * sp.log(coeff)] + [sign * e * sp.log(b) for b, e in factors]
+        else:
+            mapping[lg] = sp.Add(*terms)
+    return d.xreplace(mapping) if mapping else d
+
+
+def _simplify(d):
+    return sp.simplify(d)
+
+
+LADDER: tuple[tuple[str, Callable], ...] = (
+    ("expand", _expand),
+    ("rational", _rational),
+    ("exp-as-symbol", _exp_as_symbol),
+)
+
+
+def _simplify_in_child(d, seconds):
+    def job():
+        r = _simplify(d)
+        return (r == 0, str(r))
+
+    return in_child(job, seconds)
+
+
+# --------------------------------------------------------------------------
+# decide
+# --------------------------------------------------------------------------
+
+def _floatify(point) -> dict[str, float]:
+    return {str(s): float(v) for s, v in point.items()}
+
+
+def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
+           seed: int | None = None, *, use_simplify: bool = True) -> Verdict:
+    """Decide ``lhs = rhs`` on ``domain`` within ``budget`` seconds.
+
+    ``lhs`` and ``rhs`` are SymPy scalars or matrices of one shape; they may
+    contain activations and unevaluated ``Derivative`` nodes (see
+    :func:`oracle`).  ``seed`` fixes the witness points; by default it is
+    derived from the claim's text, so the same claim gets the same points.
+    """
+    start = time.perf_counter()
+    domain = domain or Domain()
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify)
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)  # SymPy objects only: never user text
+    seed = stable_seed(sp.srepr(lhs), sp.srepr(rhs)) if seed is None else seed
+
+    def left() -> float:
+        return budget - (time.perf_counter() - start)
+
+    def verdict(status, method, **kw) -> Verdict:
+        return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
+
+    try:
+        L, R = bounded(lambda: (oracle(lhs), oracle(rhs)), left())
+    except Timeout:
+        return verdict(Status.UNDECIDED, "oracle", reason="budget spent differentiating the definitions")
+    syms = _free(L, R)
+    d = L - R
+    if d == 0:
+        return verdict(Status.HOLDS, "structural")
+
+    if _numeric_ok(d):
+        try:
+            found = bounded(lambda: _witness(L, R, syms, domain, seed), left())
+        except Timeout:
+            found = None
+        if found is not None:
+            point, lv, rv = found
+            residual = _residual(d, min(0.5, max(left(), 0)))
+            return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
+                           counterexample=_floatify(point), lhs_value=float(lv),
+                           rhs_value=float(rv), residual=residual)
+
+    best = d
+    for name, tier in LADDER:
+        try:
+            out = bounded(lambda: tier(d), left())
+        except Timeout:
+            return verdict(Status.UNDECIDED, name, residual=_short(best),
+                           reason=f"time budget of {budget:g} s spent in tier '{name}'")
+        except (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError, RecursionError):
+            continue  # this canonical form does not apply to the claim
+        if out == 0:
+            return verdict(Status.HOLDS, name)
+        if sp.count_ops(out) < sp.count_ops(best):
+            best = out
+    if use_simplify:
+        try:
+            zero, text = _simplify_in_child(d, left())
+        except Timeout:
+            return verdict(Status.UNDECIDED, "simplify", residual=_short(best),
+                           reason=f"time budget of {budget:g} s spent in simplify")
+        except RuntimeError as exc:
+            return verdict(Status.UNDECIDED, "simplify", residual=_short(best), reason=str(exc))
+        if zero:
+            return verdict(Status.HOLDS, "simplify")
+    reason = "no canonical form reached 0, and no point of the domain separates the sides"
+    if not _numeric_ok(d):
+        reason = "no canonical form reached 0; undefined functions leave no numeric test"
+    return verdict(Status.UNDECIDED, "ladder exhausted", residual=_short(best), reason=reason)
+
+
+def _short(expr, limit: int = 400) -> str:
+    text = str(expr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _residual(d, seconds: float) -> str:
+    """The difference in a cheap simplest form, for a failure's explanation."""
+    try:
+        return _short(bounded(lambda: sp.factor(sp.cancel(sp.together(d))), seconds))
+    except (Timeout, Exception):  # any failure here only costs the nicer form
+        return _short(d)
+
+
+def _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify) -> Verdict:
+    def elapsed() -> float:
+        return round(time.perf_counter() - start, 6)
+
+    if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)):
+        return Verdict(Status.FAILS, "shape", elapsed(),
+                       reason="one side is a matrix and the other is not")
+    if lhs.shape != rhs.shape:
+        return Verdict(Status.FAILS, "shape", elapsed(),
+                       reason=f"shapes differ: {lhs.shape[0]}x{lhs.shape[1]} vs {rhs.shape[0]}x{rhs.shape[1]}")
+    methods: list[str] = []
+    undecided: Verdict | None = None
+    for i in range(lhs.rows):
+        for j in range(lhs.cols):
+            remaining = budget - (time.perf_counter() - start)
+            v = decide(lhs[i, j], rhs[i, j], domain, remaining,
+                       None if seed is None else seed + 7919 * i + j, use_simplify=use_simplify)
+            if v.status is Status.FAILS:
+                return Verdict(Status.FAILS, v.method, elapsed(), v.counterexample, v.lhs_value,
+                               v.rhs_value, v.residual, v.reason, where=f"[{i}, {j}]")
+            if v.status is Status.UNDECIDED and undecided is None:
+                undecided = Verdict(Status.UNDECIDED, v.method, 0, None, None, None, v.residual,
+                                    v.reason, where=f"[{i}, {j}]")
+            if v.method not in methods:
+                methods.append(v.method)
+    if undecided is not None:
+        return Verdict(undecided.status, undecided.method, elapsed(), residual=undecided.residual,
+                       reason=undecided.reason, where=undecided.where)
+    return Verdict(Status.HOLDS, "+".join(methods), elapsed())
+
+
+def decide_all(pairs: Sequence[tuple[Any, Any]], domain: Domain | None = None,
+               budget: float = BUDGET) -> list[Verdict]:
+    """Decide several claims, each within its own budget."""
+    return [decide(l, r, domain, budget) for l, r in pairs]
