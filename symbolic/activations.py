@@ -80,6 +80,9 @@ class sigmoid(_Activation):
     def _latex(self, printer):
         return r"\sigma\left(%s\right)" % printer._print(self.args[0])
 
+    def _pretty(self, printer):
+        return printer._print_Function(self, func_name="σ")
+
 
 class tanh(_Activation):
     r"""The hyperbolic tangent :math:`(e^z - e^{-z}) / (e^z + e^{-z})`."""

@@ -211,6 +211,16 @@ def _evalf(expr, point, digits):
     return mpmath.mpf(str(sp.Float(re, digits)))
 
 
+def _real(value):
+    """A real mpf, or None outside the real domain (log of a negative, ...)."""
+    if isinstance(value, mpmath.mpc):
+        return None
+    try:
+        return mpmath.mpf(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _differs(lv, rv) -> bool:
     scale = max(mpmath.mpf(1), abs(lv), abs(rv))
     return abs(lv - rv) > WITNESS_RTOL * scale
@@ -227,8 +237,8 @@ def _witness(L, R, syms, domain: Domain, seed: int):
         for p in points:
             try:
                 if f is not None:
-                    lv, rv = f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms])
-                    if not (isinstance(lv, mpmath.mpf) and isinstance(rv, mpmath.mpf)):
+                    lv, rv = map(_real, f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms]))
+                    if lv is None or rv is None:
                         continue
                 else:
                     lv, rv = _evalf(L, p, WITNESS_DIGITS), _evalf(R, p, WITNESS_DIGITS)

@@ -1,0 +1,131 @@
+"""The decision engine: sound verdicts, confirmed counterexamples, bounded time.
+
+Oracles here are independent of the engine: counterexamples are re-evaluated
+with SymPy's own ``N`` on the definitions, true identities are textbook ones.
+"""
+import time
+
+import pytest
+import sympy as sp
+
+from symbolic.activations import expand_definitions, relu, sigmoid, tanh
+from symbolic.domain import Domain
+from symbolic.equivalence import Status, Timeout, bounded, decide, in_child
+from symbolic.losses import bce
+
+a, y = sp.symbols("a y", positive=True)
+z, w, x, b = sp.symbols("z w x b", real=True)
+u, v = sp.symbols("u v", real=True)
+E = sp.exp
+UNIT = Domain.of({a: (0, 1), y: (0, 1)})
+
+TRUE = {
+    "dbce/da": (sp.Derivative(bce(a, y), a), -y / a + (1 - y) / (1 - a)),
+    "sigmoid'": (sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z))),
+    "sigmoid' exp": (sp.Derivative(sigmoid(z), z), E(-z) / (1 + E(-z)) ** 2),
+    "tanh'": (sp.Derivative(tanh(z), z), 1 - tanh(z) ** 2),
+    "dL/dz": (sp.Derivative(bce(sigmoid(z), y), z), sigmoid(z) - y),
+    "dL/dw": (sp.Derivative(bce(sigmoid(w * x + b), y), w), x * (sigmoid(w * x + b) - y)),
+    "log sigmoid": (sp.log(sigmoid(z)), -sp.log(1 + E(-z))),
+    "log 1-sigmoid": (sp.log(1 - sigmoid(z)), -z - sp.log(1 + E(-z))),
+    "softplus": (sp.log(E(z) * (1 + E(-z))), sp.log(1 + E(z))),
+    "bce in z": (bce(sigmoid(z), y), -(y * z - sp.log(1 + E(z)))),
+    "common denominator": (y / a - (1 - y) / (1 - a), (y * (1 - a) - a * (1 - y)) / (a * (1 - a))),
+    "relu' off the kink": (sp.Derivative(relu(z), z) * z, relu(z)),
+}
+
+FALSE = {
+    "ln in the denominator": (sp.Derivative(bce(a, y), a), -y / sp.log(a) + (1 - y) / (1 - a)),
+    "exponent -1 for -2": (sp.Derivative(sigmoid(z), z), -(1 + E(-z)) ** -1 * (E(-z) * -1)),
+    "sign inside bracket": (sp.Derivative(bce(sigmoid(z), y), z), -(y * (1 - sigmoid(z)) + sigmoid(z) * (1 - y))),
+    "dropped bias": (sp.Derivative(y * (w * x + b) - sp.log(1 + E(w * x + b)), w), y * x - x * E(w * x) / (1 + E(w * x))),
+    "tanh' as 1 - tanh": (sp.Derivative(tanh(z), z), 1 - tanh(z)),
+    "cost sign": (bce(sigmoid(z), y), y * z - sp.log(1 + E(z))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRUE))
+def test_true_identities_hold_with_a_named_method(name):
+    lhs, rhs = TRUE[name]
+    v = decide(lhs, rhs, UNIT)
+    assert v.status is Status.HOLDS, v
+    assert v.method and v.counterexample is None
+
+
+def _independent_value(expr, point):
+    """SymPy's N on the definitions, derivatives taken by SymPy: not the engine's path."""
+    e = expand_definitions(expr).doit()
+    return sp.N(e.subs({sp.Symbol(k, **_assumptions(k)): sp.Rational(v) for k, v in point.items()}), 30)
+
+
+def _assumptions(name):
+    return {"positive": True} if name in ("a", "y") else {"real": True}
+
+
+@pytest.mark.parametrize("name", sorted(FALSE))
+def test_false_claims_fail_with_a_confirmed_counterexample(name):
+    lhs, rhs = FALSE[name]
+    v = decide(lhs, rhs, UNIT)
+    assert v.status is Status.FAILS, v
+    assert set(v.counterexample) == {str(s) for s in (lhs.free_symbols | rhs.free_symbols)}
+    for k, val in v.counterexample.items():
+        lo, hi = UNIT.interval(k)
+        assert lo < val < hi
+    lv, rv = _independent_value(lhs, v.counterexample), _independent_value(rhs, v.counterexample)
+    assert abs(lv - rv) > 1e-6
+    assert abs(float(lv) - v.lhs_value) < 1e-12 and abs(float(rv) - v.rhs_value) < 1e-12
+
+
+def test_verdicts_are_deterministic():
+    lhs, rhs = FALSE["dropped bias"]
+    assert decide(lhs, rhs, UNIT).counterexample == decide(lhs, rhs, UNIT).counterexample
+
+
+def test_log_rules_are_not_proved_over_the_reals_without_positivity():
+    # log(uv) = log u + log v is false for u, v < 0: never "holds" here
+    assert decide(sp.log(u * v), sp.log(u) + sp.log(v)).status is not Status.HOLDS
+    p, q = sp.symbols("p q", positive=True)
+    assert decide(sp.log(p * q), sp.log(p) + sp.log(q), Domain.of({p: (0, 3), q: (0, 3)})).status is Status.HOLDS
+
+
+def test_undefined_functions_are_undecided_or_proved_never_refuted_by_numbers():
+    g = sp.Function("g")
+    assert decide(sp.Derivative(g(z) ** 2, z), 2 * g(z) * sp.Derivative(g(z), z)).status is Status.HOLDS
+    v = decide(sp.Derivative(g(z), z), g(z))
+    assert v.status is Status.UNDECIDED and v.reason
+
+
+def test_a_heavy_claim_is_bounded_by_its_budget():
+    s = x + y + z + 1
+    start = time.perf_counter()
+    v = decide(s**60, (2 * x + 2 * y + 2 * z + 2) ** 60 / 2**60, budget=0.5)
+    assert time.perf_counter() - start < 3
+    assert v.status in (Status.UNDECIDED, Status.HOLDS)
+    if v.status is Status.UNDECIDED:
+        assert "budget" in v.reason
+
+
+def test_bounded_interrupts_python_loops():
+    start = time.perf_counter()
+    with pytest.raises(Timeout):
+        bounded(lambda: [i for i in iter(int, 1)], 0.2)
+    assert time.perf_counter() - start < 2
+
+
+def test_in_child_kills_a_hung_computation():
+    start = time.perf_counter()
+    with pytest.raises(Timeout):
+        in_child(lambda: time.sleep(30), 0.3)
+    assert time.perf_counter() - start < 3
+    assert in_child(lambda: 6 * 7, 5) == 42
+
+
+def test_matrices_are_decided_entry_by_entry_and_name_the_entry():
+    M = sp.Matrix([[sp.Derivative(sigmoid(z), z), z], [z, 1]])
+    good = sp.Matrix([[sigmoid(z) * (1 - sigmoid(z)), z], [z, 1]])
+    bad = sp.Matrix([[sigmoid(z) * (1 - sigmoid(z)), z], [z, 2]])
+    assert decide(M, good).status is Status.HOLDS
+    v = decide(M, bad)
+    assert v.status is Status.FAILS and v.where == "[1, 1]"
+    shape = decide(M, sp.Matrix([[1, 2]]))
+    assert shape.status is Status.FAILS and "2x2 vs 1x2" in shape.reason
