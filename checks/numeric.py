@@ -20,7 +20,9 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from checks.tolerances import ATOL, EPS, POINTS, RTOL
+from checks.tolerances import (
+    ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
+from symbolic.activations import relu
 from symbolic.domain import Domain, stable_seed
 from symbolic.equivalence import Status, Verdict
 
@@ -47,10 +49,15 @@ def _symbols(expr) -> tuple[sp.Symbol, ...]:
                         key=lambda s: (str(s), s.sort_key())))
 
 
+_KINKED = (sp.Piecewise, sp.Heaviside, sp.Abs, sp.Max, sp.Min, sp.sign, relu)
+
+
 class _Evaluator:
     """A compiled float64 evaluator of an expression that may hold Derivatives."""
 
     def __init__(self, expr):
+        # complex step needs an analytic function with no derivative inside it
+        self.analytic = not expr.has(*_KINKED) and not expr.has(sp.Derivative)
         self.derivatives = []
         dummies = []
         for d in _outer_derivatives(expr):
@@ -61,20 +68,34 @@ class _Evaluator:
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
         self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy")
 
-    def __call__(self, point: dict) -> np.ndarray:
-        values = [_difference(inner, variables, point) for inner, variables in self.derivatives]
-        return np.asarray(self.f(*[point[s] for s in self.symbols], *values), dtype=float)
+    @property
+    def complex_steppable(self) -> bool:
+        return bool(self.derivatives) and all(
+            inner.analytic and len(variables) == 1 for inner, variables in self.derivatives)
+
+    def __call__(self, point: dict, mode: str = "fd") -> np.ndarray:
+        values = [_derivative(inner, variables, point, mode) for inner, variables in self.derivatives]
+        return np.asarray(self.f(*[point[s] for s in self.symbols], *values))
 
 
-def _difference(f: _Evaluator, variables: list, point: dict) -> np.ndarray:
-    """Central difference of ``f`` in ``variables`` (one after another)."""
+def _derivative(f: _Evaluator, variables: list, point: dict, mode: str) -> np.ndarray:
+    """The derivative of ``f`` in ``variables`` (one after another) at ``point``.
+
+    ``mode="cs"``: the complex step ``Im f(x + ih) / h`` -- no subtraction, so
+    no cancellation, exact to round-off for analytic ``f`` of one variable.
+    Otherwise (and for kinks, where it would silently give a wrong value) a
+    central difference.
+    """
     if not variables:
-        return f(point)
+        return f(point, mode)
     v, rest = variables[0], variables[1:]
     x = np.asarray(point[v], dtype=float)
-    h = EPS * np.maximum(1.0, np.abs(x))
-    up = _difference(f, rest, {**point, v: x + h})
-    down = _difference(f, rest, {**point, v: x - h})
+    if mode == "cs" and not rest and f.analytic:
+        return np.imag(f({**point, v: x + 1j * CS_STEP}, mode)) / CS_STEP
+    # nested differences divide round-off by h**order: a larger step for higher orders
+    h = (EPS if not rest else EPS_HIGHER_ORDER) * np.maximum(1.0, np.abs(x))
+    up = _derivative(f, rest, {**point, v: x + h}, mode)
+    down = _derivative(f, rest, {**point, v: x - h}, mode)
     return (up - down) / (2 * h)
 
 
@@ -83,10 +104,21 @@ def _compile(expr) -> _Evaluator:
     return _Evaluator(expr)
 
 
-def evaluate(expr, point: dict) -> np.ndarray:
-    """``expr`` in float64 at ``point`` (symbol -> array), derivatives by central differences."""
+def evaluate(expr, point: dict, mode: str = "fd") -> np.ndarray:
+    """``expr`` in float64 at ``point`` (symbol -> array).
+
+    Derivatives by central differences (``mode="fd"``) or, where the function
+    is analytic, by the complex step (``mode="cs"``).
+    """
     with np.errstate(all="ignore"):
-        return _compile(sp.sympify(expr))(point)
+        out = np.asarray(_compile(sp.sympify(expr))(point, mode))
+    if np.iscomplexobj(out):  # outside the real domain: not a value
+        out = np.where(np.abs(out.imag) <= 1e-12 * np.maximum(1.0, np.abs(out.real)), out.real, np.nan)
+    return out.astype(float)
+
+
+def _complex_steppable(expr) -> bool:
+    return _compile(sp.sympify(expr)).complex_steppable or not expr.has(sp.Derivative)
 
 
 def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
@@ -106,22 +138,37 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)), key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, sp.srepr(lhs), sp.srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
-    method = "finite differences" if (lhs.has(sp.Derivative) or rhs.has(sp.Derivative)) else "float64"
-    try:
-        lv = np.broadcast_to(evaluate(lhs, arrays), (POINTS,))
-        rv = np.broadcast_to(evaluate(rhs, arrays), (POINTS,))
-    except Exception as exc:  # a printer or NumPy that cannot evaluate is an honest "undecided"
-        return verdict(Status.UNDECIDED, method, reason=f"cannot evaluate numerically: {type(exc).__name__}: {exc}")
-    ok = np.isfinite(lv) & np.isfinite(rv)
-    if not ok.any():
-        return verdict(Status.UNDECIDED, method, reason="no point of the domain gave finite values")
-    scale = np.maximum(np.abs(lv), np.abs(rv))
-    err = np.where(ok, np.abs(lv - rv), 0.0)
-    rel = err / np.maximum(1.0, scale)
-    bad = ok & (err > atol + rtol * scale)
-    extra = {"max_error": float(rel.max()), "tolerance": rtol, "points": int(ok.sum())}
-    if bad.any():
-        i = int(np.argmax(np.where(bad, rel, -1.0)))
-        return verdict(Status.FAILS, method, counterexample={str(s): float(arrays[s][i]) for s in syms},
-                       lhs_value=float(lv[i]), rhs_value=float(rv[i]), extra=extra)
+    has_derivative = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
+    order = max((d.derivative_count for e in (lhs, rhs) for d in e.atoms(sp.Derivative)), default=0)
+    if order > 1:  # nested differences are less accurate: the higher-order tolerances
+        rtol, atol = max(rtol, RTOL_HIGHER_ORDER), max(atol, ATOL_HIGHER_ORDER)
+    modes = ["fd"]
+    if has_derivative and _complex_steppable(lhs) and _complex_steppable(rhs):
+        modes.append("cs")
+    method = {1: "finite differences", 2: "finite differences + complex step"}[len(modes)] \
+        if has_derivative else "float64"
+    extra: dict = {"tolerance": rtol}
+    worst = None
+    for mode in modes:
+        try:
+            lv = np.broadcast_to(evaluate(lhs, arrays, mode), (POINTS,))
+            rv = np.broadcast_to(evaluate(rhs, arrays, mode), (POINTS,))
+        except Exception as exc:  # a printer or NumPy that cannot evaluate is an honest "undecided"
+            return verdict(Status.UNDECIDED, method, reason=f"cannot evaluate numerically: {type(exc).__name__}: {exc}")
+        ok = np.isfinite(lv) & np.isfinite(rv)
+        if not ok.any():
+            return verdict(Status.UNDECIDED, method, reason="no point of the domain gave finite values")
+        scale = np.maximum(np.abs(lv), np.abs(rv))
+        err = np.where(ok, np.abs(lv - rv), 0.0)
+        rel = err / np.maximum(1.0, scale)
+        extra[f"{mode}_error"] = float(rel.max())
+        extra["points"] = int(ok.sum())
+        bad = ok & (err > atol + rtol * scale)
+        if bad.any() and worst is None:
+            i = int(np.argmax(np.where(bad, rel, -1.0)))
+            worst = ({str(s): float(arrays[s][i]) for s in syms}, float(lv[i]), float(rv[i]))
+    extra["max_error"] = max(extra[f"{m}_error"] for m in modes)
+    if worst is not None:
+        point, lval, rval = worst
+        return verdict(Status.FAILS, method, counterexample=point, lhs_value=lval, rhs_value=rval, extra=extra)
     return verdict(Status.HOLDS, method, extra=extra)
