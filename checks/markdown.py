@@ -463,6 +463,24 @@ def _split_block(src: str) -> tuple[str, list[int]]:
     return "".join(chars), breaks
 
 
+def _check_braces(text: str) -> None:
+    depth, opened = 0, []
+    k = 0
+    while k < len(text):
+        if text[k] == "\\":
+            k += 2
+            continue
+        if text[k] == "{":
+            opened.append(k)
+        elif text[k] == "}":
+            if not opened:
+                raise LatexError("a closing brace } without its opening {", k)
+            opened.pop()
+        k += 1
+    if opened:
+        raise LatexError("an opening brace { is never closed", opened[-1])
+
+
 def _equals(text: str, start: int, end: int) -> list[int]:
     depth, found = 0, []
     k = start
@@ -484,6 +502,7 @@ def _equals(text: str, start: int, end: int) -> list[int]:
 def _chains(src: str) -> tuple[str, list[list[tuple[int, int]]]]:
     """The chains of a block: each a list of sides, each side a span ``(start, end)``."""
     text, breaks = _split_block(src)
+    _check_braces(text)
     rows = list(zip([0] + [b + 2 for b in breaks], breaks + [len(text)]))
     chains: list[list[list[int]]] = []
     for start, end in rows:
