@@ -121,6 +121,7 @@ class _Block:
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)[^\n]*$", re.M)
+_SPECIAL = re.compile(r"[\n`<$\\]")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
@@ -194,8 +195,9 @@ def _scan(text: str, path: str, lines: _Lines):
                 blocks.append(_Block(i + 2, close, len(blocks) + 1, heading, skip_next))
                 skip_next = False
             i = close + 2
-        else:
-            i += 1
+        else:  # plain prose: jump to the next character that can matter
+            m = _SPECIAL.search(text, i + 1)
+            i = m.start() if m else n
     return header, blocks
 
 
