@@ -5,6 +5,7 @@ Usage::
     gradproof                 # every built-in document, rich report
     gradproof 000 003         # documents selected by file-name prefix
     gradproof --json          # the stable JSON schema (see checks.report)
+    gradproof check NOTES.md  # your own Markdown derivations (see checks.markdown)
 
 Exit codes are :class:`ExitCode`: 0 when every verdict is as recorded (an
 erratum fails, every other checkable step holds), 1 when one is not, 2 on a
@@ -89,10 +90,11 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     console = console or Console()
     err = Console(stderr=True) if console.file is sys.stdout else console
     try:
-        if argv[:1] == ["check"]:
-            from checks.markdown import main_check  # the user's own notes
+        if argv[:1] == ["check"]:  # the user's own notes
+            from checks import markdown
 
-            return int(main_check(argv[1:], console))
+            parser = markdown.add_arguments(_Parser(prog="gradproof check"))
+            return int(markdown.main_check(parser.parse_args(argv[1:]), out=console.file, err=err.file))
         args = _report_parser().parse_args(argv)
         if args.budget is not None and not args.budget > 0:
             raise _UsageError("--budget must be a positive number of seconds")

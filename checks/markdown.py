@@ -703,6 +703,7 @@ def render_text(documents: Sequence[Document], results, out: IO[str]) -> None:
 
 def main_check(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run ``gradproof check`` with parsed ``args``; returns an :class:`Exit` code."""
+    from checks.report import to_json
     from checks.runner import run
     from symbolic.equivalence import BUDGET
 
@@ -720,35 +721,11 @@ def main_check(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str
 
         write_junit(results, args.junit_xml, allow_undecided=args.allow_undecided)
     if args.json:
-        json.dump(_to_json(results), out, indent=2)
+        json.dump(to_json(results), out, indent=2, ensure_ascii=False)
         print(file=out)
     else:
         render_text(documents, results, out)
     return _exit_code(results, args.allow_undecided)
-
-
-def _to_json(results) -> dict:
-    try:
-        from checks.report import to_json  # the built-in report's schema, when present
-    except ImportError:
-        return fallback_json(results)
-    return to_json(results)
-
-
-def fallback_json(results) -> dict:
-    """A minimal JSON report, used only until ``checks.report.to_json`` exists."""
-    documents = []
-    for res in results:
-        steps = []
-        for r in res.results:
-            v = r.symbolic
-            steps.append({"id": r.step.id, "latex": r.step.latex, "line": r.step.cite.line,
-                          "where": r.step.cite.where, "kind": str(r.step.kind), "verdict": str(r.verdict),
-                          "method": v.method, "seconds": v.seconds, "counterexample": v.counterexample,
-                          "lhs_value": v.lhs_value, "rhs_value": v.rhs_value, "residual": v.residual,
-                          "reason": v.reason})
-        documents.append({"document": res.derivation.source, "title": res.derivation.title, "steps": steps})
-    return {"documents": documents}
 
 
 def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:

@@ -29,11 +29,12 @@ from symbolic.equivalence import Status, Verdict
 __all__ = ["check", "evaluate"]
 
 
-def _outer_derivatives(expr) -> list[sp.Derivative]:
-    found: list[sp.Derivative] = []
+def _outer_nodes(expr) -> list:
+    """The outermost ``Derivative`` and ``Subs`` nodes of ``expr``, in a stable order."""
+    found: list = []
 
     def walk(e):
-        if isinstance(e, sp.Derivative):
+        if isinstance(e, (sp.Derivative, sp.Subs)):
             if e not in found:
                 found.append(e)
             return
@@ -53,28 +54,52 @@ _KINKED = (sp.Piecewise, sp.Heaviside, sp.Abs, sp.Max, sp.Min, sp.sign, relu)
 
 
 class _Evaluator:
-    """A compiled float64 evaluator of an expression that may hold Derivatives."""
+    """A compiled float64 evaluator of an expression that may hold Derivatives.
+
+    ``Subs(e, v, p)`` -- a derivative taken in ``v`` and then evaluated at
+    ``v = p``, as the Markdown reader builds for ``\\partial L / \\partial a``
+    with ``a`` defined -- is evaluated as ``e`` at the point where ``v``
+    takes the value of ``p``.
+    """
 
     def __init__(self, expr):
         # complex step needs an analytic function with no derivative inside it
-        self.analytic = not expr.has(*_KINKED) and not expr.has(sp.Derivative)
-        self.derivatives = []
+        self.analytic = not expr.has(*_KINKED, sp.Derivative, sp.Subs)
+        self.nodes = []
         dummies = []
-        for d in _outer_derivatives(expr):
-            variables = [v for v, n in d.variable_count for _ in range(int(n))]
-            self.derivatives.append((_compile(d.expr), variables))
-            dummies.append(sp.Dummy("fd"))
-        body = expr.xreplace(dict(zip(_outer_derivatives(expr), dummies)))
+        for node in _outer_nodes(expr):
+            if isinstance(node, sp.Derivative):
+                variables = [v for v, n in node.variable_count for _ in range(int(n))]
+                self.nodes.append(("derivative", _compile(node.expr), variables, None))
+            else:
+                self.nodes.append(("subs", _compile(node.expr), list(node.variables),
+                                   [_compile(sp.sympify(p)) for p in node.point]))
+            dummies.append(sp.Dummy("node"))
+        body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
         self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy")
 
     @property
     def complex_steppable(self) -> bool:
-        return bool(self.derivatives) and all(
-            inner.analytic and len(variables) == 1 for inner, variables in self.derivatives)
+        """Can every derivative inside be taken by the complex step?"""
+        if not self.nodes:
+            return False
+        for kind, inner, variables, points in self.nodes:
+            if kind == "derivative" and not (inner.analytic and len(variables) == 1):
+                return False
+            if kind == "subs" and (any(p.nodes for p in points)
+                                   or not (inner.complex_steppable or not inner.nodes)):
+                return False
+        return True
 
     def __call__(self, point: dict, mode: str = "fd") -> np.ndarray:
-        values = [_derivative(inner, variables, point, mode) for inner, variables in self.derivatives]
+        values = []
+        for kind, inner, variables, points in self.nodes:
+            if kind == "derivative":
+                values.append(_derivative(inner, variables, point, mode))
+            else:
+                at = {**point, **{v: p(point, mode) for v, p in zip(variables, points)}}
+                values.append(inner(at, mode))
         return np.asarray(self.f(*[point[s] for s in self.symbols], *values))
 
 
@@ -118,7 +143,7 @@ def evaluate(expr, point: dict, mode: str = "fd") -> np.ndarray:
 
 
 def _complex_steppable(expr) -> bool:
-    return _compile(sp.sympify(expr)).complex_steppable or not expr.has(sp.Derivative)
+    return _compile(sp.sympify(expr)).complex_steppable or not expr.has(sp.Derivative, sp.Subs)
 
 
 def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
@@ -138,7 +163,7 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)), key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, sp.srepr(lhs), sp.srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
-    has_derivative = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
+    has_derivative = lhs.has(sp.Derivative, sp.Subs) or rhs.has(sp.Derivative, sp.Subs)
     order = max((d.derivative_count for e in (lhs, rhs) for d in e.atoms(sp.Derivative)), default=0)
     if order > 1:  # nested differences are less accurate: the higher-order tolerances
         rtol, atol = max(rtol, RTOL_HIGHER_ORDER), max(atol, ATOL_HIGHER_ORDER)

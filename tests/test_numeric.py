@@ -64,3 +64,11 @@ def test_outside_the_real_domain_is_not_a_value():
     # log(u) for u < 0 is complex: those points are skipped, not compared
     v = check(sp.log(u**2), 2 * sp.log(sp.Abs(u)))
     assert v.status is Status.HOLDS
+
+
+def test_subs_evaluates_a_derivative_at_a_defined_point():
+    # d/da of the cross-entropy, taken in a and then evaluated at a = sigma(z)
+    lhs = sp.Subs(sp.Derivative(bce(a, y), a), a, sigmoid(z))
+    rhs = -y / sigmoid(z) + (1 - y) / (1 - sigmoid(z))
+    assert check(lhs, rhs, UNIT).status is Status.HOLDS
+    assert check(lhs, -y / sigmoid(z), UNIT).status is Status.FAILS
