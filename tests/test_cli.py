@@ -105,3 +105,19 @@ def _strip_times(text):
         for s in d["steps"]:
             s["symbolic"].pop("seconds")
     return data
+
+
+def test_check_subcommand_runs_through_main():
+    code, text = run(["check", "examples/logistic.md"])
+    assert code == ExitCode.UNEXPECTED_VERDICT  # the example has one wrong link, on purpose
+    assert "examples/logistic.md:45" in text and "counterexample" in text
+
+
+def test_check_subcommand_usage_and_input_errors_exit_2(tmp_path):
+    assert run(["check"])[0] == ExitCode.USAGE_ERROR
+    bad = tmp_path / "bad.md"
+    bad.write_text("<!-- gradproof\nlet a = __import__('os')\n-->\n$$a = 1$$\n")
+    out = io.StringIO()
+    code = main(["check", str(bad)], Console(file=out, width=100, color_system=None))
+    assert code == ExitCode.USAGE_ERROR
+    assert f"{bad}:2:" in out.getvalue() and "Traceback" not in out.getvalue()
