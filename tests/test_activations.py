@@ -57,3 +57,10 @@ def test_expand_definitions_reaches_nested_activations():
 def test_lambdify_prints_definitions():
     f = sp.lambdify(x, sigmoid(x) + relu(x), "numpy")
     assert abs(f(0.4) - (1 / (1 + np.exp(-0.4)) + 0.4)) < 1e-15
+
+
+@pytest.mark.parametrize("modules", ["numpy", "mpmath"])
+def test_printed_definitions_keep_their_parentheses(modules):
+    # tanh(x)**2 once printed as (e^x - e^-x)/(e^x + e^-x)**2
+    f = sp.lambdify(x, tanh(x) ** 2 + 2 / sigmoid(x), modules)
+    assert abs(float(f(0.7)) - (np.tanh(0.7) ** 2 + 2 * (1 + np.exp(-0.7)))) < 1e-12
