@@ -72,3 +72,8 @@ def test_subs_evaluates_a_derivative_at_a_defined_point():
     rhs = -y / sigmoid(z) + (1 - y) / (1 - sigmoid(z))
     assert check(lhs, rhs, UNIT).status is Status.HOLDS
     assert check(lhs, -y / sigmoid(z), UNIT).status is Status.FAILS
+
+
+def test_a_derivative_in_a_variable_the_function_lacks_is_zero():
+    assert check(sp.Derivative(y * z, a), 0).status is Status.HOLDS
+    assert check(sp.Derivative(y * z, a), 1).status is Status.FAILS
