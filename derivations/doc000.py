@@ -34,11 +34,14 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, Subs, exp, log
 
+from derivations.encoding import StepMaker
 from derivations.logistic import (
-    B, COST_A, COST_Z, DOMAIN, G, LINEAR, NET_DOMAIN, W, Z, A, a, b, cost_from, dL_da, dL_da_at,
-    dL_db, dL_dw, dL_dz, dL_dz_at, dZ, g_prime, sigmoid_prime_at, w, x, y, z,
+    B, COST_A, COST_Z, DEFINITIONS, DOMAIN, DZ2, G, LINEAR, LN_DOMAIN, NEG_LOGLIK, NET_DOMAIN,
+    RULE_DOMAIN, SCALAR_NET, SOFTPLUS, W, Z, Z1_OF_X, Z2_OF_Z1, Z3_OF_A2, Z3_OF_Z2, A, a, b,
+    cost_from, dL_da, dL_da_at, dL_db, dL_dw, dL_dz, dL_dz_at, dZ, ds, e, g_prime, p, pa, pb, q,
+    ra, rb, s, sigmoid_prime_at, sw, w, x, xp, y, z,
 )
-from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from derivations.model import Claim, Derivation, Erratum, Kind
 from symbolic.activations import sigmoid
 from symbolic.domain import Domain
 
@@ -63,60 +66,13 @@ S6 = "[6] derivative w.r.t bias"
 SUMMARY = "The derivatives of $L(a,y)$ w.r.t each element in our NN"
 WRAP = "Wrapping up"
 
-SCALAR_NET = ("Checked as a scalar: one example (m = 1), one unit per layer, L = 3 layers with "
-              "g^{[1]} = tanh, g^{[2]} = identity, g^{[3]} = sigmoid, cost BCE (the matrix form is "
-              "checked later).")
 MINUS_L = ("equals -L, the log-likelihood y ln(a) + (1 - y) ln(1 - a), not the cost: the minus sign in "
            "front of the cost's sum (line 372) was lost at line 402; it comes back unannounced at "
            "line 460")
 
-# x of the proof that ln' = 1/x, and the generic a, b, p, q of the rules of logs
-xp = sp.Symbol("x", positive=True)
-LN_DOMAIN = Domain.of({xp: (0, 4)})
-pa, pb = sp.symbols("a b", positive=True)
-p, q = sp.symbols("p q", positive=True)
-RULE_DOMAIN = Domain.of({pa: (0, 4), pb: (0, 4), p: (0, 4), q: (0, 4)})
-ra, rb = sp.symbols("a b", real=True)
+_make = StepMaker(SOURCE, DOMAIN)
+_step, _notation, _definition = _make.step, _make.notation, _make.definition
 
-s = sigmoid(z)  # a, where the document works in z
-sw = sigmoid(LINEAR)  # a, where z = w x + b
-ds = Derivative(sigmoid(z), z)  # da/dz
-e = exp(-z)
-SOFTPLUS = log(1 + exp(-z))  # ln(1 + e^{-z})
-NEG_LOGLIK = y * z - log(1 + exp(z))  # [yz - ln(1 + e^z)] = -L
-
-# the scalar network: Z^{[3]} and Z^{[2]} as functions of the layer below
-Z3_OF_A2 = W[3] * A[2] + B[3]
-Z3_OF_Z2 = W[3] * G[2](Z[2]) + B[3]
-Z2_OF_Z1 = W[2] * G[1](Z[1]) + B[2]
-Z1_OF_X = W[1] * x + B[1]
-DZ2 = Derivative(cost_from(2, Z[2]), Z[2])  # dZ^{[L-1]} = dL/dZ^{[2]}
-
-
-def _step(id, line, where, latex, kind, claim=None, says="", domain=DOMAIN, **kw) -> Step:
-    return Step(id=id, latex=latex, cite=Cite(SOURCE, where, line), kind=kind, claim=claim,
-                says=says, domain=domain, **kw)
-
-
-def _notation(id, line, where, latex, reason) -> Step:
-    return _step(id, line, where, latex, Kind.NOTATION, reason=reason)
-
-
-def _definition(id, line, where, latex, says) -> Step:
-    return _step(id, line, where, latex, Kind.DEFINITION, says=says)
-
-
-DEFINITIONS = (
-    ("z", LINEAR),
-    ("a", sigmoid(z)),
-    ("L(a, y)", COST_A),
-    ("Z^{[1]}", Z1_OF_X),
-    ("A^{[1]}", G[1](Z[1])),
-    ("Z^{[2]}", W[2] * A[1] + B[2]),
-    ("A^{[2]}", G[2](Z[2])),
-    ("Z^{[3]}", Z3_OF_A2),
-    ("A^{[3]}", G[3](Z[3])),
-)
 
 STEPS = (
     _notation("L13-title", 13, TITLE, r"\frac{\partial \mathcal{L}}{\partial a}",

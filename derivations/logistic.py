@@ -41,9 +41,11 @@ from symbolic.domain import Domain
 from symbolic.losses import bce
 
 __all__ = [
-    "A", "B", "COST_A", "COST_WB", "COST_Z", "DOMAIN", "G", "LAYERS", "LINEAR", "NET_DOMAIN", "W", "Z",
-    "a", "b", "cost_from", "dL_da", "dL_da_at", "dL_db", "dL_dw", "dL_dz", "dL_dz_at", "dZ",
-    "g_prime", "sigmoid_prime_at", "w", "x", "y", "z",
+    "A", "B", "COST_A", "COST_WB", "COST_Z", "DEFINITIONS", "DOMAIN", "DZ2", "G", "LAYERS", "LINEAR",
+    "LN_DOMAIN", "NEG_LOGLIK", "NET_DOMAIN", "RULE_DOMAIN", "SCALAR_NET", "SOFTPLUS", "W", "Z",
+    "Z1_OF_X", "Z2_OF_Z1", "Z3_OF_A2", "Z3_OF_Z2", "a", "b", "cost_from", "dL_da", "dL_da_at",
+    "dL_db", "dL_dw", "dL_dz", "dL_dz_at", "dZ", "ds", "e", "g_prime", "p", "pa", "pb", "q", "ra",
+    "rb", "s", "sigmoid_prime_at", "sw", "w", "x", "xp", "y", "z",
 ]
 
 # --------------------------------------------------------------------------
@@ -119,3 +121,47 @@ def dZ(layer: int, value):
 def g_prime(layer: int, value):
     """``g'^{[layer]}`` evaluated at ``value`` (the derivative of the definition)."""
     return Subs(Derivative(G[layer](_u), _u), _u, value)
+
+
+# --------------------------------------------------------------------------
+# shorthands of the encodings of 000 and 003
+# --------------------------------------------------------------------------
+
+SCALAR_NET = ("Checked as a scalar: one example (m = 1), one unit per layer, L = 3 layers with "
+              "g^{[1]} = tanh, g^{[2]} = identity, g^{[3]} = sigmoid, cost BCE (the matrix form is "
+              "checked later).")
+
+# the x of the proof that ln' = 1/x, and the generic a, b, p, q of the rules of logs and exps
+# (not the activation or the bias: same names, other symbols, their own domains)
+xp = sp.Symbol("x", positive=True)
+LN_DOMAIN = Domain.of({xp: (0, 4)})
+pa, pb = sp.symbols("a b", positive=True)
+p, q = sp.symbols("p q", positive=True)
+RULE_DOMAIN = Domain.of({pa: (0, 4), pb: (0, 4), p: (0, 4), q: (0, 4)})
+ra, rb = sp.symbols("a b", real=True)
+
+s = sigmoid(z)  # a, where the documents work in z
+sw = sigmoid(LINEAR)  # a, where z = w x + b
+ds = Derivative(sigmoid(z), z)  # da/dz
+e = sp.exp(-z)
+SOFTPLUS = sp.log(1 + sp.exp(-z))  # ln(1 + e^{-z})
+NEG_LOGLIK = y * z - sp.log(1 + sp.exp(z))  # [yz - ln(1 + e^z)], which is -L
+
+# the scalar network: each Z as a function of the layer below
+Z1_OF_X = W[1] * x + B[1]
+Z2_OF_Z1 = W[2] * G[1](Z[1]) + B[2]
+Z3_OF_Z2 = W[3] * G[2](Z[2]) + B[3]
+Z3_OF_A2 = W[3] * A[2] + B[3]
+DZ2 = Derivative(cost_from(2, Z[2]), Z[2])  # dZ^{[L-1]} = dL/dZ^{[2]}
+
+DEFINITIONS = (
+    ("z", LINEAR),
+    ("a", sigmoid(z)),
+    ("L(a, y)", COST_A),
+    ("Z^{[1]}", Z1_OF_X),
+    ("A^{[1]}", G[1](Z[1])),
+    ("Z^{[2]}", W[2] * A[1] + B[2]),
+    ("A^{[2]}", G[2](Z[2])),
+    ("Z^{[3]}", Z3_OF_A2),
+    ("A^{[3]}", G[3](Z[3])),
+)
