@@ -23,7 +23,8 @@ from symbolic.activations import expand_definitions
 from symbolic.equivalence import Status, decide
 
 __all__ = [
-    "MUTANT_KINDS", "assert_fixed_holds", "assert_kind_matches_claim", "assert_latex_at_line",
+    "MUTANT_KINDS", "assert_every_display_has_a_step", "assert_fixed_holds",
+    "assert_mutant_kinds_exercised", "assert_steps_in_document_order", "assert_kind_matches_claim", "assert_latex_at_line",
     "assert_mutant_fails", "assert_mutant_kinds_apply", "assert_verdict_as_recorded", "checkable",
     "display_spans", "holding", "independent_value", "mutant_params", "mutants", "step_params",
     "with_errata",
@@ -76,6 +77,20 @@ def assert_latex_at_line(step: Step) -> None:
     assert found != -1, f"{step.id}: {step.latex!r} is not in the file at or after line {line}"
     assert found < end, (f"{step.id}: {step.latex!r} first occurs at or after line {line} on line "
                          f"{text.count(chr(10), 0, found) + 1}, not on line {line}")
+
+
+def assert_steps_in_document_order(derivation: Derivation) -> None:
+    lines = [s.cite.line for s in derivation.steps]
+    assert lines == sorted(lines), "steps out of document order"
+    assert all(s.cite.document == derivation.source for s in derivation.steps)
+
+
+def assert_every_display_has_a_step(derivation: Derivation) -> None:
+    """Each ``$$ ... $$`` display of the source has a step citing one of its lines."""
+    cited = [s.cite.line for s in derivation.steps]
+    missing = [(a, b) for a, b in display_spans(derivation.source)
+               if not any(a <= c <= b for c in cited)]
+    assert not missing, f"displays without a step: {missing}"
 
 
 def display_spans(source: str) -> list[tuple[int, int]]:
@@ -286,6 +301,15 @@ def assert_mutant_fails(step: Step, kind: str, mutant) -> None:
     assert verdict.status is Status.FAILS, (
         f"{step.id}: the '{kind}' rewrite {mutant} was not refuted: {verdict.status} "
         f"({verdict.method}: {verdict.reason})")
+
+
+def assert_mutant_kinds_exercised(derivation: Derivation, min_steps: int = 10) -> None:
+    """Every kind of rewrite applies to at least ``min_steps`` of the document's proved steps."""
+    counts = {k: 0 for k in MUTANT_KINDS}
+    for step in holding(derivation):
+        for kind in mutants(step.claim.rhs):
+            counts[kind] += 1
+    assert all(n >= min_steps for n in counts.values()), counts
 
 
 def assert_mutant_kinds_apply(step: Step, min_kinds: int = 4) -> None:
