@@ -6,8 +6,9 @@
 >>> [d.key for d in ALL][:1]
 ['000']
 """
+from derivations import doc000, doc003
 from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step, source_text
 
-ALL: tuple[Derivation, ...] = ()
+ALL: tuple[Derivation, ...] = (doc000.DERIVATION, doc003.DERIVATION)
 
 __all__ = ["ALL", "Cite", "Claim", "Derivation", "Erratum", "Kind", "Step", "source_text"]

@@ -1,0 +1,122 @@
+"""Document 003 (a Chinese translation of document 000, with the translator's notes), step by step.
+
+The verdicts come from ``decide``; the tests check that they are the recorded
+ones, that a failure's counterexample is real (re-evaluated here with
+``sympy.N``), that every correction holds, and that small rewrites of every
+correct step are refuted.  The checks themselves live in ``tests/helpers.py``,
+shared with the other documents.
+"""
+from __future__ import annotations
+
+import pytest
+
+from derivations import ALL, doc003, source_text
+from tests.helpers import (
+    assert_every_display_has_a_step, assert_fixed_holds, assert_kind_matches_claim,
+    assert_latex_at_line, assert_mutant_fails, assert_mutant_kinds_apply,
+    assert_mutant_kinds_exercised, assert_steps_in_document_order, assert_verdict_as_recorded,
+    checkable, holding, mutant_params, step_params, with_errata,
+)
+
+D = doc003.DERIVATION
+
+# Written out by hand, so that a changed encoding is noticed: (step id, line).
+ERRATA = [
+    ("L44-dWL", 44),
+    ("L46-dZL-1", 46),
+    ("L48-dZ1", 48),
+    ("L49-dW1", 49),
+    ("L66-da", 66),
+    ("L130-dL-da-cost", 130),
+    ("L136-dL-da", 136),
+    ("L262-common-one", 262),
+    ("L268-numerator", 268),
+    ("L379-plugged", 379),
+    ("L387-expanded", 387),
+    ("L393-cancel", 393),
+    ("L397-yz-out", 397),
+    ("L401-ln-exp", 401),
+    ("L405-exp-rule", 405),
+    ("L409-log-sum", 409),
+    ("L415-log1p", 415),
+    ("L421-bracket", 421),
+    ("L431-dw-terms", 431),
+    ("L477-bracket", 477),
+]
+
+# The translator's notes (注), each on the step it comments on: (step id, the note's line).
+NOTES = [
+    ("L130-dL-da-cost", 134),
+    ("L262-common-one", 260),
+    ("L268-numerator", 266),
+    ("L409-log-sum", 407),
+]
+
+
+def test_registered():
+    assert D in ALL
+    assert D.source == "003_3f7e5ed1d99ef393.txt" and D.key == "003"
+    assert doc003.__doc__ and "Chinese translation" in doc003.__doc__
+
+
+def test_errata_are_the_listed_ones():
+    assert [(s.id, s.cite.line) for s in with_errata(D)] == ERRATA
+
+
+def test_translator_notes_on_their_steps():
+    """Every 注 of the source that comments on a formula is in the note of that step, verbatim."""
+    text = source_text(D.source).splitlines()
+    # the translator's notes are parenthesised; line 108's bare 注 translates the author's "Note:"
+    assert [i for i, line in enumerate(text, 1) if "（注：" in line] == [line for _, line in NOTES]
+    noted = [(s.id, int(s.note.split("line ", 1)[1].split(")", 1)[0])) for s in D.steps if s.note]
+    assert noted == NOTES
+    for step_id, line in NOTES:
+        remark = text[line - 1].split("注：", 1)[1].rstrip("）)")
+        assert remark in D.step(step_id).note, (step_id, remark)
+
+
+def test_a_note_does_not_make_a_formula_right():
+    """Each noted formula is wrong as printed, and so carries an erratum."""
+    assert all(D.step(step_id).erratum is not None for step_id, _ in NOTES)
+
+
+def test_steps_in_document_order():
+    assert_steps_in_document_order(D)
+
+
+def test_every_display_has_a_step():
+    assert_every_display_has_a_step(D)
+
+
+@pytest.mark.parametrize("step", step_params(D))
+def test_latex_verbatim_at_its_line(step):
+    assert_latex_at_line(step)
+
+
+@pytest.mark.parametrize("step", step_params(D))
+def test_kind_matches_claim(step):
+    assert_kind_matches_claim(step)
+
+
+@pytest.mark.parametrize("step", step_params(D, checkable(D)))
+def test_verdict_as_recorded(step):
+    assert_verdict_as_recorded(step)
+
+
+@pytest.mark.parametrize("step", step_params(D, with_errata(D)))
+def test_fixed_claim_holds(step):
+    assert_fixed_holds(step)
+
+
+@pytest.mark.parametrize("step", step_params(D, holding(D)))
+def test_mutant_kinds_apply(step):
+    assert_mutant_kinds_apply(step)
+
+
+@pytest.mark.parametrize(("step", "kind", "mutant"), mutant_params(D))
+def test_mutant_fails(step, kind, mutant):
+    assert_mutant_fails(step, kind, mutant)
+
+
+def test_mutant_kinds_all_exercised():
+    assert_mutant_kinds_exercised(D)
