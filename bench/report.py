@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         L, R = oracle(s.claim.lhs), oracle(s.claim.rhs)
         t = time.perf_counter()
         try:
-            zero = in_child(lambda: bool(sp.simplify(L - R) == 0), NAIVE_BUDGET)
+            zero = in_child(lambda d=L - R: bool(sp.simplify(d) == 0), NAIVE_BUDGET)
         except Timeout:
             zero = None
         naive += time.perf_counter() - t

@@ -57,7 +57,7 @@ import sympy as sp
 
 from derivations.model import Cite, Claim, Derivation, Kind, Step
 from symbolic.domain import DEFAULT_INTERVAL, Domain
-from symbolic.latex import LatexError, Reader, name_of, parse
+from symbolic.latex import LatexError, Reader, name_of
 
 __all__ = [
     "Document",
@@ -466,7 +466,7 @@ def _split_block(src: str) -> tuple[str, list[int]]:
 
 
 def _check_braces(text: str) -> None:
-    depth, opened = 0, []
+    opened = []
     k = 0
     while k < len(text):
         if text[k] == "\\":

@@ -42,7 +42,6 @@ Examples
 """
 from __future__ import annotations
 
-import math
 import multiprocessing
 import signal
 import threading
@@ -62,6 +61,7 @@ from symbolic.domain import Domain, stable_seed
 __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
 
 BUDGET = 5.0  # seconds per claim, enforced
+RESIDUAL_BUDGET = 0.25  # seconds to factor a failure's lhs - rhs for display
 WITNESS_POINTS = 8
 WITNESS_DIGITS = 30
 CONFIRM_DIGITS = 50
@@ -374,7 +374,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
             found = None
         if found is not None:
             point, lv, rv = found
-            residual = _residual(d, min(0.5, max(left(), 0)))
+            residual = _residual(d, min(RESIDUAL_BUDGET, max(left(), 0)))
             return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
                            counterexample=_floatify(point), lhs_value=float(lv),
                            rhs_value=float(rv), residual=residual)
@@ -382,7 +382,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     best = d
     for name, tier in LADDER:
         try:
-            out = bounded(lambda: tier(d), left())
+            out = bounded(lambda tier=tier: tier(d), left())
         except Timeout:
             return verdict(Status.UNDECIDED, name, residual=_short(best),
                            reason=f"time budget of {budget:g} s spent in tier '{name}'")
@@ -390,7 +390,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
             continue  # this canonical form does not apply to the claim
         if out == 0:
             return verdict(Status.HOLDS, name)
-        if sp.count_ops(out) < sp.count_ops(best):
+        if name == "rational":  # the residual to show; ranking forms by count_ops was too slow
             best = out
     if use_simplify:
         try:
