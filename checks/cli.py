@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import enum
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -47,6 +48,8 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="time budget per claim (default 5)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes (default: the number of cores, at most 4)")
     p.add_argument("--width", type=int, default=None, help=argparse.SUPPRESS)
     return p
 
@@ -66,20 +69,20 @@ def _select(keys: Sequence[str]):
     return chosen
 
 
-def _run(derivations, budget, console, progress: bool):
+def _run(derivations, budget, console, progress: bool, jobs: int):
     from checks.runner import run_all
     from symbolic.equivalence import BUDGET
 
     budget = BUDGET if budget is None else budget
     if not progress:
-        return run_all(derivations, budget)
+        return run_all(derivations, budget, jobs=jobs)
     from rich.progress import Progress
 
     total = sum(len(d.steps) for d in derivations)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("checking", total=total)
         return run_all(derivations, budget, lambda step: bar.update(
-            task, advance=1, description=f"{step.cite.document[:3]} {step.id}"))
+            task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
 def main(argv: Sequence[str] | None = None, console=None) -> int:
@@ -98,6 +101,8 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
         args = _report_parser().parse_args(argv)
         if args.budget is not None and not args.budget > 0:
             raise _UsageError("--budget must be a positive number of seconds")
+        if args.jobs is not None and args.jobs < 1:
+            raise _UsageError("--jobs must be at least 1")
         derivations = _select(args.documents)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
@@ -108,8 +113,9 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
 
     if args.width:
         console.width = args.width
+    jobs = args.jobs or min(4, os.cpu_count() or 1)
     results = _run(derivations, args.budget, console,
-                   progress=console.is_terminal and not args.no_progress and not args.json)
+                   progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs)
     if args.json:
         console.file.write(json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n")
     else:

@@ -38,6 +38,8 @@ try:
 except PackageNotFoundError:  # running from a checkout
     VERSION = "0.1.0"
 
+PRETTY_MAX_NODES = 80
+
 _STYLE = {
     Status.HOLDS: "bold green",
     Status.FAILS: "bold red",
@@ -57,7 +59,8 @@ def claim_text(result: StepResult, pretty: bool = False) -> str:
     if claim is None or not hasattr(claim, "lhs"):
         return step.says or step.reason or ""
     eq = sp.Eq(claim.lhs, claim.rhs, evaluate=False)
-    if pretty:
+    # pretty-printing is slow and unreadable for large claims: those print as one line
+    if pretty and sum(1 for _ in sp.preorder_traversal(eq)) <= PRETTY_MAX_NODES:
         text = sp.pretty(eq, use_unicode=True, wrap_line=False)
         if text.count("\n") < 6 and max(map(len, text.splitlines())) <= 70:
             return text

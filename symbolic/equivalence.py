@@ -18,11 +18,13 @@ The ladder, cheapest first (MEASUREMENTS.md has the figures behind the order):
 
 1. numeric witness -- seeded points, mpmath at 30 digits, confirmed at 50;
 2. structural -- the automatic canonical form is already 0;
-3. expand -- ``expand(lhs - rhs)``;
-4. rational -- numerator of ``together(lhs - rhs)``, expanded;
-5. exp-as-symbol -- every ``exp(k u)`` becomes ``t_u**k`` with ``t_u > 0``,
+3. opaque -- transcendental nodes as opaque symbols, then the numerator of
+   ``together``, expanded;
+4. expand -- ``expand(lhs - rhs)``;
+5. rational -- numerator of ``together(lhs - rhs)``, expanded;
+6. exp-as-symbol -- every ``exp(k u)`` becomes ``t_u**k`` with ``t_u > 0``,
    every log of a product of positive factors is split, then ``cancel``;
-6. simplify -- last, in a forked child process that is killed when the
+7. simplify -- last, in a forked child process that is killed when the
    budget is spent (``simplify`` has no timeout of its own: SymPy issues
    #26453, #21480).
 
@@ -49,6 +51,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -62,6 +65,7 @@ __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounde
 
 BUDGET = 5.0  # seconds per claim, enforced
 RESIDUAL_BUDGET = 0.25  # seconds to factor a failure's lhs - rhs for display
+RESIDUAL_MAX_NODES = 150  # larger differences are not factored for display
 WITNESS_POINTS = 8
 WITNESS_DIGITS = 30
 CONFIRM_DIGITS = 50
@@ -173,6 +177,7 @@ def in_child(fn: Callable[[], Any], seconds: float) -> Any:
 # the oracle
 # --------------------------------------------------------------------------
 
+@lru_cache(maxsize=1024)
 def oracle(expr):
     """``expr`` with activations replaced by their definitions and derivatives taken.
 
@@ -231,7 +236,7 @@ def _witness(L, R, syms, domain: Domain, seed: int):
     points = domain.sample(syms, WITNESS_POINTS, seed)
     with mpmath.workdps(WITNESS_DIGITS):
         try:
-            f = sp.lambdify(syms, [L, R], modules="mpmath")
+            f = sp.lambdify(syms, [L, R], modules="mpmath", cse=True, docstring_limit=0)
         except Exception:  # printers do not know every function: fall back to evalf
             f = None
         for p in points:
@@ -260,6 +265,21 @@ def _witness(L, R, syms, domain: Domain, seed: int):
 # --------------------------------------------------------------------------
 # the canonical forms
 # --------------------------------------------------------------------------
+
+def _opaque(d):
+    """Every transcendental node becomes an opaque symbol; then rational cancellation.
+
+    Sound: if the rational function of the opaque symbols is identically 0,
+    so is anything substituted into it.  Fast on the nested chain-rule
+    products of deep networks, where ``expand`` would multiply out
+    exponentials of sums (MEASUREMENTS.md: "opaque activations + expand").
+    """
+    nodes = {}
+    for node in sp.preorder_traversal(d):
+        if isinstance(node, sp.Function) or (node.is_Pow and not node.exp.is_Integer):
+            nodes.setdefault(node, sp.Dummy("op"))
+    return sp.expand(sp.numer(sp.together(d.xreplace(nodes))))
+
 
 def _expand(d):
     return sp.expand(d)
@@ -314,6 +334,7 @@ def _simplify(d):
 
 
 LADDER: tuple[tuple[str, Callable], ...] = (
+    ("opaque", _opaque),
     ("expand", _expand),
     ("rational", _rational),
     ("exp-as-symbol", _exp_as_symbol),
@@ -413,8 +434,14 @@ def _short(expr, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _residual(d, seconds: float) -> str:
-    """The difference in a cheap simplest form, for a failure's explanation."""
+def _residual(d, seconds: float) -> str | None:
+    """The difference in a cheap simplest form, for a failure's explanation.
+
+    Skipped for large differences (deep networks): factoring them costs the
+    whole residual budget and prints nothing a reader could use.
+    """
+    if sum(1 for _ in sp.preorder_traversal(d)) > RESIDUAL_MAX_NODES:
+        return None
     try:
         return _short(bounded(lambda: sp.factor(sp.cancel(sp.together(d))), seconds))
     except (Timeout, Exception):  # any failure here only costs the nicer form

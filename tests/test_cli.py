@@ -121,3 +121,8 @@ def test_check_subcommand_usage_and_input_errors_exit_2(tmp_path):
     code = main(["check", str(bad)], Console(file=out, width=100, color_system=None))
     assert code == ExitCode.USAGE_ERROR
     assert f"{bad}:2:" in out.getvalue() and "Traceback" not in out.getvalue()
+
+
+def test_parallel_workers_give_the_same_report(registry):
+    one, two = _strip_times(run(["--json", "-j", "1"])[1]), _strip_times(run(["--json", "-j", "2"])[1])
+    assert one == two
