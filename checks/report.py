@@ -210,6 +210,12 @@ def _failure_detail(r: StepResult) -> Text | None:
     return lines if lines.plain else None
 
 
+def _latex_line(latex: str, limit: int = 160) -> str:
+    """The document's LaTeX on one line, as written (shortened only for display)."""
+    one = " ".join(latex.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
 def document_table(d: DocumentResult) -> Table:
     der = d.derivation
     table = Table(title=f"{der.title}\n[dim]{der.source} · {der.convention}[/dim]",
@@ -225,7 +231,8 @@ def document_table(d: DocumentResult) -> Table:
         where.append(f" {s.cite.where}\n", style="")
         where.append(s.id, style="dim")
         if s.checkable:
-            claim = Text(claim_text(r, pretty=True))
+            claim = Text(_latex_line(s.latex) + "\n", style="cyan")
+            claim.append(claim_text(r, pretty=True))
             if s.says:
                 claim.append(f"\n{s.says}", style="dim italic")
         else:
