@@ -184,6 +184,8 @@ def oracle(expr):
     This is what a claim is checked against: the derivative of the
     *definition*, never the declared rule.
     """
+    if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        expr = sp.sympify(expr)  # a Python number from an encoding, never text
     out = expand_definitions(expr)
     if isinstance(out, sp.MatrixBase):
         return out.applyfunc(lambda e: e.doit() if e.has(sp.Derivative) else e)
