@@ -177,6 +177,19 @@ def in_child(fn: Callable[[], Any], seconds: float) -> Any:
 # the oracle
 # --------------------------------------------------------------------------
 
+def as_expr(x):
+    """A SymPy object from a SymPy object or a Python number; text is refused.
+
+    ``sympify`` on a string is ``eval``: claims are built as SymPy objects,
+    never parsed from text (the Markdown reader has its own grammar).
+    """
+    if isinstance(x, (sp.Basic, sp.MatrixBase)):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return sp.sympify(x)
+    raise TypeError(f"a claim side must be a SymPy expression or a number, not {type(x).__name__}")
+
+
 @lru_cache(maxsize=1024)
 def oracle(expr):
     """``expr`` with activations replaced by their definitions and derivatives taken.
@@ -184,9 +197,7 @@ def oracle(expr):
     This is what a claim is checked against: the derivative of the
     *definition*, never the declared rule.
     """
-    if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
-        expr = sp.sympify(expr)  # a Python number from an encoding, never text
-    out = expand_definitions(expr)
+    out = expand_definitions(as_expr(expr))
     if isinstance(out, sp.MatrixBase):
         return out.applyfunc(lambda e: e.doit() if e.has(sp.Derivative) else e)
     return out.doit() if out.has(sp.Derivative) else out
@@ -372,7 +383,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     domain = domain or Domain()
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify)
-    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)  # SymPy objects only: never user text
+    lhs, rhs = as_expr(lhs), as_expr(rhs)
     seed = stable_seed(sp.srepr(lhs), sp.srepr(rhs)) if seed is None else seed
 
     def left() -> float:

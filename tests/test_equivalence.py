@@ -129,3 +129,9 @@ def test_matrices_are_decided_entry_by_entry_and_name_the_entry():
     assert v.status is Status.FAILS and v.where == "[1, 1]"
     shape = decide(M, sp.Matrix([[1, 2]]))
     assert shape.status is Status.FAILS and "2x2 vs 1x2" in shape.reason
+
+
+def test_text_is_never_evaluated():
+    with pytest.raises(TypeError):
+        decide("__import__('os').getcwd()", 1)
+    assert decide(1, 1).status is Status.HOLDS  # plain numbers are fine
