@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import mpmath
@@ -68,7 +68,7 @@ from symbolic.activations import ACTIVATIONS, _Activation
 from symbolic.domain import Domain, stable_seed
 from symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
                                   WITNESS_RTOL, Status, Timeout, Verdict, bounded, decide)
-from symbolic.layouts import Convention, Layout, Network, ShapeMismatch
+from symbolic.layouts import Convention, Layout, Network, Quantities, ShapeMismatch
 
 __all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
            "np_cost", "prove_activation"]
@@ -224,17 +224,35 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     if unproved:
         return verdict(Status.UNDECIDED, "activation lemma",
                        reason=f"the declared derivative of {unproved} is not proved from its definition")
-    methods: set[str] = set()
-    undecided: Verdict | None = None
-    sizes = []
+    # first the closed form at every size: an undefined product or a wrong shape
+    # at one size fails the claim before any derivative is taken
+    rhs = []
     for net, l, size in claim.instances():
-        sizes.append(_size_text(size))
+        wrt = claim.wrt_at(l)
         try:
             R = claim.rhs_at(net, size, l)
         except ShapeMismatch as exc:
             return verdict(Status.FAILS, "shapes at a concrete size",
                            counterexample={k: float(v) for k, v in size.items()},
                            reason=f"at {_size_text(size)}: {exc}", where=_place(claim, net, l, size))
+        own = net.concrete(wrt, size)
+        if R.shape != own:
+            return verdict(Status.FAILS, "shapes at a concrete size",
+                           counterexample={k: float(v) for k, v in size.items()},
+                           reason=f"at {_size_text(size)}: d{wrt} is {own[0]}×{own[1]}, the closed form "
+                                  f"{R.rows}×{R.cols}", where=_place(claim, net, l, size))
+        rhs.append(R)
+    methods: set[str] = set()
+    undecided: Verdict | None = None
+    sizes = []
+    for (net, l, size), R in zip(claim.instances(), rhs):
+        # the budget is per instance: a layer claim over L = 2, 3, 4 is many claims
+        begun = time.perf_counter()
+
+        def left() -> float:
+            return budget - (time.perf_counter() - begun)
+
+        sizes.append(_size_text(size))
         batch = claim.batch(net, size, l)
         wrt = claim.wrt_at(l)
         try:
@@ -368,6 +386,36 @@ def _central(net, values, start, wrt, convention):
     return grad
 
 
+_LAMBDIFIED: dict[tuple[int, str], Callable] = {}
+
+
+def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
+    """The value of any quantity of ``batch`` at ``point``: inputs as drawn, the rest by lambdify.
+
+    Computed nodes (``A1``) and the per-example derivatives (``dZ2``, from
+    SymPy's chain rule) are lambdified once per batch and shared by every
+    step at that size; the closed form itself is then evaluated by NumPy.
+    """
+    syms = batch.symbols()
+    # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
+    args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
+            for j in range(batch[n].cols)]
+
+    def value(name: str) -> np.ndarray:
+        name = "X" if name == "A0" else name
+        if name in point:
+            return point[name]
+        key = (id(batch), name)
+        if key not in _LAMBDIFIED:
+            M = batch.grad(name[1:], Convention.PER_EXAMPLE) if name.startswith("d") else batch[name]
+            f = sp.lambdify(syms, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True)
+            _LAMBDIFIED[key] = (f, M.shape)
+        f, shape = _LAMBDIFIED[key]
+        return np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)]).reshape(shape)
+
+    return value
+
+
 def _point(batch, seed: int) -> dict[str, np.ndarray]:
     syms = batch.symbols()
     p = Domain.of(batch.intervals()).sample(syms, 1, seed)[0]
@@ -385,20 +433,13 @@ def _numeric(claim: MatrixClaim) -> Verdict:
     worst = (-1.0, 0.0, ATOL)  # (error / bound, error, bound)
     worst_at = None
     for net, l, size in claim.instances():
-        why = numpy_shape(claim, net, size, l)
-        if why:
-            return verdict(Status.FAILS, "NumPy shapes", reason=why, where=_place(claim, net, l, size),
-                           counterexample={k: float(v) for k, v in size.items()})
         if claim.shape_only:
+            why = numpy_shape(claim, net, size, l)
+            if why:
+                return verdict(Status.FAILS, "NumPy shapes", reason=why, where=_place(claim, net, l, size),
+                               counterexample={k: float(v) for k, v in size.items()})
             continue
-        try:
-            R = claim.rhs_at(net, size, l)
-        except ShapeMismatch as exc:
-            return verdict(Status.UNDECIDED, "NumPy shapes", where=_place(claim, net, l, size),
-                           reason=f"NumPy evaluates the closed form, the shape algebra rejects it: {exc}")
         batch = claim.batch(net, size, l)
-        syms = batch.symbols()
-        f = sp.lambdify(syms, [_named(e) for e in R], modules=[_NP_NAMED, "numpy"], cse=True)
         wrt = claim.wrt_at(l)
         for k in range(POINTS):
             for attempt in range(REDRAWS):
@@ -409,11 +450,19 @@ def _numeric(claim: MatrixClaim) -> Verdict:
             else:
                 return verdict(Status.UNDECIDED, "central differences",
                                reason=f"no point clear of the ReLU kinks in {REDRAWS} draws")
-            # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
-            args = [np.array([values[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
-                    for j in range(batch[n].cols)]
-            rhs = np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)])
-            rhs = rhs.reshape(lhs.shape)
+            q = Quantities(net, numpy_size=size, numpy_values=_values(batch, values))
+            try:
+                out = claim.evaluate(q, l)
+            except ValueError as exc:  # NumPy's own message
+                return verdict(Status.FAILS, "NumPy shapes", reason=f"NumPy at {_size_text(size)}: {exc}",
+                               where=_place(claim, net, l, size),
+                               counterexample={k: float(v) for k, v in size.items()})
+            rhs = np.asarray(out.value, dtype=float)
+            if rhs.shape != lhs.shape:
+                return verdict(Status.FAILS, "NumPy shapes", where=_place(claim, net, l, size),
+                               reason=f"NumPy at {_size_text(size)}: the closed form is "
+                                      f"{rhs.shape[0]}×{rhs.shape[1]}, d{wrt} is {lhs.shape[0]}×{lhs.shape[1]}",
+                               counterexample={k: float(v) for k, v in size.items()})
             err = np.abs(lhs - rhs)
             bound = ATOL + RTOL * np.abs(rhs)
             idx = np.unravel_index(np.argmax(err / bound), err.shape)
@@ -440,12 +489,14 @@ def _numeric(claim: MatrixClaim) -> Verdict:
 # the entry points
 # --------------------------------------------------------------------------
 
-def check_claim(claim: MatrixClaim, budget: float = BUDGET) -> ClaimResult:
-    """Shapes, the symbolic verdict and the numeric verdict of one matrix claim."""
+_NOT_RUN = Verdict(Status.SKIPPED, "not run")
+
+
+def check_claim(claim: MatrixClaim, budget: float = BUDGET, numeric: bool = True) -> ClaimResult:
+    """Shapes, the symbolic verdict and (unless ``numeric=False``) the numeric verdict of a claim."""
     shapes = check_shapes(claim)
     symbolic = _symbolic(claim, shapes, budget)
-    numeric = _numeric(claim)
-    return ClaimResult(shapes, symbolic, numeric)
+    return ClaimResult(shapes, symbolic, _numeric(claim) if numeric else _NOT_RUN)
 
 
 def check_matrix_step(step: Step, budget: float = BUDGET):
@@ -457,7 +508,7 @@ def check_matrix_step(step: Step, budget: float = BUDGET):
     if step.erratum is not None and step.erratum.fixed is not None:
         fix = step.erratum.fixed
         if isinstance(fix, MatrixClaim):
-            r = check_claim(fix, budget)
+            r = check_claim(fix, budget, numeric=False)
             fixed = r.shapes if r.shapes.status is Status.FAILS else r.symbolic
         elif isinstance(fix, Claim):
             fixed = decide(fix.lhs, fix.rhs, step.domain, budget)

@@ -210,6 +210,9 @@ class Mat:
     @classmethod
     def of(cls, text: str, rows: list[list[Any]]) -> "Mat":
         """An explicit matrix written out entry by entry, e.g. a worked example's row."""
+        if all(isinstance(x, (float, np.floating)) for r in rows for x in r):
+            value = np.array(rows, dtype=float)  # numeric evaluation: stay in NumPy
+            return cls(text, value.shape, value)
         value = sp.Matrix(rows)
         return cls(text, value.shape, value)
 
@@ -348,8 +351,15 @@ class Mat:
 
     def apply(self, f: Callable, name: str) -> "Mat":
         """``f`` entry by entry; ``name`` is how the message writes it (``g_1'``)."""
-        if self.value is None or self._np:
-            return self._new(f"{name}({self.text})", self.shape, self.value)
+        if self.value is None:
+            return self._new(f"{name}({self.text})", self.shape, None)
+        if self._np:
+            rule = f(_W)
+            if rule not in _NUMERIC:
+                _NUMERIC[rule] = sp.lambdify(_W, rule, modules="numpy")
+            fn = _NUMERIC[rule]
+            return self._new(f"{name}({self.text})", self.shape,
+                             np.broadcast_to(np.asarray(fn(self.value), dtype=float), self.value.shape))
         return self._new(f"{name}({self.text})", self.shape, self.value.applyfunc(f))
 
     def sum(self, axis: int) -> "Mat":
@@ -361,6 +371,10 @@ class Mat:
         if self._np:
             return self._new(text, None, self.value.sum(axis=axis, keepdims=True))
         return self._new(text, shape, sum_axis(self.value, axis))
+
+
+_W = sp.Dummy("w", real=True)
+_NUMERIC: dict[sp.Expr, Callable] = {}  # element-wise maps, lambdified once
 
 
 def _text(x) -> str:
@@ -599,15 +613,20 @@ class Quantities:
 
     Modes: with ``batch=None`` every quantity has symbolic dimensions and no
     value (the shape check); with a batch, SymPy values at that size; with
-    ``numpy_size`` instead, arrays of zeros of that size (NumPy's own shape check).
+    ``numpy_size`` instead, arrays of zeros of that size (NumPy's own shape check),
+    or with ``numpy_values`` as well, the arrays it gives (a numeric evaluation).
     """
 
     def __init__(self, net: Network, batch: Batch | None = None, fixed: Mapping[str, int] | None = None,
-                 numpy_size: Mapping[str, int] | None = None):
+                 numpy_size: Mapping[str, int] | None = None,
+                 numpy_values: Callable[[str], np.ndarray] | None = None):
         self.net, self.batch = net, batch
         self.fixed = dict(fixed or {})
         self.size = dict(numpy_size) if numpy_size is not None else (batch.size if batch else None)
         self.numpy = numpy_size is not None
+        self.numpy_values = numpy_values
+        if numpy_values is not None and numpy_size is None:
+            raise ValueError("numeric values need the concrete size (numpy_size)")
         if self.size is None:
             self.m = dim(self.fixed.get(net.batch, net.batch))
         else:
@@ -633,6 +652,8 @@ class Quantities:
         if self.size is None:
             return Mat(name, shape)
         if self.numpy:
+            if self.numpy_values is not None:
+                return Mat(name, shape, np.asarray(self.numpy_values(name), dtype=float))
             return Mat(name, shape, np.zeros(tuple(int(x) for x in shape)))
         if name.startswith("d"):
             return Mat(name, shape, self.batch.grad(name[1:], Convention.PER_EXAMPLE))
@@ -640,9 +661,9 @@ class Quantities:
 
     def sum_examples(self, term: Callable[[int], Any]) -> Any:
         """:math:`\\sum_j` term(j) over the examples of the batch (a placeholder with shapes only)."""
-        if self.batch is None:
+        if self.size is None:
             return sp.Symbol("sum_j", real=True)
-        return sp.Add(*[term(j) for j in range(self.batch.m)])
+        return sum((term(j) for j in range(int(self.m))), sp.Integer(0) if not self.numpy else 0.0)
 
     def g(self, l: int, M: Mat) -> Mat:
         """Layer ``l``'s activation applied entry by entry to ``M``."""
