@@ -73,7 +73,7 @@ from symbolic.layouts import Convention, Layout, Network, Quantities, ShapeMisma
 __all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
            "np_cost", "prove_activation"]
 
-POINTS = 2  # seeded numeric points per concrete size
+POINTS = 1  # seeded numeric points per concrete size (a claim has two sizes or more)
 REDRAWS = 20  # attempts at a point clear of every ReLU kink
 
 

@@ -55,12 +55,12 @@ NETWORK = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 PER, MEAN = Convention.PER_EXAMPLE, Convention.BATCH_MEAN
 
 # m = 1 and m = 3; m, D, h pairwise different at each size, so that a
-# transposed product is undefined at the concrete sizes as well.
-SIZES = ({"m": 1, "D": 2, "h": 3}, {"m": 3, "D": 4, "h": 2})
-# sizes are shared between steps where they can be: the forward pass and its
-# derivatives are computed once per size
-WORKED = ({"m": 3, "D": 4, "h": 2}, {"m": 3, "D": 1, "h": 2})  # the document's m = 3, h = 2
-ROW_OF_TWO = ({"m": 1, "D": 3, "h": 2}, {"m": 3, "D": 1, "h": 2})  # (12), (13): h = 2, any m
+# transposed product is undefined at the concrete sizes as well.  Sizes are
+# shared between steps where they can be: the forward pass and its derivatives
+# are computed once per size.
+SIZES = ({"m": 1, "D": 2, "h": 3}, {"m": 3, "D": 1, "h": 2})
+WORKED = ({"m": 3, "D": 1, "h": 2}, {"m": 3, "D": 2, "h": 2})  # the document's m = 3, h = 2
+ROW_OF_TWO = ({"m": 2, "D": 1, "h": 2}, {"m": 3, "D": 1, "h": 2})  # (12), (13): h = 2, any m
 
 # scalar steps: A_2 as one number a in (0, 1), a label y in (0, 1), z and u real
 a = sp.Symbol("a", positive=True)
