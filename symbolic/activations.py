@@ -62,6 +62,11 @@ class _Activation(sp.Function):
     _pythoncode = _numpycode
 
 
+def _with_power(text: str, exp) -> str:
+    # SymPy's LaTeX printer passes the exponent of a power of a function call
+    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
+
+
 class sigmoid(_Activation):
     r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`."""
 
@@ -77,8 +82,8 @@ class sigmoid(_Activation):
         if self.args[0].is_real:
             return True
 
-    def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\sigma\left(%s\right)" % printer._print(self.args[0]), exp)
 
     def _pretty(self, printer):
         return printer._print_Function(self, func_name="σ")
@@ -95,8 +100,8 @@ class tanh(_Activation):
         # declared: tanh' = 1 - tanh^2
         return 1 - tanh(self.args[0]) ** 2
 
-    def _latex(self, printer):
-        return r"\tanh\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\tanh\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class relu(_Activation):
@@ -113,8 +118,8 @@ class relu(_Activation):
     def _eval_rewrite_as_Piecewise(self, x, **kwargs):
         return self.definition(x)
 
-    def _latex(self, printer):
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class identity(_Activation):
