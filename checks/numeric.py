@@ -103,7 +103,10 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
 
     if lhs.atoms(AppliedUndef) or rhs.atoms(AppliedUndef):
         return verdict(Status.UNDECIDED, "float64", reason="an undefined function has no numeric value")
-    syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)), key=lambda s: (str(s), s.sort_key()))
+    # a derivative's variable may be absent from its expression (the derivative is then 0), and
+    # so from free_symbols; finite differences still need a value for it
+    variables = {v for e in (lhs, rhs) for d in e.atoms(sp.Derivative) for v in d.variables}
+    syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, sp.srepr(lhs), sp.srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
     method = "finite differences" if (lhs.has(sp.Derivative) or rhs.has(sp.Derivative)) else "float64"

@@ -7,7 +7,8 @@
 ['000']
 """
 from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step, source_text
+from derivations import doc002
 
-ALL: tuple[Derivation, ...] = ()
+ALL: tuple[Derivation, ...] = (doc002.DERIVATION,)
 
 __all__ = ["ALL", "Cite", "Claim", "Derivation", "Erratum", "Kind", "Step", "source_text"]
