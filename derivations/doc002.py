@@ -52,7 +52,7 @@ from symbolic.losses import bce
 from symbolic.losses_multiclass import cce_mean, simplex_label
 from symbolic.softmax import softmax_vector
 
-__all__ = ["DERIVATION", "SIZES", "contract", "layer"]
+__all__ = ["DERIVATION", "SIZES", "code_claim", "contract", "layer"]
 
 SOURCE = "002_5e682a3c2b7b752a.txt"
 SIZES = {"n_prev": 3, "n_l": 2, "m": 2, "n_L": 2}
@@ -265,7 +265,7 @@ def _grad(cost, X):
 
 # --- the code --------------------------------------------------------------
 
-def _code_claim() -> tuple[Claim, Domain]:
+def code_claim(source: str = code.SOURCE) -> tuple[Claim, Domain]:
     """The restored ``backpropagation`` run on SymPy object arrays, L = 2, against Derivative(J, .).
 
     Sizes n0 = 2, n1 = 2, n2 = 1, m = 2 (m a power of 2, so that the code's
@@ -298,7 +298,7 @@ def _code_claim() -> tuple[Claim, Domain]:
         return np.array(M.tolist(), dtype=object)
 
     cache = {"A0": arr(X), "Z1": arr(Z1), "A1": arr(A1), "Z2": arr(Z2), "A2": arr(A2)}
-    grads = code.load()(cache, arr(Y), {k: arr(v) for k, v in params.items()})
+    grads = code.load(source)(cache, arr(Y), {k: arr(v) for k, v in params.items()})
 
     def exact(e):
         e = sp.sympify(e)
@@ -586,7 +586,7 @@ def _steps() -> tuple[Step, ...]:
              "ReLU' (Heaviside(x, 0), not SymPy's default Heaviside(0) = 1/2) gives 0 at 0",
         note="a convention, not a derivative: the one-sided derivatives at 0 are 1 and 0 (checked in "
              "tests/test_doc002.py, with the restored code's relu(0, deriv=True) = 0)"))
-    claim, dom = _code_claim()
+    claim, dom = code_claim()
     add(Step(
         id="code-backpropagation", kind=Kind.DERIVATIVE, cite=_cite(CODE, code.FIRST_LINE),
         latex="\n".join(_file_lines(code.FIRST_LINE, code.FIRST_LINE + len(code.LINES))),
