@@ -467,8 +467,10 @@ def _steps() -> tuple[Step, ...]:
             correction=r"\frac{\partial{J}}{\partial{a^{[l-1](i)}_{k}}} =\sum_{j=1}^{n_l}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*\frac{\partial{z^{[l](i)}_{j}}}{\partial{a^{[l-1](i)}_{k}}}",
             why="two slips in the denominator: layer 'l-q' does not exist ('q' sits under '1' on the "
                 "keyboard), and the neuron index is j (the summation index) instead of k. "
-                "dz_j/da_j = W_jj, so the sum is sum_j dZ_j W_jj, not sum_j dZ_j W_jk; the line's own "
-                "right-hand side has W_jk.",
+                "Read as a^{[l-1](i)}_j: dz_j/da_j = W_jj, so the sum is sum_j dZ_j W_jj, not "
+                "sum_j dZ_j W_jk (checked); read as any other layer, z^{[l]} does not depend on it "
+                "directly and the sum is 0. False under every reading; the line's own right-hand side "
+                "has W_jk.",
             fixed=_dAprev_claim(n, "chain")),
         note="per-example on both sides (the line has no 1/m); it would hold under either reading if it "
              "were right"))
@@ -477,7 +479,9 @@ def _steps() -> tuple[Step, ...]:
         latex=r"= \sum_{j=1}^{n_l}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*W^{[l]}_{jk}",
         claim=_dAprev_claim(n, "result"),
         says="the line's result, against its left-hand side (its middle is the erratum above): "
-             "dJ/da^{[l-1](i)}_k = sum_j dZ_ji W_jk, every k, i"))
+             "dJ/da^{[l-1](i)}_k = sum_j dZ_ji W_jk, every k, i",
+        note="per-example on both sides (m dJ/da^{(i)} and the code's dZ); under the batch-mean reading "
+             "both sides scale by 1/m"))
     add(Step(
         id="dA-prev-matrix-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 124),
         latex=r"\frac{\partial{J}}{\partial{A^{[l-1]}_{ki}}} = \sum_{j=1}^{n_l}W^{[l]}_{jk}*\frac{\partial{J}}{\partial{z^{[l]}_{ji}}}",
@@ -564,7 +568,9 @@ def _steps() -> tuple[Step, ...]:
         id="recap-dA-prev", kind=Kind.DERIVATIVE, cite=_cite(RECAP, 154),
         latex=r"\frac{\partial{J}}{\partial{A^{[l-1]}}} = W^{[l]T}.\frac{\partial{J}}{\partial{Z^{[l]}}}",
         claim=_matrix_claim(n.grad(n.m * n.J, n.Aprev), n.W.T * n.dZ),
-        says="dJ/dA^{[l-1]} = W^T.dZ, per-example on both sides"))
+        says="dJ/dA^{[l-1]} = W^T.dZ, per-example on both sides",
+        note="per-example on both sides (the code's dA = W^T.dZ has no 1/m); under the batch-mean reading "
+             "both sides scale by 1/m"))
 
     x_pos, x_neg = sp.Symbol("x", positive=True), sp.Symbol("x", negative=True)
     x = sp.Symbol("x", real=True)
