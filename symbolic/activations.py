@@ -53,13 +53,13 @@ class _Activation(sp.Function):
         return self.definition(x)
 
     def _numpycode(self, printer):
-        # lambdify prints the *definition*, never the declared derivative.
-        return printer._print(self.definition(self.args[0]))
+        # lambdify prints the *definition*, never the declared derivative.  The
+        # parentheses matter: a printed function call binds tightest, so without
+        # them tanh(x)**2 would print as (e^x - e^-x)/(e^x + e^-x)**2.
+        return "(%s)" % printer._print(self.definition(self.args[0]))
 
     _mpmathcode = _numpycode
-
-    def _pythoncode(self, printer):
-        return printer._print(self.definition(self.args[0]))
+    _pythoncode = _numpycode
 
 
 class sigmoid(_Activation):

@@ -1,0 +1,481 @@
+r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a matrix step.
+
+``shapes``
+    :func:`checks.shapes.check_shapes` -- the closed form at symbolic
+    dimensions.  A failed shape check fails the step whatever the values say.
+
+``symbolic``
+    At every concrete size of the claim, the left-hand side is the matrix of
+    ``Derivative(cost, W_ij)`` (the cost computed by SymPy from the forward
+    pass) differentiated by SymPy's chain rule, and the right-hand side the
+    claimed closed form; they are compared entry by entry.
+
+    *Opaque activations.*  Differentiating the definitions of tanh and the
+    sigmoid through a network and simplifying is hopeless (MEASUREMENTS.md:
+    204 s at m = 8).  Instead the activations stay opaque: the chain rule
+    uses each activation's declared derivative, and that derivative is first
+    *proved* from the activation's definition (:func:`prove_activation`,
+    with :func:`symbolic.equivalence.decide`, whose oracle differentiates the
+    definition) -- so no rule vouches for itself.  Then every activation
+    application (``tanh(...)``, ``sigmoid(...)``, ``Heaviside(...)``) becomes an
+    independent symbol and ``lhs - rhs`` is expanded (then brought over one
+    denominator).  Reaching 0 is a proof: a rational identity in independent
+    symbols holds at the actual values wherever both sides are defined.
+    Anything else is not taken as a refutation: a failure needs a point of the
+    real domain, in the original variables (``X_0_1``, ``W1_1_0``, ...), where
+    the two sides differ at 50 digits (:func:`_witness`).
+
+``numeric``
+    Float64 only, independent of SymPy's calculus: NumPy evaluates the
+    closed form's shapes, the left-hand side is the central difference of a
+    NumPy forward pass of the cost (written here, not generated), the
+    right-hand side is the closed form through ``lambdify``, at seeded points;
+    ``extra["max_error"]`` and ``extra["tolerance"]`` report the worst entry
+    (tolerances from :mod:`checks.tolerances`).  Points where a ReLU input
+    sits within a difference step of its kink are redrawn.
+
+Examples
+--------
+>>> from derivations.matrix import MatrixClaim
+>>> from symbolic.layouts import Convention, Layout, Network
+>>> net = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
+>>> sizes = ({"m": 1, "D": 2, "h": 3}, {"m": 3, "D": 4, "h": 2})
+>>> ok = check_claim(MatrixClaim("dW2 = (1/m) dZ2^T A1", lambda v: (1 / v.m) * (v.dZ2.T @ v.A1),
+...                              sizes, net, wrt="W2", convention=Convention.BATCH_MEAN))
+>>> ok.shapes.status, ok.symbolic.status, ok.numeric.status
+(<Status.HOLDS: 'holds'>, <Status.HOLDS: 'holds'>, <Status.HOLDS: 'holds'>)
+>>> bad = check_claim(MatrixClaim("dW2 = dZ2^T A1", lambda v: v.dZ2.T @ v.A1,
+...                               sizes, net, wrt="W2", convention=Convention.BATCH_MEAN))
+>>> bad.symbolic.status, bad.symbolic.where, bad.numeric.status
+(<Status.FAILS: 'fails'>, 'dW2[0, 0] at m = 3, D = 4, h = 2', <Status.FAILS: 'fails'>)
+"""
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from checks.shapes import check_shapes, numpy_shape
+from checks.tolerances import ATOL, EPS, RTOL
+from derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
+from derivations.model import Claim, Step
+from symbolic.activations import ACTIVATIONS, _Activation
+from symbolic.domain import Domain, stable_seed
+from symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
+                                  WITNESS_RTOL, Status, Timeout, Verdict, bounded, decide)
+from symbolic.layouts import Convention, Layout, Network, ShapeMismatch
+
+__all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
+           "np_cost", "prove_activation"]
+
+POINTS = 2  # seeded numeric points per concrete size
+REDRAWS = 20  # attempts at a point clear of every ReLU kink
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    shapes: Verdict
+    symbolic: Verdict
+    numeric: Verdict
+
+    @property
+    def verdict(self) -> Status:
+        if self.shapes.status is Status.FAILS:
+            return Status.FAILS
+        return self.symbolic.status
+
+
+def _size_text(size: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in size.items())
+
+
+def _place(claim: MatrixClaim, net: Network, l, size, entry: str = "") -> str:
+    layer = f"L = {net.L}, l = {l}: " if l is not None else ""
+    return f"{layer}{claim.name_at(l)}{entry} at {_size_text(size)}"
+
+
+# --------------------------------------------------------------------------
+# the activations' declared derivatives, proved from their definitions
+# --------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def prove_activation(name: str, budget: float = BUDGET) -> Verdict:
+    """Prove the declared derivative (``fdiff``) of an activation from its definition.
+
+    ReLU is proved on either side of 0 (its derivative at 0 is the documents'
+    convention, 0, which ``Heaviside(z, 0)`` states).
+
+    >>> prove_activation("tanh").status
+    <Status.HOLDS: 'holds'>
+    """
+    act = ACTIVATIONS[name]
+    if name == "relu":
+        verdicts = []
+        for sign in ("positive", "negative"):
+            z = sp.Symbol("z", **{sign: True})
+            verdicts.append(decide(sp.Derivative(act(z), z), act(z).fdiff(), budget=budget))
+        bad = [v for v in verdicts if v.status is not Status.HOLDS]
+        v = bad[0] if bad else verdicts[0]
+        return Verdict(v.status, f"{v.method}, z > 0 and z < 0; relu'(0) = 0 by convention",
+                       sum(x.seconds for x in verdicts), reason=v.reason)
+    z = sp.Symbol("z", real=True)
+    return decide(sp.Derivative(act(z), z), act(z).fdiff(), budget=budget)
+
+
+def _activations(claim: MatrixClaim) -> list[str]:
+    return sorted({a for net in claim.networks for a in net.activations})
+
+
+# --------------------------------------------------------------------------
+# symbolic
+# --------------------------------------------------------------------------
+
+def _opaque(*matrices: sp.MatrixBase) -> dict:
+    """Every activation application and step function -> an independent real symbol.
+
+    A declared derivative that is a sum (tanh's ``1 - tanh(x)**2``) gets a
+    symbol of its own as well, so that expanding a chain of them does not
+    multiply out 2**depth terms.  Replacing one subexpression by a symbol on
+    both sides keeps a proof a proof: if the two sides agree as polynomials
+    in the new symbols, they agree for every value substituted back.
+    """
+    atoms = set()
+    for M in matrices:
+        for e in M:
+            atoms |= {f for f in e.atoms(sp.Function) if isinstance(f, (_Activation, sp.Heaviside))}
+    mapping = {}
+    for k, f in enumerate(sorted(atoms, key=sp.default_sort_key)):
+        rule = f.fdiff() if isinstance(f, _Activation) else None
+        if isinstance(rule, sp.Add):
+            mapping[rule] = sp.Dummy(f"du{k}", real=True)
+        mapping[f] = sp.Dummy(f"u{k}", real=True)
+    return mapping
+
+
+def _canonical_zero(d, seconds: float) -> str | None:
+    """The name of the canonical form that reaches 0, or None."""
+    if d == 0:
+        return "structural"
+    for name, tier in LADDER[:2]:  # expand; one denominator, numerator expanded
+        try:
+            if bounded(lambda: tier(d), seconds) == 0:
+                return name
+        except Timeout:
+            raise
+        except (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError, RecursionError):
+            continue
+    return None
+
+
+def _mp_definition(act):
+    z = sp.Symbol("z", real=True)
+    return sp.lambdify(z, act.definition(z), modules="mpmath")
+
+
+_MP_NAMED = {f"np_{k}": _mp_definition(a) for k, a in ACTIVATIONS.items()} | {
+    "np_heaviside": lambda z, h0: mpmath.mpf(1) if z > 0 else mpmath.mpf(0) if z < 0 else mpmath.mpf(h0)}
+
+
+def _witness(lhs, rhs, domain: Domain, seed: int):
+    """A point of the real domain where the two sides differ at 30 digits and again at 50.
+
+    The activations are evaluated from their *definitions* in mpmath, the
+    inputs are the exact dyadic rationals of :meth:`Domain.sample`.
+    """
+    syms = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
+    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True)
+    for p in domain.sample(syms, WITNESS_POINTS, seed):
+        values = []
+        for digits in (WITNESS_DIGITS, CONFIRM_DIGITS):
+            with mpmath.workdps(digits):
+                try:
+                    lv, rv = f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms])
+                except (ValueError, ZeroDivisionError, OverflowError):
+                    break
+                lv, rv = mpmath.mpf(lv), mpmath.mpf(rv)
+                if not (mpmath.isfinite(lv) and mpmath.isfinite(rv)):
+                    break
+                if abs(lv - rv) <= WITNESS_RTOL * max(mpmath.mpf(1), abs(lv), abs(rv)):
+                    break
+                values = [lv, rv]
+        else:
+            return p, values[0], values[1]
+    return None
+
+
+def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
+    start = time.perf_counter()
+
+    def left() -> float:
+        return budget - (time.perf_counter() - start)
+
+    def verdict(status, method, **kw) -> Verdict:
+        return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
+
+    if claim.shape_only:
+        return verdict(shapes.status, shapes.method, reason=shapes.reason, where=shapes.where)
+    lemmas = {a: prove_activation(a) for a in _activations(claim)}
+    unproved = [a for a, v in lemmas.items() if v.status is not Status.HOLDS]
+    if unproved:
+        return verdict(Status.UNDECIDED, "activation lemma",
+                       reason=f"the declared derivative of {unproved} is not proved from its definition")
+    methods: set[str] = set()
+    undecided: Verdict | None = None
+    sizes = []
+    for net, l, size in claim.instances():
+        sizes.append(_size_text(size))
+        try:
+            R = claim.rhs_at(net, size, l)
+        except ShapeMismatch as exc:
+            return verdict(Status.FAILS, "shapes at a concrete size",
+                           counterexample={k: float(v) for k, v in size.items()},
+                           reason=f"at {_size_text(size)}: {exc}", where=_place(claim, net, l, size))
+        batch = claim.batch(net, size, l)
+        wrt = claim.wrt_at(l)
+        try:
+            # = claim.lhs(net, size, l).doit(), cached per batch
+            Lm = bounded(lambda: batch.grad(wrt, claim.convention), left())
+        except Timeout:
+            return verdict(Status.UNDECIDED, "chain rule", reason=f"budget of {budget:g} s spent "
+                           f"differentiating the forward pass at {_size_text(size)}")
+        if Lm.shape != R.shape:
+            return verdict(Status.FAILS, "shapes at a concrete size",
+                           counterexample={k: float(v) for k, v in size.items()},
+                           reason=f"d{wrt} is {Lm.rows}×{Lm.cols}, the closed form {R.rows}×{R.cols}",
+                           where=_place(claim, net, l, size))
+        mapping = _opaque(Lm, R)
+        domain = Domain.of(batch.intervals())
+        for i in range(Lm.rows):
+            for j in range(Lm.cols):
+                try:
+                    method = _canonical_zero((Lm[i, j] - R[i, j]).xreplace(mapping), left())
+                except Timeout:
+                    return verdict(Status.UNDECIDED, "expand", where=_place(claim, net, l, size, f"[{i}, {j}]"),
+                                   reason=f"time budget of {budget:g} s spent")
+                if method is not None:
+                    methods.add(method)
+                    continue
+                seed = stable_seed(claim.says, _size_text(size), l, i, j)
+                try:
+                    found = bounded(lambda: _witness(Lm[i, j], R[i, j], domain, seed), left())
+                except Timeout:
+                    found = None
+                where = _place(claim, net, l, size, f"[{i}, {j}]")
+                if found is not None:
+                    point, lv, rv = found
+                    return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
+                                   counterexample={str(s): float(v) for s, v in point.items()},
+                                   lhs_value=float(lv), rhs_value=float(rv), where=where,
+                                   residual=_short(sp.factor((Lm[i, j] - R[i, j]).xreplace(mapping))
+                                                   .xreplace({d: f for f, d in mapping.items()})))
+                if undecided is None:
+                    undecided = verdict(Status.UNDECIDED, "opaque activations + expand", where=where,
+                                        reason="no canonical form reached 0 and no point separates the sides")
+    if undecided is not None:
+        return verdict(undecided.status, undecided.method, where=undecided.where, reason=undecided.reason)
+    how = "+".join(sorted(methods)) or "structural"
+    return verdict(Status.HOLDS, f"chain rule, opaque activations, {how}",
+                   extra={"sizes": sizes, "lemmas": {a: v.method for a, v in lemmas.items()}})
+
+
+def _short(expr, limit: int = 300) -> str:
+    text = str(expr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------
+# numeric: a NumPy forward pass and central differences
+# --------------------------------------------------------------------------
+
+_NP = {
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "tanh": np.tanh,
+    "relu": lambda z: np.where(z > 0, z, 0.0),
+    "identity": lambda z: z,
+}
+
+
+def np_cost(net: Network, values: Mapping[str, np.ndarray], start: str | None,
+            convention: Convention) -> tuple[float, tuple]:
+    """The cost in float64 from ``values`` (the free nodes), and the signs of every ReLU input.
+
+    Written independently of :class:`symbolic.layouts.Batch`: the same
+    network, another implementation.
+    """
+    row = net.layout is Layout.ROW_MAJOR
+    signs = []
+    if start is None:
+        A, first = values["X"], 1
+    else:
+        k = int(start[1:])
+        if start[0] == "Z":
+            Z = values[start]
+            if net.activations[k - 1] == "relu":
+                signs.append(tuple((Z > 0).ravel()))
+            A = _NP[net.activations[k - 1]](Z)
+        else:
+            A = values[start]
+        first = k + 1
+    for l in range(first, net.L + 1):
+        W, b = values[f"W{l}"], values[f"b{l}"]
+        Z = (A @ W.T if row else W @ A) + b
+        if net.activations[l - 1] == "relu":
+            signs.append(tuple((Z > 0).ravel()))
+        A = _NP[net.activations[l - 1]](Z)
+    Y = values["Y"]
+    losses = -(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+    total = float(losses.sum())
+    m = A.shape[0] if row else A.shape[1]
+    return (total if convention is Convention.PER_EXAMPLE else total / m), tuple(signs)
+
+
+_NP_NAMED = {f"np_{k}": v for k, v in _NP.items()} | {"np_heaviside": np.heaviside}
+
+
+def _named(expr):
+    """Activations as calls of named functions, for ``lambdify``.
+
+    Printed inline, the definition of tanh repeats its argument four times, so
+    a depth-4 network prints 4**4 copies of the input layer (and NumPy's
+    ``select`` rejects the printed nested Piecewise of ReLU); as named calls
+    with common subexpressions eliminated, every layer is computed once.
+    """
+    return expr.replace(lambda e: isinstance(e, (_Activation, sp.Heaviside)),
+                        lambda e: sp.Function(f"np_{type(e).__name__.lower()}")(*e.args))
+
+
+def _central(net, values, start, wrt, convention):
+    """The central-difference gradient by ``wrt``, or None when a ReLU input crosses its kink."""
+    _, signs = np_cost(net, values, start, convention)
+    base = values[wrt]
+    grad = np.zeros_like(base)
+    for idx in np.ndindex(base.shape):
+        out = []
+        for h in (EPS, -EPS):
+            moved = dict(values)
+            moved[wrt] = base.copy()
+            moved[wrt][idx] += h
+            cost, s = np_cost(net, moved, start, convention)
+            if s != signs:
+                return None
+            out.append(cost)
+        grad[idx] = (out[0] - out[1]) / (2 * EPS)
+    return grad
+
+
+def _point(batch, seed: int) -> dict[str, np.ndarray]:
+    syms = batch.symbols()
+    p = Domain.of(batch.intervals()).sample(syms, 1, seed)[0]
+    return {n: np.array([[float(p[s]) for s in batch[n].row(i)] for i in range(batch[n].rows)])
+            for n in batch.inputs}
+
+
+def _numeric(claim: MatrixClaim) -> Verdict:
+    start = time.perf_counter()
+
+    def verdict(status, method, **kw) -> Verdict:
+        return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
+
+    tolerance = {"rtol": RTOL, "atol": ATOL, "eps": EPS}
+    worst = (-1.0, 0.0, ATOL)  # (error / bound, error, bound)
+    worst_at = None
+    for net, l, size in claim.instances():
+        why = numpy_shape(claim, net, size, l)
+        if why:
+            return verdict(Status.FAILS, "NumPy shapes", reason=why, where=_place(claim, net, l, size),
+                           counterexample={k: float(v) for k, v in size.items()})
+        if claim.shape_only:
+            continue
+        try:
+            R = claim.rhs_at(net, size, l)
+        except ShapeMismatch as exc:
+            return verdict(Status.UNDECIDED, "NumPy shapes", where=_place(claim, net, l, size),
+                           reason=f"NumPy evaluates the closed form, the shape algebra rejects it: {exc}")
+        batch = claim.batch(net, size, l)
+        syms = batch.symbols()
+        f = sp.lambdify(syms, [_named(e) for e in R], modules=[_NP_NAMED, "numpy"], cse=True)
+        wrt = claim.wrt_at(l)
+        for k in range(POINTS):
+            for attempt in range(REDRAWS):
+                values = _point(batch, stable_seed(claim.says, _size_text(size), l, k, attempt))
+                lhs = _central(net, values, batch.start, wrt, claim.convention)
+                if lhs is not None:
+                    break
+            else:
+                return verdict(Status.UNDECIDED, "central differences",
+                               reason=f"no point clear of the ReLU kinks in {REDRAWS} draws")
+            # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
+            args = [np.array([values[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
+                    for j in range(batch[n].cols)]
+            rhs = np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)])
+            rhs = rhs.reshape(lhs.shape)
+            err = np.abs(lhs - rhs)
+            bound = ATOL + RTOL * np.abs(rhs)
+            idx = np.unravel_index(np.argmax(err / bound), err.shape)
+            ratio = float(err[idx] / bound[idx])
+            if ratio > worst[0]:
+                worst = (ratio, float(err[idx]), float(bound[idx]))
+                worst_at = (net, l, size, idx, values, float(lhs[idx]), float(rhs[idx]))
+            if ratio > 1:
+                net_, l_, size_, (i, j), vals, lv, rv = worst_at
+                point = {f"{n}_{a}_{b}": float(vals[n][a, b]) for n in vals
+                         for a in range(vals[n].shape[0]) for b in range(vals[n].shape[1])}
+                return verdict(Status.FAILS, "central differences vs lambdify (float64)",
+                               counterexample=point, lhs_value=lv, rhs_value=rv,
+                               where=_place(claim, net_, l_, size_, f"[{i}, {j}]"),
+                               extra={"max_error": worst[1], "tolerance": worst[2], **tolerance})
+    if claim.shape_only:
+        return verdict(Status.HOLDS, "NumPy shapes", reason="NumPy evaluates the closed form to the "
+                       "claimed shape at every size")
+    return verdict(Status.HOLDS, "agrees numerically: central differences vs lambdify (float64)",
+                   extra={"max_error": worst[1], "tolerance": worst[2], **tolerance})
+
+
+# --------------------------------------------------------------------------
+# the entry points
+# --------------------------------------------------------------------------
+
+def check_claim(claim: MatrixClaim, budget: float = BUDGET) -> ClaimResult:
+    """Shapes, the symbolic verdict and the numeric verdict of one matrix claim."""
+    shapes = check_shapes(claim)
+    symbolic = _symbolic(claim, shapes, budget)
+    numeric = _numeric(claim)
+    return ClaimResult(shapes, symbolic, numeric)
+
+
+def check_matrix_step(step: Step, budget: float = BUDGET):
+    """A :class:`checks.runner.StepResult` for a ``Kind.MATRIX`` step (and its erratum's fix)."""
+    from checks.runner import StepResult
+
+    result = check_claim(step.claim, budget)
+    fixed = None
+    if step.erratum is not None and step.erratum.fixed is not None:
+        fix = step.erratum.fixed
+        if isinstance(fix, MatrixClaim):
+            r = check_claim(fix, budget)
+            fixed = r.shapes if r.shapes.status is Status.FAILS else r.symbolic
+        elif isinstance(fix, Claim):
+            fixed = decide(fix.lhs, fix.rhs, step.domain, budget)
+    return StepResult(step, result.symbolic, result.numeric, result.shapes, fixed)
+
+
+def check_layer_recursion(layout: Layout = Layout.COLUMN_MAJOR, hidden: str = "tanh",
+                          output: str = "sigmoid", depths: Iterable[int] = (2, 3, 4),
+                          sizes=DEEP_SIZES, budget: float = BUDGET, **mutations) -> dict[str, ClaimResult]:
+    """Check the L-layer backward recursion for every layer of every depth.
+
+    The claims are :func:`derivations.matrix.layer_recursion_claims`
+    (``mutations`` are passed on, e.g. ``gprime_layer=lambda l: l`` to use
+    g'^{[l]} where g'^{[l-1]} belongs).
+
+    >>> r = check_layer_recursion(hidden="relu", depths=(2,))
+    >>> sorted((k, v.verdict.value) for k, v in r.items())
+    [('dW[l]', 'holds'), ('dZ[L]', 'holds'), ('dZ[l-1]', 'holds'), ('db[l]', 'holds')]
+    """
+    claims = layer_recursion_claims(layout, hidden, output, tuple(depths), sizes, **mutations)
+    return {name: check_claim(c, budget) for name, c in claims.items()}
