@@ -4,12 +4,12 @@
 
 >>> from derivations import ALL
 >>> [d.key for d in ALL]
-['000', '001', '003']
+['000', '001', '002', '003']
 """
-from derivations import doc000, doc001, doc003
+from derivations import doc000, doc001, doc002, doc003
 from derivations.matrix import MatrixClaim
 from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step, source_text
 
-ALL: tuple[Derivation, ...] = (doc000.DERIVATION, doc001.DERIVATION, doc003.DERIVATION)
+ALL: tuple[Derivation, ...] = (doc000.DERIVATION, doc001.DERIVATION, doc002.DERIVATION, doc003.DERIVATION)
 
 __all__ = ["ALL", "Cite", "Claim", "Derivation", "Erratum", "Kind", "MatrixClaim", "Step", "source_text"]
