@@ -29,6 +29,8 @@ from rich.table import Table
 from rich.text import Text
 
 from checks.runner import DocumentResult, StepResult
+from derivations.matrix import MatrixClaim
+from derivations.model import Claim
 from symbolic.equivalence import Status, Verdict
 
 __all__ = ["VERSION", "claim_text", "render", "summary", "to_json"]
@@ -56,7 +58,9 @@ def claim_text(result: StepResult, pretty: bool = False) -> str:
     """The claim as ``lhs = rhs`` (SymPy's printers), or the reason a step is not checked."""
     step = result.step
     claim = step.claim
-    if claim is None or not hasattr(claim, "lhs"):
+    if isinstance(claim, MatrixClaim):
+        return _matrix_text(claim)
+    if not isinstance(claim, Claim):
         return step.says or step.reason or ""
     eq = sp.Eq(claim.lhs, claim.rhs, evaluate=False)
     # pretty-printing is slow and unreadable for large claims: those print as one line
@@ -65,6 +69,13 @@ def claim_text(result: StepResult, pretty: bool = False) -> str:
         if text.count("\n") < 6 and max(map(len, text.splitlines())) <= 70:
             return text
     return sp.sstr(eq)
+
+
+def _matrix_text(c: MatrixClaim) -> str:
+    """A matrix claim in words: what it says, its layout, its dZ convention, its sizes."""
+    layouts = ", ".join(sorted({n.layout.value for n in c.networks}))
+    sizes = "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in c.sizes)
+    return f"{c.says}  [{layouts}, {c.convention.value} dZ; sizes {sizes}]"
 
 
 def _symbolic_json(v: Verdict) -> dict:

@@ -100,9 +100,18 @@ def run(derivation: Derivation, budget: float = BUDGET,
     return run_all([derivation], budget, progress, jobs)[0]
 
 
-def _check_chunk(args: tuple[list[Step], float]) -> list[StepResult]:
-    steps, budget = args
-    return [check_step(s, budget) for s in steps]
+# The steps a forked worker checks: inherited through fork, never pickled (a
+# matrix claim holds functions).  Workers send back the verdicts only.
+_WORK: list[Step] = []
+
+
+def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
+    start, stop, budget = args
+    out = []
+    for step in _WORK[start:stop]:
+        r = check_step(step, budget)
+        out.append((r.symbolic, r.numeric, r.shapes, r.fixed))
+    return out
 
 
 def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
@@ -124,14 +133,18 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
         from concurrent.futures import ProcessPoolExecutor
 
         # small chunks in document order: the expensive steps cluster together
-        chunks = [steps[i:i + _CHUNK] for i in range(0, len(steps), _CHUNK)]
+        chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
+        _WORK[:] = steps
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            for chunk, done in zip(chunks, pool.map(_check_chunk, [(c, budget) for c in chunks])):
-                results += done
-                if progress is not None:
-                    for step in chunk:
-                        progress(step)
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                for (i, j, _), done in zip(chunks, pool.map(_check_chunk, chunks)):
+                    for step, verdicts in zip(steps[i:j], done):
+                        results.append(StepResult(step, *verdicts))
+                        if progress is not None:
+                            progress(step)
+        finally:
+            _WORK.clear()
     else:
         for step in steps:
             results.append(check_step(step, budget))
