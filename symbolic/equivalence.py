@@ -112,7 +112,16 @@ class Timeout(Exception):
 # bounding time
 # --------------------------------------------------------------------------
 
+# An exception raised inside a garbage-collector callback or a finalizer is
+# swallowed ("Exception ignored in ..."), and the bounded computation would
+# run on: there, the timer is re-armed instead, to fire again just after.
+_SWALLOWING = frozenset({"gc_callback", "__del__", "_remove", "callback"})
+
+
 def _raise_timeout(signum, frame):
+    if frame is not None and frame.f_code.co_name in _SWALLOWING:
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        return
     raise Timeout
 
 

@@ -4,10 +4,8 @@ Each helper takes a step and asserts one property of its encoding:
 
 * :func:`assert_latex_at_line` -- the LaTeX is verbatim in the source and
   starts on the cited line;
-* :func:`assert_verdict_as_recorded` -- ``decide`` proves a correct step and
-  refutes a step with an erratum, and the counterexample is re-evaluated here,
-  independently of ``decide``, with ``sympy.N``;
-* :func:`assert_fixed_holds` -- an erratum's corrected claim is proved;
+* :func:`independent_value` -- a side re-evaluated at a counterexample,
+  independently of ``decide``, with ``sympy.N`` on the definitions;
 * :func:`mutants` / :func:`assert_mutant_fails` -- small rewrites of a proved
   step's right side must all be refuted (the check is not vacuous).
 """
@@ -23,9 +21,9 @@ from symbolic.activations import expand_definitions
 from symbolic.equivalence import Status, decide
 
 __all__ = [
-    "MUTANT_KINDS", "assert_every_display_has_a_step", "assert_fixed_holds",
+    "MUTANT_KINDS", "assert_every_display_has_a_step",
     "assert_mutant_kinds_exercised", "assert_steps_in_document_order", "assert_kind_matches_claim", "assert_latex_at_line",
-    "assert_mutant_fails", "assert_mutant_kinds_apply", "assert_verdict_as_recorded", "checkable",
+    "assert_mutant_fails", "assert_mutant_kinds_apply", "checkable",
     "display_spans", "holding", "independent_value", "mutant_params", "mutants", "step_params",
     "with_errata",
 ]
@@ -129,33 +127,6 @@ def independent_value(expr, point: dict[sp.Symbol, sp.Rational]) -> sp.Float:
 def _differ(u, v) -> bool:
     return abs(u - v) > sp.Float("1e-15", DIGITS) * (1 + abs(u) + abs(v))
 
-
-def assert_verdict_as_recorded(step: Step):
-    """A step with an erratum fails with a true counterexample; any other checkable step holds."""
-    claim: Claim = step.claim
-    verdict = decide(claim.lhs, claim.rhs, step.domain)
-    if step.erratum is None:
-        assert verdict.status is Status.HOLDS, (
-            f"{step.id}: expected a proof, got {verdict.status} ({verdict.method}: {verdict.reason}; "
-            f"counterexample {verdict.counterexample}, residual {verdict.residual})")
-        return verdict
-    assert verdict.status is Status.FAILS, (
-        f"{step.id}: recorded as wrong ({step.erratum.why}) but {verdict.status} "
-        f"({verdict.method}: {verdict.reason})")
-    assert verdict.counterexample, f"{step.id}: a failure must carry its point"
-    point = _point_for((claim.lhs, claim.rhs), verdict.counterexample)
-    lv, rv = independent_value(claim.lhs, point), independent_value(claim.rhs, point)
-    assert _differ(lv, rv), f"{step.id}: the sides agree at the counterexample {point}: {lv} vs {rv}"
-    return verdict
-
-
-def assert_fixed_holds(step: Step):
-    fixed = step.erratum.fixed
-    assert isinstance(fixed, Claim), f"{step.id}: the erratum needs the corrected claim"
-    verdict = decide(fixed.lhs, fixed.rhs, step.domain)
-    assert verdict.status is Status.HOLDS, (
-        f"{step.id}: the correction {step.erratum.correction!r} is not proved: {verdict.status} "
-        f"({verdict.method}: {verdict.reason}; counterexample {verdict.counterexample})")
 
 
 def assert_kind_matches_claim(step: Step) -> None:

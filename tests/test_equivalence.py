@@ -135,3 +135,22 @@ def test_text_is_never_evaluated():
     with pytest.raises(TypeError):
         decide("__import__('os').getcwd()", 1)
     assert decide(1, 1).status is Status.HOLDS  # plain numbers are fine
+
+
+def test_a_timeout_is_not_lost_in_a_garbage_collector_callback():
+    import gc
+
+    def gc_callback(phase, info):  # the name hypothesis gives its gc timer; most time is spent here
+        sum(range(300_000))
+
+    def work():  # about 5 s, nearly all of it inside gc_callback
+        return [[[] for _ in range(100)] for _ in range(7_000)]
+
+    gc.callbacks.append(gc_callback)
+    try:
+        start = time.perf_counter()
+        with pytest.raises(Timeout):
+            bounded(work, 0.2)
+        assert time.perf_counter() - start < 2
+    finally:
+        gc.callbacks.remove(gc_callback)
