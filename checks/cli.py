@@ -5,6 +5,7 @@ Usage::
     gradproof                 # every built-in document, rich report
     gradproof 000 003         # documents selected by file-name prefix
     gradproof --json          # the stable JSON schema (see checks.report)
+    gradproof --junit-xml R.xml   # and a JUnit report for CI systems
     gradproof check NOTES.md  # your own Markdown derivations (see checks.markdown)
 
 Exit codes are :class:`ExitCode`: 0 when every verdict is as recorded (an
@@ -45,6 +46,8 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("documents", nargs="*", metavar="DOC",
                    help="documents to check, by file-name prefix (000, 001, ...); default: all")
     p.add_argument("--json", action="store_true", help="print the JSON report instead of the table")
+    p.add_argument("--junit-xml", metavar="PATH", default=None,
+                   help="also write a JUnit report: one test case per step, passing when as recorded")
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="time budget per claim (default 5)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -116,6 +119,14 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     jobs = args.jobs or min(4, os.cpu_count() or 1)
     results = _run(derivations, args.budget, console,
                    progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs)
+    if args.junit_xml:
+        from checks.junit import write_junit
+
+        try:
+            write_junit(results, args.junit_xml)
+        except OSError as exc:
+            err.print(f"gradproof: error: cannot write {args.junit_xml}: {exc.strerror}", markup=False)
+            return ExitCode.USAGE_ERROR
     if args.json:
         console.file.write(json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n")
     else:

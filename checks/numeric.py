@@ -77,7 +77,7 @@ class _Evaluator:
             dummies.append(sp.Dummy("node"))
         body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
-        self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=True, docstring_limit=0)
+        self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=False, docstring_limit=0)
 
     @property
     def complex_steppable(self) -> bool:

@@ -126,3 +126,16 @@ def test_check_subcommand_usage_and_input_errors_exit_2(tmp_path):
 def test_parallel_workers_give_the_same_report(registry):
     one, two = _strip_times(run(["--json", "-j", "1"])[1]), _strip_times(run(["--json", "-j", "2"])[1])
     assert one == two
+
+
+def test_junit_report_of_the_built_in_documents(registry, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = tmp_path / "report.xml"
+    code, _ = run(["999", "998", "--junit-xml", str(path)])
+    assert code == ExitCode.UNEXPECTED_VERDICT
+    suites = ET.parse(path).getroot()
+    cases = {c.get("name"): c for c in suites.iter("testcase")}
+    assert len(cases) == 4
+    failed = [name for name, c in cases.items() if c.find("failure") is not None]
+    assert len(failed) == 1 and "s4" in failed[0]  # the unrecorded failure, not the erratum
