@@ -51,6 +51,8 @@ Examples
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -104,6 +106,7 @@ def _place(claim: MatrixClaim, net: Network, l, size, entry: str = "") -> str:
 # --------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
+@lru_cache(maxsize=None)  # one proof per activation and process: the lemma does not change
 def prove_activation(name: str, budget: float = BUDGET) -> Verdict:
     """Prove the declared derivative (``fdiff``) of an activation from its definition.
 
