@@ -16,15 +16,17 @@ to check itself.
 
 The ladder, cheapest first (MEASUREMENTS.md has the figures behind the order):
 
-1. numeric witness -- seeded points, mpmath at 30 digits, confirmed at 50;
-2. structural -- the automatic canonical form is already 0;
+1. structural -- the automatic canonical form is already 0;
+2. numeric witness -- two seeded points, 30 digits, a difference confirmed at
+   50 (a false claim is almost always false at the first point);
 3. opaque -- transcendental nodes as opaque symbols, then the numerator of
    ``together``, expanded;
 4. expand -- ``expand(lhs - rhs)``;
 5. rational -- numerator of ``together(lhs - rhs)``, expanded;
 6. exp-as-symbol -- every ``exp(k u)`` becomes ``t_u**k`` with ``t_u > 0``,
    every log of a product of positive factors is split, then ``cancel``;
-7. simplify -- last, in a forked child process that is killed when the
+7. numeric witness again, at eight points, before the costliest tier;
+8. simplify -- last, in a forked child process that is killed when the
    budget is spent (``simplify`` has no timeout of its own: SymPy issues
    #26453, #21480).
 
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -64,9 +67,10 @@ from symbolic.domain import Domain, stable_seed
 __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
 
 BUDGET = 5.0  # seconds per claim, enforced
-RESIDUAL_BUDGET = 0.25  # seconds to factor a failure's lhs - rhs for display
-RESIDUAL_MAX_NODES = 150  # larger differences are not factored for display
-WITNESS_POINTS = 8
+RESIDUAL_BUDGET = 0.1  # seconds to put a failure's lhs - rhs over one denominator, for display
+RESIDUAL_MAX_NODES = 60  # larger differences are not rewritten for display
+WITNESS_FIRST_POINTS = 2  # checked before any canonical form
+WITNESS_POINTS = 8  # checked when no canonical form reached 0
 WITNESS_DIGITS = 30
 CONFIRM_DIGITS = 50
 # |lhs - rhs| above this (relative to the sides' size) at 30 digits is a
@@ -114,13 +118,26 @@ class Timeout(Exception):
 
 # An exception raised inside a garbage-collector callback or a finalizer is
 # swallowed ("Exception ignored in ..."), and the bounded computation would
-# run on: there, the timer is re-armed instead, to fire again just after.
+# run on.  When the timer lands there, a trace function takes over: it raises
+# at the next line executed outside such a frame (tracing costs time, but only
+# between the deadline and that line).
 _SWALLOWING = frozenset({"gc_callback", "__del__", "_remove", "callback"})
+
+
+def _trace_to_timeout(frame, event, arg):
+    if event == "line" and frame.f_code.co_name not in _SWALLOWING:
+        sys.settrace(None)
+        raise Timeout
+    return _trace_to_timeout
 
 
 def _raise_timeout(signum, frame):
     if frame is not None and frame.f_code.co_name in _SWALLOWING:
-        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        f = frame
+        while f is not None:  # line events in the frames already running
+            f.f_trace = _trace_to_timeout
+            f = f.f_back
+        sys.settrace(_trace_to_timeout)
         return
     raise Timeout
 
@@ -135,13 +152,23 @@ def bounded(fn: Callable[[], Any], seconds: float) -> Any:
         raise Timeout
     if threading.current_thread() is not threading.main_thread():
         return in_child(fn, seconds)
+    # nested calls: the inner budget never outlives the outer one, which is re-armed after
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_deadline = time.monotonic() + outer if outer > 0 else None
+    if outer > 0:
+        seconds = min(seconds, outer)
     previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    tracer = sys.gettrace()  # a debugger's or coverage's, restored after a deadline's trace
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return fn()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if sys.gettrace() is not tracer:
+            sys.settrace(tracer)
+        if outer_deadline is not None:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_deadline - time.monotonic(), 1e-4))
 
 
 def _child(conn, fn):
@@ -253,14 +280,20 @@ def _differs(lv, rv) -> bool:
     return abs(lv - rv) > WITNESS_RTOL * scale
 
 
-def _witness(L, R, syms, domain: Domain, seed: int):
-    """A confirmed point where ``L != R``, or None."""
-    points = domain.sample(syms, WITNESS_POINTS, seed)
+def _witness(L, R, syms, domain: Domain, seed: int, n: int = WITNESS_POINTS, compile: bool = True):
+    """A confirmed point where ``L != R`` among ``n`` seeded points, or None.
+
+    ``compile=False`` evaluates with ``evalf`` instead of a lambdified
+    function: cheaper for one or two points, dearer for many.
+    """
+    points = domain.sample(syms, n, seed)
     with mpmath.workdps(WITNESS_DIGITS):
-        try:
-            f = sp.lambdify(syms, [L, R], modules="mpmath", cse=True, docstring_limit=0)
-        except Exception:  # printers do not know every function: fall back to evalf
-            f = None
+        f = None
+        if compile:
+            try:
+                f = sp.lambdify(syms, [L, R], modules="mpmath", cse=True, docstring_limit=0)
+            except Exception:  # printers do not know every function: fall back to evalf
+                f = None
         for p in points:
             try:
                 if f is not None:
@@ -410,17 +443,24 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     if d == 0:
         return verdict(Status.HOLDS, "structural")
 
-    if _numeric_ok(d):
+    def refuted(n: int, compile: bool) -> Verdict | None:
+        if not _numeric_ok(d):
+            return None
         try:
-            found = bounded(lambda: _witness(L, R, syms, domain, seed), left())
+            found = bounded(lambda: _witness(L, R, syms, domain, seed, n, compile), left())
         except Timeout:
-            found = None
-        if found is not None:
-            point, lv, rv = found
-            residual = _residual(d, min(RESIDUAL_BUDGET, max(left(), 0)))
-            return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
-                           counterexample=_floatify(point), lhs_value=float(lv),
-                           rhs_value=float(rv), residual=residual)
+            return None
+        if found is None:
+            return None
+        point, lv, rv = found
+        return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
+                       counterexample=_floatify(point), lhs_value=float(lv), rhs_value=float(rv),
+                       residual=_residual(d, min(RESIDUAL_BUDGET, max(left(), 0))))
+
+    # a false claim is almost always false at the first point: refute it before any canonical form
+    failed = refuted(WITNESS_FIRST_POINTS, compile=False)
+    if failed is not None:
+        return failed
 
     best = d
     for name, tier in LADDER:
@@ -435,6 +475,10 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
             return verdict(Status.HOLDS, name)
         if name == "rational":  # the residual to show; ranking forms by count_ops was too slow
             best = out
+    # no proof: look harder for a counterexample before the costliest tier
+    failed = refuted(WITNESS_POINTS, compile=True)
+    if failed is not None:
+        return failed
     if use_simplify:
         try:
             zero, text = _simplify_in_child(d, left())
@@ -465,7 +509,7 @@ def _residual(d, seconds: float) -> str | None:
     if sum(1 for _ in sp.preorder_traversal(d)) > RESIDUAL_MAX_NODES:
         return None
     try:
-        return _short(bounded(lambda: sp.factor(sp.cancel(sp.together(d))), seconds))
+        return _short(bounded(lambda: sp.cancel(sp.together(d)), seconds))
     except (Timeout, Exception):  # any failure here only costs the nicer form
         return _short(d)
 

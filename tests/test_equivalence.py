@@ -154,3 +154,16 @@ def test_a_timeout_is_not_lost_in_a_garbage_collector_callback():
         assert time.perf_counter() - start < 2
     finally:
         gc.callbacks.remove(gc_callback)
+
+
+def test_nested_budgets_keep_the_outer_deadline():
+    start = time.perf_counter()
+
+    def inner():
+        bounded(lambda: sum(range(10)), 5)  # finishes at once; the outer timer must survive it
+        while time.perf_counter() - start < 3:  # without the outer deadline: 3 s, then no Timeout
+            pass
+
+    with pytest.raises(Timeout):
+        bounded(inner, 0.3)
+    assert time.perf_counter() - start < 2
