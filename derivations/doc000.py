@@ -19,8 +19,10 @@ Conventions of the checks (see :mod:`derivations.logistic`):
   equals (e.g. each line of [3] against dL/dz), and the direct-computation
   lines that the document calls the cost are checked against the cost;
 * the vectorised Coursera equations are checked as scalars (one example, one
-  unit per layer, three layers: tanh, identity, sigmoid); their matrix form is
-  checked later.
+  unit per layer, three layers: tanh, identity, sigmoid), and each backward line
+  again, right after, as matrices (:mod:`derivations.coursera`: column-major,
+  L = 2, 3, 4, tanh hidden layers and a sigmoid output, m up to 2), in the step
+  ``<id>-matrix``.
 
 Examples
 --------
@@ -34,6 +36,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, Subs, exp, log
 
+from derivations import coursera
+from derivations.coursera import with_twins
 from derivations.encoding import StepMaker
 from derivations.logistic import (
     B, COST_A, COST_Z, DEFINITIONS, DOMAIN, DZ2, G, LINEAR, LN_DOMAIN, NEG_LOGLIK, NET_DOMAIN,
@@ -517,11 +521,26 @@ STEPS = (
               Claim(DZ2, W[3] * dZ(3, Z3_OF_Z2) * g_prime(2, Z[2])))),
 )
 
+# the matrix reading of the Coursera lines, each step right after its scalar one
+STEPS = with_twins(STEPS, {
+    "L35-dZL": coursera.dZ_out(),
+    "L36-dWL": coursera.dW("L", "L"),
+    "L37-dbL": coursera.db("L"),
+    "L38-dZL-1": coursera.dZ_back("L-1", "W", "L", "L", "L", elementwise=False),
+    # L = 2 last: there W^{[L]} is W^{[2]} and only the matrix product with g' fails
+    "L40-dZ1": coursera.dZ_back("1", "W", "L", "2", "1", elementwise=False, depths=(3, 4, 2)),
+    "L41-dW1": coursera.dW("1", "1"),
+    "L42-db1": coursera.db("1"),
+    "L550-dZL-1": coursera.dZ_back("L-1", "dW", "L", "L", "L", elementwise=True),
+    "L586-dZL-1": coursera.dZ_back("L-1", "W", "L", "L", "L", elementwise=True),
+})
+
 DERIVATION = Derivation(
     title="All the Backpropagation derivatives (Patrick David, 2018)",
     source=SOURCE,
     convention="column-major: Z = W X + b, X is n x m; one logistic unit z = w x + b, a = sigmoid(z), "
-               "L = BCE; the L-layer equations checked as scalars (m = 1, one unit per layer)",
+               "L = BCE; the L-layer equations checked as scalars (m = 1, one unit per layer) and as "
+               "matrices (L = 2, 3, 4, m up to 2)",
     steps=STEPS,
     definitions=DEFINITIONS,
 )

@@ -15,7 +15,9 @@ backward equations, ``e^a + e^b = e^{a+b}``, a '+' for a product in a log).
 
 Locators are the translation's own headings ("[3] 线性函数求导", ...) or, where
 there is none, the picture's caption.  The checks follow the conventions of
-:mod:`derivations.logistic`, as in document 000.
+:mod:`derivations.logistic`, as in document 000; each backward line is
+checked again, right after, as matrices (:mod:`derivations.coursera`), in the
+step ``<id>-matrix``.
 
 Examples
 --------
@@ -27,6 +29,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, exp, log
 
+from derivations import coursera
+from derivations.coursera import with_twins
 from derivations.encoding import StepMaker
 from derivations.logistic import (
     B, COST_A, COST_Z, DEFINITIONS, DOMAIN, DZ2, G, LINEAR, LN_DOMAIN, NEG_LOGLIK, NET_DOMAIN,
@@ -456,11 +460,24 @@ STEPS = (
               "lists the four derivatives computed; no values"),
 )
 
+# the matrix reading of the Coursera lines, each step right after its scalar one (as in 000)
+STEPS = with_twins(STEPS, {
+    "L43-dZL": coursera.dZ_out(),
+    "L44-dWL": coursera.dW("L", "L"),
+    "L45-dbL": coursera.db("L"),
+    "L46-dZL-1": coursera.dZ_back("L-1", "dW", "L", "L", "L", elementwise=False),
+    # L = 2 last: there dW^{[L]} is layer 2's and the gradient and the matrix product with g' fail
+    "L48-dZ1": coursera.dZ_back("1", "dW", "L", "2", "1", elementwise=False, depths=(3, 4, 2)),
+    "L49-dW1": coursera.dW("1", "1"),
+    "L50-db1": coursera.db("1"),
+})
+
 DERIVATION = Derivation(
     title="All the Backpropagation derivatives (Patrick David, 2018), a Chinese translation with notes",
     source=SOURCE,
     convention="column-major: Z = W X + b, X is n x m; one logistic unit z = w x + b, a = sigmoid(z), "
-               "L = BCE; the L-layer equations checked as scalars (m = 1, one unit per layer)",
+               "L = BCE; the L-layer equations checked as scalars (m = 1, one unit per layer) and as "
+               "matrices (L = 2, 3, 4, m up to 2)",
     steps=STEPS,
     definitions=DEFINITIONS,
 )

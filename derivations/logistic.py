@@ -9,7 +9,7 @@ Chinese translation 003 derive the same things about one logistic unit:
   ``dL/db`` with ``a = sigmoid(z)`` substituted.
 
 Both also quote the Coursera forward and backward equations of an L-layer
-network.  Until the matrix checks exist they are checked here as *scalars*
+network.  They are checked here as *scalars*
 (one example, one unit per layer) on a network of ``L = 3`` layers with a
 different activation in every layer (tanh, identity, sigmoid), so that a
 slip in a layer index (``W^{[L]}`` for ``W^{[2]}``, ``g'^{[L]}`` for
@@ -18,6 +18,7 @@ Three layers are the fewest for which ``W^{[L]}`` and ``W^{[2]}`` differ.
 The linear layer 2 keeps the definitions below the output un-nested: with
 tanh there as well, deciding the claims about ``dZ^{[L-1]}`` took about
 four times longer (0.8 s instead of 0.1 s for the chain rule of line 554).
+Their matrix form, over L = 2, 3, 4 layers, is :mod:`derivations.coursera`.
 
 Quantities the documents name (``dZ^{[l]}``, ``g'(Z)``, ``dL/dz`` at some
 point) are written as unevaluated ``Derivative``/``Subs`` of the definitions,
@@ -128,8 +129,8 @@ def g_prime(layer: int, value):
 # --------------------------------------------------------------------------
 
 SCALAR_NET = ("Checked as a scalar: one example (m = 1), one unit per layer, L = 3 layers with "
-              "g^{[1]} = tanh, g^{[2]} = identity, g^{[3]} = sigmoid, cost BCE (the matrix form is "
-              "checked later).")
+              "g^{[1]} = tanh, g^{[2]} = identity, g^{[3]} = sigmoid, cost BCE (the backward lines are "
+              "checked as matrices as well, in their <id>-matrix steps).")
 
 # the x of the proof that ln' = 1/x, and the generic a, b, p, q of the rules of logs and exps
 # (not the activation or the bias: same names, other symbols, their own domains)

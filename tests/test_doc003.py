@@ -21,9 +21,13 @@ D = doc003.DERIVATION
 # Written out by hand, so that a changed encoding is noticed: (step id, line).
 ERRATA = [
     ("L44-dWL", 44),
+    ("L44-dWL-matrix", 44),
     ("L46-dZL-1", 46),
+    ("L46-dZL-1-matrix", 46),
     ("L48-dZ1", 48),
+    ("L48-dZ1-matrix", 48),
     ("L49-dW1", 49),
+    ("L49-dW1-matrix", 49),
     ("L66-da", 66),
     ("L130-dL-da-cost", 130),
     ("L136-dL-da", 136),
