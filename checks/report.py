@@ -23,7 +23,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 import sympy as sp
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -41,6 +40,7 @@ except PackageNotFoundError:  # running from a checkout
     VERSION = "0.1.0"
 
 PRETTY_MAX_NODES = 80
+CLAIM_MAX_CHARS = 320  # the table shortens a long claim; the JSON has it whole
 
 _STYLE = {
     Status.HOLDS: "bold green",
@@ -221,6 +221,10 @@ def _failure_detail(r: StepResult) -> Text | None:
     return lines if lines.plain else None
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…  (whole claim in --json)"
+
+
 def _latex_line(latex: str, limit: int = 160) -> str:
     """The document's LaTeX on one line, as written (shortened only for display)."""
     one = " ".join(latex.split())
@@ -229,7 +233,9 @@ def _latex_line(latex: str, limit: int = 160) -> str:
 
 def document_table(d: DocumentResult) -> Table:
     der = d.derivation
-    table = Table(title=f"{der.title}\n[dim]{der.source} · {der.convention}[/dim]",
+    title = Text(der.title + "\n")
+    title.append(f"{der.source} · {der.convention}", style="dim")  # Text: '[l]' is not markup here
+    table = Table(title=title,
                   show_lines=True, expand=True, title_justify="left")
     table.add_column("where", ratio=2, overflow="fold")
     table.add_column("claim", ratio=5, overflow="fold")
@@ -243,12 +249,12 @@ def document_table(d: DocumentResult) -> Table:
         where.append(s.id, style="dim")
         if s.checkable:
             claim = Text(_latex_line(s.latex) + "\n", style="cyan")
-            claim.append(claim_text(r, pretty=True))
+            claim.append(_shorten(claim_text(r, pretty=True), CLAIM_MAX_CHARS))
             if s.says:
                 claim.append(f"\n{s.says}", style="dim italic")
         else:
             claim = Text(f"{s.kind.value}: ", style="dim")
-            claim.append(escape(s.reason or s.says or s.latex), style="dim")
+            claim.append(s.reason or s.says or s.latex, style="dim")
         detail = _failure_detail(r) if s.checkable else None
         if detail is not None:
             claim = Group(claim, detail)

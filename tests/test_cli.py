@@ -27,8 +27,8 @@ WRONG = _step(2, r"-(1 + e^{-z})^{-1}", Kind.DERIVATIVE,
               Claim(sp.Derivative(sigmoid(z), z), -(1 + sp.exp(-z)) ** -1 * (-sp.exp(-z))),
               Erratum(r"-(1 + e^{-z})^{-2}", "the outer derivative of u^{-1} is -u^{-2}",
                       Claim(sp.Derivative(sigmoid(z), z), (1 + sp.exp(-z)) ** -2 * sp.exp(-z))))
-NOTE = _step(3, r"\partial a", Kind.NOTATION, reason="a heading")
-FIXTURE = Derivation("Fixture", DOC, "scalar", (GOOD, WRONG, NOTE))
+NOTE = _step(3, r"\partial a", Kind.NOTATION, reason="a heading [bold]b^{[l]}[/bold]")
+FIXTURE = Derivation("Fixture", DOC, "scalar, Z^{[l]} = W^{[l]} A^{[l-1]}", (GOOD, WRONG, NOTE))
 UNRECORDED = Derivation("Unrecorded", "998_unrecorded.txt", "scalar",
                         (_step(4, "x", Kind.EQUALS, Claim(z, z + 1)),))
 
@@ -47,7 +47,8 @@ def run(argv):
 def test_report_shows_every_step_counterexample_and_correction(registry):
     code, text = run(["999"])
     assert code == ExitCode.OK
-    for needle in ("Fixture", "s1", "s2", "s3", "holds", "fails", "agrees", "notation: a heading",
+    for needle in ("Fixture", "s1", "s2", "s3", "holds", "fails", "agrees", "Z^{[l]} = W^{[l]} A^{[l-1]}",
+                   "notation: a heading [bold]b^{[l]}[/bold]",  # document text is never rich markup
                    "correction (correction holds)", "outer derivative", "every verdict is as recorded"):
         assert needle in text, needle
     assert "symbolic: at z = " in text and "lhs = " in text and "rhs = " in text
