@@ -329,12 +329,23 @@ def _opaque(d):
     products of deep networks, where ``expand`` would multiply out
     exponentials of sums (MEASUREMENTS.md: "opaque activations + expand").
     A polynomial identity in the opaque symbols (``expand`` reaches 0) is the
-    same proof without bringing anything over one denominator.
+    same proof without bringing anything over one denominator.  ``exp(k u)``
+    with an integer ``k`` becomes ``t_u**k`` (an identity for every complex
+    ``u``), so the softmax's ``exp(2 z)`` and ``exp(-z)`` cancel against ``exp(z)``.
     """
     nodes = {}
+    powers: dict[sp.Expr, sp.Dummy] = {}
     for node in sp.preorder_traversal(d):
+        if node in nodes:
+            continue
+        if isinstance(node, sp.exp):
+            # exp(k u) = exp(u)**k for every integer k and every u: one symbol per u
+            k, u = node.args[0].as_coeff_Mul()
+            if k.is_Integer and k != 0:
+                nodes[node] = powers.setdefault(u, sp.Dummy("op")) ** k
+                continue
         if isinstance(node, sp.Function) or (node.is_Pow and not node.exp.is_Integer):
-            nodes.setdefault(node, sp.Dummy("op"))
+            nodes[node] = sp.Dummy("op")
     d = d.xreplace(nodes)
     # most differences cancel as polynomials in the opaque symbols: expanding first
     # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time)
