@@ -191,7 +191,8 @@ def _witness(lhs, rhs, domain: Domain, seed: int):
     inputs are the exact dyadic rationals of :meth:`Domain.sample`.
     """
     syms = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True)
+    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True,
+                    docstring_limit=0)
     for p in domain.sample(syms, WITNESS_POINTS, seed):
         values = []
         for digits in (WITNESS_DIGITS, CONFIRM_DIGITS):
@@ -411,7 +412,8 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
         key = (id(batch), name)
         if key not in _LAMBDIFIED:
             M = batch.grad(name[1:], Convention.PER_EXAMPLE) if name.startswith("d") else batch[name]
-            f = sp.lambdify(syms, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True)
+            f = sp.lambdify(syms, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
+                              docstring_limit=0)
             _LAMBDIFIED[key] = (f, M.shape)
         f, shape = _LAMBDIFIED[key]
         return np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)]).reshape(shape)
