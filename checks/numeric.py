@@ -23,7 +23,7 @@ from sympy.core.function import AppliedUndef
 from checks.tolerances import (
     ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
 from symbolic.activations import relu
-from symbolic.domain import Domain, stable_seed
+from symbolic.domain import Domain, srepr, stable_seed
 from symbolic.equivalence import Status, Verdict
 
 __all__ = ["check", "evaluate"]
@@ -166,7 +166,7 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     bound = {v for e in (lhs, rhs) for sub in e.atoms(sp.Subs) for v in sub.variables}
     variables = {v for e in (lhs, rhs) for d in e.atoms(sp.Derivative) for v in d.variables} - bound
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
-    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, sp.srepr(lhs), sp.srepr(rhs)))
+    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, srepr(lhs), srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
     has_derivative = lhs.has(sp.Derivative, sp.Subs) or rhs.has(sp.Derivative, sp.Subs)
     order = max((d.derivative_count for e in (lhs, rhs) for d in e.atoms(sp.Derivative)), default=0)

@@ -62,7 +62,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symbolic.activations import expand_definitions
-from symbolic.domain import Domain, stable_seed
+from symbolic.domain import Domain, srepr, stable_seed
 
 __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
 
@@ -445,7 +445,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify)
     lhs, rhs = as_expr(lhs), as_expr(rhs)
-    seed = stable_seed(sp.srepr(lhs), sp.srepr(rhs)) if seed is None else seed
+    seed = stable_seed(srepr(lhs), srepr(rhs)) if seed is None else seed
 
     def left() -> float:
         return budget - (time.perf_counter() - start)
