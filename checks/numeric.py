@@ -67,6 +67,9 @@ class _Evaluator:
         self.analytic = not expr.has(*_KINKED, sp.Derivative, sp.Subs)
         self.nodes = []
         dummies = []
+        # plain symbols with fresh names, not Dummy: one Dummy argument makes lambdify
+        # rename every argument, walking the whole expression once per argument
+        taken = {str(a) for a in expr.atoms(sp.Symbol)}
         for node in _outer_nodes(expr):
             if isinstance(node, sp.Derivative):
                 variables = [v for v, n in node.variable_count for _ in range(int(n))]
@@ -74,7 +77,11 @@ class _Evaluator:
             else:
                 self.nodes.append(("subs", _compile(node.expr), list(node.variables),
                                    [_compile(sp.sympify(p)) for p in node.point]))
-            dummies.append(sp.Dummy("node"))
+            name = f"node{len(dummies)}"
+            while name in taken:
+                name = "_" + name
+            taken.add(name)
+            dummies.append(sp.Symbol(name))
         body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
         self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=False, docstring_limit=0)
