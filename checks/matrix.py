@@ -70,7 +70,7 @@ from symbolic.activations import ACTIVATIONS, _Activation
 from symbolic.domain import Domain, stable_seed
 from symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
                                   WITNESS_RTOL, Status, Timeout, Verdict, bounded, decide)
-from symbolic.layouts import Convention, Layout, Network, Quantities, ShapeMismatch
+from symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
 
 __all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
            "np_cost", "prove_activation"]
@@ -191,7 +191,8 @@ def _witness(lhs, rhs, domain: Domain, seed: int):
     inputs are the exact dyadic rationals of :meth:`Domain.sample`.
     """
     syms = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True)
+    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True,
+                    docstring_limit=0)
     for p in domain.sample(syms, WITNESS_POINTS, seed):
         values = []
         for digits in (WITNESS_DIGITS, CONFIRM_DIGITS):
@@ -410,11 +411,26 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
             return point[name]
         key = (id(batch), name)
         if key not in _LAMBDIFIED:
-            M = batch.grad(name[1:], Convention.PER_EXAMPLE) if name.startswith("d") else batch[name]
-            f = sp.lambdify(syms, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True)
-            _LAMBDIFIED[key] = (f, M.shape)
-        f, shape = _LAMBDIFIED[key]
-        return np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)]).reshape(shape)
+            node = name[1:] if name.startswith("d") else None
+            child = None
+            if node is not None and node not in batch.inputs:
+                # the derivative by an intermediate, in the batch that starts there, composed with
+                # the node's value: the same function as batch.grad(node), without printing the
+                # whole forward pass into every entry
+                child = Batch.of(batch.net, batch.size, node)
+                M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
+            else:
+                M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), syms
+            f = sp.lambdify(own, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
+                            docstring_limit=0)
+            _LAMBDIFIED[key] = (f, M.shape, child)
+        f, shape, child = _LAMBDIFIED[key]
+        if child is None:
+            at = args
+        else:
+            at = [np.array([v]) for n in child.inputs
+                  for v in np.asarray(value(n) if n == child.start else point[n], dtype=float).ravel()]
+        return np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*at)]).reshape(shape)
 
     return value
 

@@ -23,7 +23,7 @@ from sympy.core.function import AppliedUndef
 from checks.tolerances import (
     ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
 from symbolic.activations import relu
-from symbolic.domain import Domain, stable_seed
+from symbolic.domain import Domain, srepr, stable_seed
 from symbolic.equivalence import Status, Verdict
 
 __all__ = ["check", "evaluate"]
@@ -67,6 +67,9 @@ class _Evaluator:
         self.analytic = not expr.has(*_KINKED, sp.Derivative, sp.Subs)
         self.nodes = []
         dummies = []
+        # plain symbols with fresh names, not Dummy: one Dummy argument makes lambdify
+        # rename every argument, walking the whole expression once per argument
+        taken = {str(a) for a in expr.atoms(sp.Symbol)}
         for node in _outer_nodes(expr):
             if isinstance(node, sp.Derivative):
                 variables = [v for v, n in node.variable_count for _ in range(int(n))]
@@ -74,7 +77,11 @@ class _Evaluator:
             else:
                 self.nodes.append(("subs", _compile(node.expr), list(node.variables),
                                    [_compile(sp.sympify(p)) for p in node.point]))
-            dummies.append(sp.Dummy("node"))
+            name = f"node{len(dummies)}"
+            while name in taken:
+                name = "_" + name
+            taken.add(name)
+            dummies.append(sp.Symbol(name))
         body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
         self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=False, docstring_limit=0)
@@ -166,7 +173,7 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     bound = {v for e in (lhs, rhs) for sub in e.atoms(sp.Subs) for v in sub.variables}
     variables = {v for e in (lhs, rhs) for d in e.atoms(sp.Derivative) for v in d.variables} - bound
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
-    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, sp.srepr(lhs), sp.srepr(rhs)))
+    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, srepr(lhs), srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
     has_derivative = lhs.has(sp.Derivative, sp.Subs) or rhs.has(sp.Derivative, sp.Subs)
     order = max((d.derivative_count for e in (lhs, rhs) for d in e.atoms(sp.Derivative)), default=0)

@@ -11,6 +11,7 @@ accident (see MEASUREMENTS.md: sampling z in +-40 faked 36 failures in 1,000).
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,12 @@ _DENOMINATOR = 2**16
 # keep clear of the interval ends and of 0 (ReLU's kink, sign changes)
 _MARGIN = 0.05
 _AWAY_FROM_ZERO = 1.0 / 64
+
+
+@lru_cache(maxsize=4096)
+def srepr(expr) -> str:
+    """``sympy.srepr``, remembered: the symbolic and the numeric check seed from the same claim."""
+    return sp.srepr(expr)
 
 
 def stable_seed(*parts: object) -> int:

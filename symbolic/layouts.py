@@ -69,6 +69,7 @@ import sympy as sp
 
 from symbolic.activations import ACTIVATIONS
 from symbolic.losses import bce
+from symbolic.reverse import Unsupported, gradient
 
 __all__ = [
     "Batch",
@@ -533,6 +534,7 @@ class Batch:
             out, Y = out.T, Y.T
         self.losses = [sp.Add(*[bce(out[i, k], Y[i, k]) for k in range(out.cols)]) for i in range(self.m)]
         self._grads: dict[tuple[str, Convention], sp.Matrix] = {}
+        self._adjoints: dict[Convention, dict | None] = {}
 
     @classmethod
     def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> "Batch":
@@ -574,6 +576,15 @@ class Batch:
         cost = self.cost(convention)
         return self.nodes[name].applyfunc(lambda s: sp.Derivative(cost, s))
 
+    def _reverse(self, convention: Convention) -> dict | None:
+        """The cost's derivative by every free symbol, one backward pass (:mod:`symbolic.reverse`)."""
+        if convention not in self._adjoints:
+            try:
+                self._adjoints[convention] = gradient(self.cost(convention), self.symbols())
+            except Unsupported:
+                self._adjoints[convention] = None
+        return self._adjoints[convention]
+
     def grad(self, name: str, convention: Convention = Convention.PER_EXAMPLE) -> sp.Matrix:
         """The derivative of the cost by ``name``, differentiated, in this batch's symbols.
 
@@ -583,7 +594,11 @@ class Batch:
         key = (name, convention)
         if key not in self._grads:
             if name in self.inputs:
-                g = self.derivative(name, convention).applyfunc(lambda d: d.doit())
+                g = self._reverse(convention)
+                if g is None:  # a node reverse mode has no rule for: SymPy's diff, entry by entry
+                    g = self.derivative(name, convention).applyfunc(lambda d: d.doit())
+                else:
+                    g = self.nodes[name].applyfunc(lambda s: g[s])
             else:
                 value = self[name]  # raises when upstream of the start
                 child = Batch.of(self.net, self.size, name)
