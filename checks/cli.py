@@ -72,21 +72,20 @@ def _select(keys: Sequence[str]):
     return chosen
 
 
-def _run(derivations, budget, console, progress: bool, jobs: int, claim_texts: bool | None = None):
+def _run(derivations, budget, console, progress: bool, jobs: int):
     from checks.runner import run_all
     from symbolic.equivalence import BUDGET
 
     budget = BUDGET if budget is None else budget
     if not progress:
-        return run_all(derivations, budget, jobs=jobs, claim_texts=claim_texts)
+        return run_all(derivations, budget, jobs=jobs)
     from rich.progress import Progress
 
     total = sum(len(d.steps) for d in derivations)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("checking", total=total)
         return run_all(derivations, budget, lambda step: bar.update(
-            task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs,
-            claim_texts=claim_texts)
+            task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
 def main(argv: Sequence[str] | None = None, console=None) -> int:
@@ -119,8 +118,7 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
         console.width = args.width
     jobs = args.jobs or min(4, os.cpu_count() or 1)
     results = _run(derivations, args.budget, console,
-                   progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs,
-                   claim_texts=not args.json)  # the table prints them pretty, the JSON on one line
+                   progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs)
     if args.junit_xml:
         from checks.junit import write_junit
 

@@ -54,25 +54,9 @@ _STYLE = {
 # plain data
 # --------------------------------------------------------------------------
 
-# claim texts printed ahead of time (by the forked workers, in parallel), per step and form
-_TEXTS: dict[tuple[int, bool], tuple[object, str]] = {}
-
-
-def remember_claim_text(step, pretty: bool, text: str) -> None:
-    """Keep a claim text printed elsewhere (a worker) for :func:`claim_text`."""
-    _TEXTS[(id(step), pretty)] = (step, text)
-
-
 def claim_text(result: StepResult, pretty: bool = False) -> str:
     """The claim as ``lhs = rhs`` (SymPy's printers), or the reason a step is not checked."""
-    hit = _TEXTS.get((id(result.step), pretty))
-    if hit is not None and hit[0] is result.step:
-        return hit[1]
-    return step_text(result.step, pretty)
-
-
-def step_text(step, pretty: bool = False) -> str:
-    """:func:`claim_text` of a step."""
+    step = result.step
     claim = step.claim
     if isinstance(claim, MatrixClaim):
         return _matrix_text(claim)

@@ -105,31 +105,24 @@ def run(derivation: Derivation, budget: float = BUDGET,
 _WORK: list[Step] = []
 
 
-def _check_chunk(args: tuple[int, int, float, bool | None]) -> list[tuple]:
-    start, stop, budget, texts = args
+def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
+    start, stop, budget = args
     out = []
     for step in _WORK[start:stop]:
         r = check_step(step, budget)
-        text = None
-        if texts is not None and step.checkable:  # printing claims is slow: do it here, in parallel
-            from checks.report import step_text
-
-            text = step_text(step, texts)
-        out.append((r.symbolic, r.numeric, r.shapes, r.fixed, text))
+        out.append((r.symbolic, r.numeric, r.shapes, r.fixed))
     return out
 
 
 def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
-            progress: Callable[[Step], None] | None = None, jobs: int = 1,
-            claim_texts: bool | None = None) -> list[DocumentResult]:
+            progress: Callable[[Step], None] | None = None, jobs: int = 1) -> list[DocumentResult]:
     """Check every step of every derivation, in document order.
 
     ``jobs > 1`` spreads the steps over forked worker processes; the results
     are the same and come back in the same order (the points are seeded from
     each claim, not from a shared generator).  Workers are forked, not spawned:
     they inherit the imported SymPy and the encodings instead of paying for
-    them again.  ``claim_texts`` (``True`` pretty, ``False`` one line) has the
-    workers also print each claim for :func:`checks.report.claim_text`.
+    them again.
     """
     derivations = list(derivations)
     steps = [s for d in derivations for s in d.steps]
@@ -140,19 +133,14 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
         from concurrent.futures import ProcessPoolExecutor
 
         # small chunks in document order: the expensive steps cluster together
-        chunks = [(i, min(i + _CHUNK, len(steps)), budget, claim_texts)
-                  for i in range(0, len(steps), _CHUNK)]
+        chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
         _WORK[:] = steps
         ctx = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                for (i, j, *_), done in zip(chunks, pool.map(_check_chunk, chunks)):
-                    for step, (*verdicts, text) in zip(steps[i:j], done):
+                for (i, j, _), done in zip(chunks, pool.map(_check_chunk, chunks)):
+                    for step, verdicts in zip(steps[i:j], done):
                         results.append(StepResult(step, *verdicts))
-                        if text is not None:
-                            from checks.report import remember_claim_text
-
-                            remember_claim_text(step, claim_texts, text)
                         if progress is not None:
                             progress(step)
         finally:
