@@ -164,7 +164,7 @@ def _canonical_zero(d, seconds: float) -> str | None:
     """The name of the canonical form that reaches 0, or None."""
     if d == 0:
         return "structural"
-    for name, tier in LADDER[:2]:  # expand; one denominator, numerator expanded
+    for name, tier in LADDER[:2]:  # opaque symbols, then expand: the cheap tiers of decide()
         try:
             if bounded(lambda: tier(d), seconds) == 0:
                 return name
@@ -199,9 +199,9 @@ def _witness(lhs, rhs, domain: Domain, seed: int):
             with mpmath.workdps(digits):
                 try:
                     lv, rv = f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms])
-                except (ValueError, ZeroDivisionError, OverflowError):
+                    lv, rv = mpmath.mpf(lv), mpmath.mpf(rv)  # complex (outside the domain): TypeError
+                except (ValueError, ZeroDivisionError, OverflowError, TypeError):
                     break
-                lv, rv = mpmath.mpf(lv), mpmath.mpf(rv)
                 if not (mpmath.isfinite(lv) and mpmath.isfinite(rv)):
                     break
                 if abs(lv - rv) <= WITNESS_RTOL * max(mpmath.mpf(1), abs(lv), abs(rv)):
