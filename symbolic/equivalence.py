@@ -226,16 +226,21 @@ def as_expr(x):
     raise TypeError(f"a claim side must be a SymPy expression or a number, not {type(x).__name__}")
 
 
-@lru_cache(maxsize=1024)
 def oracle(expr):
     """``expr`` with activations replaced by their definitions and derivatives taken.
 
     This is what a claim is checked against: the derivative of the
-    *definition*, never the declared rule.
+    *definition*, never the declared rule.  Matrices entry by entry.
     """
-    out = expand_definitions(as_expr(expr))
-    if isinstance(out, sp.MatrixBase):
-        return out.applyfunc(lambda e: e.doit() if e.has(sp.Derivative) else e)
+    expr = as_expr(expr)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(_oracle)
+    return _oracle(expr)
+
+
+@lru_cache(maxsize=1024)
+def _oracle(expr):
+    out = expand_definitions(expr)
     return out.doit() if out.has(sp.Derivative) else out
 
 

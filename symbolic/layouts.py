@@ -59,7 +59,7 @@ symbolic.layouts.ShapeMismatch: dZ2 (m×1) · A1 (m×h): inner dimensions 1 and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any

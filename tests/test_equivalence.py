@@ -167,3 +167,10 @@ def test_nested_budgets_keep_the_outer_deadline():
     with pytest.raises(Timeout):
         bounded(inner, 0.3)
     assert time.perf_counter() - start < 2
+
+
+def test_the_oracle_takes_matrices_entry_by_entry():
+    from symbolic.equivalence import oracle
+
+    M = oracle(sp.Matrix([[sp.Derivative(sigmoid(z), z), z]]))
+    assert M.shape == (1, 2) and not M.has(sigmoid) and M[0, 1] == z
