@@ -215,9 +215,6 @@ def _witness(lhs, rhs, domain: Domain, seed: int):
 def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     start = time.perf_counter()
 
-    def left() -> float:
-        return budget - (time.perf_counter() - start)
-
     def verdict(status, method, **kw) -> Verdict:
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
 
