@@ -17,7 +17,7 @@ to check itself.
 The ladder, cheapest first (MEASUREMENTS.md has the figures behind the order):
 
 1. structural -- the automatic canonical form is already 0;
-2. numeric witness -- two seeded points, 30 digits, a difference confirmed at
+2. numeric witness -- one seeded point, 30 digits, a difference confirmed at
    50 (a false claim is almost always false at the first point);
 3. opaque -- transcendental nodes as opaque symbols, then the numerator of
    ``together``, expanded;
@@ -67,9 +67,9 @@ from symbolic.domain import Domain, srepr, stable_seed
 __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
 
 BUDGET = 5.0  # seconds per claim, enforced
-RESIDUAL_BUDGET = 0.1  # seconds to put a failure's lhs - rhs over one denominator, for display
+RESIDUAL_BUDGET = 0.03  # seconds to put a failure's lhs - rhs over one denominator, for display
 RESIDUAL_MAX_NODES = 60  # larger differences are not rewritten for display
-WITNESS_FIRST_POINTS = 2  # checked before any canonical form
+WITNESS_FIRST_POINTS = 1  # checked before any canonical form
 WITNESS_POINTS = 8  # checked when no canonical form reached 0
 WITNESS_DIGITS = 30
 CONFIRM_DIGITS = 50
