@@ -3,8 +3,8 @@
 What every document must satisfy (LaTeX verbatim, verdicts as recorded,
 counterexamples re-evaluated independently, corrections holding, mutants
 refuted) is tested over the registry in ``tests/test_registry.py``; here is
-what is particular to this document: its hand-written list of errata and
-that its correct steps are rich enough for the mutants to bite.
+what is particular to this document: that its correct steps are rich enough
+for the mutants to bite (its errata are listed in ``tests/test_errata.py``).
 """
 from __future__ import annotations
 
@@ -13,38 +13,10 @@ import pytest
 from derivations import ALL, doc003, source_text
 from tests.helpers import (
     assert_mutant_kinds_apply,
-    assert_mutant_kinds_exercised, holding, step_params, with_errata,
+    assert_mutant_kinds_exercised, holding, step_params,
 )
 
 D = doc003.DERIVATION
-
-# Written out by hand, so that a changed encoding is noticed: (step id, line).
-ERRATA = [
-    ("L44-dWL", 44),
-    ("L44-dWL-matrix", 44),
-    ("L46-dZL-1", 46),
-    ("L46-dZL-1-matrix", 46),
-    ("L48-dZ1", 48),
-    ("L48-dZ1-matrix", 48),
-    ("L49-dW1", 49),
-    ("L49-dW1-matrix", 49),
-    ("L66-da", 66),
-    ("L130-dL-da-cost", 130),
-    ("L136-dL-da", 136),
-    ("L262-common-one", 262),
-    ("L268-numerator", 268),
-    ("L379-plugged", 379),
-    ("L387-expanded", 387),
-    ("L393-cancel", 393),
-    ("L397-yz-out", 397),
-    ("L401-ln-exp", 401),
-    ("L405-exp-rule", 405),
-    ("L409-log-sum", 409),
-    ("L415-log1p", 415),
-    ("L421-bracket", 421),
-    ("L431-dw-terms", 431),
-    ("L477-bracket", 477),
-]
 
 # The translator's notes (注), each on the step it comments on: (step id, the note's line).
 NOTES = [
@@ -59,10 +31,6 @@ def test_registered():
     assert D in ALL
     assert D.source == "003_3f7e5ed1d99ef393.txt" and D.key == "003"
     assert doc003.__doc__ and "Chinese translation" in doc003.__doc__
-
-
-def test_errata_are_the_listed_ones():
-    assert [(s.id, s.cite.line) for s in with_errata(D)] == ERRATA
 
 
 def test_translator_notes_on_their_steps():
