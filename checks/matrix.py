@@ -69,7 +69,8 @@ from derivations.model import Claim, Step
 from symbolic.activations import ACTIVATIONS, _Activation
 from symbolic.domain import Domain, stable_seed
 from symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
-                                  WITNESS_RTOL, Status, Timeout, Verdict, bounded, decide)
+                                  WITNESS_RTOL, Status, Timeout, Verdict, _short, bounded,
+                                  decide)
 from symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
 
 __all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
@@ -291,7 +292,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
                                    counterexample={str(s): float(v) for s, v in point.items()},
                                    lhs_value=float(lv), rhs_value=float(rv), where=where,
                                    residual=_short(sp.factor((Lm[i, j] - R[i, j]).xreplace(mapping))
-                                                   .xreplace({d: f for f, d in mapping.items()})))
+                                                   .xreplace({d: f for f, d in mapping.items()}), 300))
                 if undecided is None:
                     undecided = verdict(Status.UNDECIDED, "opaque activations + expand", where=where,
                                         reason="no canonical form reached 0 and no point separates the sides")
@@ -300,11 +301,6 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     how = "+".join(sorted(methods)) or "structural"
     return verdict(Status.HOLDS, f"chain rule, opaque activations, {how}",
                    extra={"sizes": sizes, "lemmas": {a: v.method for a, v in lemmas.items()}})
-
-
-def _short(expr, limit: int = 300) -> str:
-    text = str(expr)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------

@@ -23,9 +23,8 @@ from symbolic.equivalence import Status, decide
 __all__ = [
     "MUTANT_KINDS", "assert_every_display_has_a_step",
     "assert_mutant_kinds_exercised", "assert_steps_in_document_order", "assert_kind_matches_claim", "assert_latex_at_line",
-    "assert_mutant_fails", "assert_mutant_kinds_apply", "checkable",
+    "assert_mutant_fails", "assert_mutant_kinds_apply",
     "display_spans", "holding", "independent_value", "mutant_params", "mutants", "step_params",
-    "with_errata",
 ]
 
 
@@ -39,14 +38,6 @@ def step_params(derivation: Derivation, steps: Iterable[Step] | None = None):
 
     steps = derivation.steps if steps is None else steps
     return [pytest.param(s, id=f"{derivation.key}/{s.id}") for s in steps]
-
-
-def checkable(derivation: Derivation) -> list[Step]:
-    return [s for s in derivation.steps if s.checkable]
-
-
-def with_errata(derivation: Derivation) -> list[Step]:
-    return [s for s in derivation.steps if s.erratum is not None]
 
 
 def holding(derivation: Derivation) -> list[Step]:
