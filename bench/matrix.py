@@ -6,7 +6,7 @@ size, and prints the seconds of the shape check, the symbolic verdict and the
 numeric verdict, and their ratios to the smallest size -- all measured in this
 one run, since absolute times on a shared machine mean little.
 
-    python bench/matrix.py
+    python bench/matrix.py        (with gradproof installed: pip install -e .)
 
 Each claim is checked at the size shown and at m = 1, D = 1, h = 1 (a claim
 needs two sizes; that one costs a few milliseconds).
@@ -14,17 +14,13 @@ needs two sizes; that one costs a few milliseconds).
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 
 import sympy as sp
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from checks import matrix as cm  # noqa: E402
-from checks.matrix import check_claim, prove_activation  # noqa: E402
-from derivations.doc001 import DERIVATION  # noqa: E402
-from symbolic import layouts  # noqa: E402
+from gradproof.checks import matrix as cm
+from gradproof.checks.matrix import check_claim, prove_activation
+from gradproof.derivations.doc001 import DERIVATION
+from gradproof.symbolic import layouts
 
 SIZES = [(2, 2, 2), (4, 2, 2), (8, 2, 2), (8, 3, 3), (8, 4, 4)]
 TINY = {"m": 1, "D": 1, "h": 1}

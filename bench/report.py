@@ -1,6 +1,6 @@
 """Benchmark the report: run by hand, prints ratios measured in one run.
 
-    python bench/report.py [DOC...]
+    python bench/report.py [DOC...]        (with gradproof installed: pip install -e .)
 
 1. The full report's wall time (cold, a fresh process) beside the import floor
    ``python -c "import sympy, numpy"``.
@@ -18,7 +18,6 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 NAIVE_BUDGET = 30.0
 
 
@@ -34,8 +33,8 @@ def wall(cmd: list[str], repeat: int = 3) -> float:
 def main(argv: list[str]) -> int:
     import sympy as sp
 
-    from derivations import ALL, Claim
-    from symbolic.equivalence import Status, Timeout, bounded, decide, oracle
+    from gradproof.derivations import ALL, Claim
+    from gradproof.symbolic.equivalence import Status, Timeout, bounded, decide, oracle
 
     docs = [d for d in ALL if not argv or any(d.source.startswith(k) for k in argv)]
     floor = wall([sys.executable, "-c", "import sympy, numpy"])

@@ -58,7 +58,7 @@ def _report_parser() -> argparse.ArgumentParser:
 
 
 def _select(keys: Sequence[str]):
-    from derivations import ALL
+    from gradproof.derivations import ALL
 
     if not keys:
         return list(ALL)
@@ -73,8 +73,8 @@ def _select(keys: Sequence[str]):
 
 
 def _run(derivations, budget, console, progress: bool, jobs: int):
-    from checks.runner import run_all
-    from symbolic.equivalence import BUDGET
+    from gradproof.checks.runner import run_all
+    from gradproof.symbolic.equivalence import BUDGET
 
     budget = BUDGET if budget is None else budget
     if not progress:
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     err = Console(stderr=True) if console.file is sys.stdout else console
     try:
         if argv[:1] == ["check"]:  # the user's own notes
-            from checks import markdown
+            from gradproof.checks import markdown
 
             parser = markdown.add_arguments(_Parser(prog="gradproof check"))
             return int(markdown.main_check(parser.parse_args(argv[1:]), out=console.file, err=err.file))
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     except _UsageError as exc:
         err.print(f"gradproof: error: {exc}", markup=False, highlight=False)
         return ExitCode.USAGE_ERROR
-    from checks.report import render, summary, to_json
+    from gradproof.checks.report import render, summary, to_json
 
     if args.width:
         console.width = args.width
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     results = _run(derivations, args.budget, console,
                    progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs)
     if args.junit_xml:
-        from checks.junit import write_junit
+        from gradproof.checks.junit import write_junit
 
         try:
             write_junit(results, args.junit_xml)

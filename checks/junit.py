@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from symbolic.equivalence import Status
+from gradproof.symbolic.equivalence import Status
 
 __all__ = ["to_junit_xml", "write_junit"]
 

@@ -55,9 +55,9 @@ from typing import IO
 
 import sympy as sp
 
-from derivations.model import Cite, Claim, Derivation, Kind, Step
-from symbolic.domain import DEFAULT_INTERVAL, Domain
-from symbolic.latex import LatexError, Reader, name_of
+from gradproof.derivations.model import Cite, Claim, Derivation, Kind, Step
+from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain
+from gradproof.symbolic.latex import LatexError, Reader, name_of
 
 __all__ = [
     "Document",
@@ -657,7 +657,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _exit_code(results, allow_undecided: bool) -> Exit:
-    from symbolic.equivalence import Status
+    from gradproof.symbolic.equivalence import Status
 
     for doc in results:
         for r in doc.results:
@@ -674,7 +674,7 @@ def _fmt(value) -> str:
 
 def render_text(documents: Sequence[Document], results, out: IO[str]) -> None:
     """A plain-text report: one line per link, details under a failure."""
-    from symbolic.equivalence import Status
+    from gradproof.symbolic.equivalence import Status
 
     totals = {s: 0 for s in Status}
     for doc, res in zip(documents, results):
@@ -703,9 +703,9 @@ def render_text(documents: Sequence[Document], results, out: IO[str]) -> None:
 
 def main_check(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run ``gradproof check`` with parsed ``args``; returns an :class:`Exit` code."""
-    from checks.report import to_json
-    from checks.runner import run
-    from symbolic.equivalence import BUDGET
+    from gradproof.checks.report import to_json
+    from gradproof.checks.runner import run
+    from gradproof.symbolic.equivalence import BUDGET
 
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -717,7 +717,7 @@ def main_check(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str
     budget = BUDGET if args.budget is None else args.budget
     results = [run(doc.derivation, budget) for doc in documents]
     if args.junit_xml:
-        from checks.junit import write_junit
+        from gradproof.checks.junit import write_junit
 
         write_junit(results, args.junit_xml, allow_undecided=args.allow_undecided)
     if args.json:

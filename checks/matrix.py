@@ -36,8 +36,8 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
 
 Examples
 --------
->>> from derivations.matrix import MatrixClaim
->>> from symbolic.layouts import Convention, Layout, Network
+>>> from gradproof.derivations.matrix import MatrixClaim
+>>> from gradproof.symbolic.layouts import Convention, Layout, Network
 >>> net = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 >>> sizes = ({"m": 1, "D": 2, "h": 3}, {"m": 3, "D": 4, "h": 2})
 >>> ok = check_claim(MatrixClaim("dW2 = (1/m) dZ2^T A1", lambda v: (1 / v.m) * (v.dZ2.T @ v.A1),
@@ -62,16 +62,16 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from checks.shapes import check_shapes, numpy_shape
-from checks.tolerances import ATOL, EPS, RTOL
-from derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
-from derivations.model import Claim, Step
-from symbolic.activations import ACTIVATIONS, _Activation
-from symbolic.domain import Domain, stable_seed
-from symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
+from gradproof.checks.shapes import check_shapes, numpy_shape
+from gradproof.checks.tolerances import ATOL, EPS, RTOL
+from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
+from gradproof.derivations.model import Claim, Step
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.domain import Domain, stable_seed
+from gradproof.symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
                                   WITNESS_RTOL, Status, Timeout, Verdict, _short, bounded,
                                   decide)
-from symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
+from gradproof.symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
 
 __all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
            "np_cost", "prove_activation"]
@@ -513,7 +513,7 @@ def check_claim(claim: MatrixClaim, budget: float = BUDGET, numeric: bool = True
 
 def check_matrix_step(step: Step, budget: float = BUDGET):
     """A :class:`checks.runner.StepResult` for a ``Kind.MATRIX`` step (and its erratum's fix)."""
-    from checks.runner import StepResult
+    from gradproof.checks.runner import StepResult
 
     result = check_claim(step.claim, budget)
     fixed = None

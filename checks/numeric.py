@@ -20,11 +20,11 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from checks.tolerances import (
+from gradproof.checks.tolerances import (
     ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
-from symbolic.activations import relu
-from symbolic.domain import Domain, srepr, stable_seed
-from symbolic.equivalence import Status, Verdict
+from gradproof.symbolic.activations import relu
+from gradproof.symbolic.domain import Domain, srepr, stable_seed
+from gradproof.symbolic.equivalence import Status, Verdict
 
 __all__ = ["check", "evaluate"]
 

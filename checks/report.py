@@ -27,10 +27,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from checks.runner import DocumentResult, StepResult
-from derivations.matrix import MatrixClaim
-from derivations.model import Claim
-from symbolic.equivalence import Status, Verdict
+from gradproof.checks.runner import DocumentResult, StepResult
+from gradproof.derivations.matrix import MatrixClaim
+from gradproof.derivations.model import Claim
+from gradproof.symbolic.equivalence import Status, Verdict
 
 __all__ = ["VERSION", "claim_text", "render", "summary", "to_json"]
 

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from derivations.model import Claim, Derivation, Kind, Step
-from symbolic.equivalence import BUDGET, Status, Verdict, decide
+from gradproof.derivations.model import Claim, Derivation, Kind, Step
+from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
 
 __all__ = ["DocumentResult", "StepResult", "check_step", "run", "run_all"]
 
@@ -73,7 +73,7 @@ def _decide_claim(claim, step: Step, budget: float) -> Verdict:
 
 
 def _numeric_claim(claim, step: Step) -> Verdict:
-    from checks.numeric import check
+    from gradproof.checks.numeric import check
 
     return check(claim.lhs, claim.rhs, step.domain, seed_text=step.id)
 
@@ -83,7 +83,7 @@ def check_step(step: Step, budget: float = BUDGET) -> StepResult:
     if not step.checkable:
         return StepResult(step, _SKIPPED, _SKIPPED)
     if step.kind is Kind.MATRIX:
-        from checks.matrix import check_matrix_step
+        from gradproof.checks.matrix import check_matrix_step
 
         return check_matrix_step(step, budget)
     claim: Claim = step.claim

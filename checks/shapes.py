@@ -13,8 +13,8 @@ form on NumPy arrays of zeros, NumPy's own shape rules and errors.
 
 Examples
 --------
->>> from derivations.matrix import MatrixClaim
->>> from symbolic.layouts import Layout, Network
+>>> from gradproof.derivations.matrix import MatrixClaim
+>>> from gradproof.symbolic.layouts import Layout, Network
 >>> net = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 >>> sizes = ({"m": 1, "D": 2, "h": 3}, {"m": 3, "D": 4, "h": 2})
 >>> check_shapes(MatrixClaim("dW2 = dZ2 A1", lambda v: v.dZ2 @ v.A1, sizes, net, wrt="W2")).reason
@@ -29,9 +29,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from derivations.matrix import MatrixClaim
-from symbolic.equivalence import Status, Verdict
-from symbolic.layouts import Network, Quantities, ShapeMismatch
+from gradproof.derivations.matrix import MatrixClaim
+from gradproof.symbolic.equivalence import Status, Verdict
+from gradproof.symbolic.layouts import Network, Quantities, ShapeMismatch
 
 __all__ = ["check_shapes", "numpy_shape"]
 

@@ -44,9 +44,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from derivations.matrix import MatrixClaim, deep_networks
-from derivations.model import Erratum, Kind, Step
-from symbolic.layouts import Convention, Layout
+from gradproof.derivations.matrix import MatrixClaim, deep_networks
+from gradproof.derivations.model import Erratum, Kind, Step
+from gradproof.symbolic.layouts import Convention, Layout
 
 __all__ = ["DEPTHS", "HIDDEN", "OUTPUT", "SIZES", "Twin", "db", "dW", "dZ_back", "dZ_out", "twin_step",
            "with_twins"]

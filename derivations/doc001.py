@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.matrix import MatrixClaim
-from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
-from symbolic.activations import sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.layouts import Convention, Layout, Mat, Network
-from symbolic.losses import bce
+from gradproof.derivations.matrix import MatrixClaim
+from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.symbolic.activations import sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.layouts import Convention, Layout, Mat, Network
+from gradproof.symbolic.losses import bce
 
 __all__ = ["DERIVATION", "NETWORK"]
 

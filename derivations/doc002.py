@@ -44,15 +44,15 @@ from functools import cached_property, lru_cache
 
 import sympy as sp
 
-from derivations import doc002_code as code
-from derivations.matrix import DEEP_SIZES, MatrixClaim, deep_networks
-from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
-from symbolic.activations import expand_definitions, relu, sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.layouts import Convention, Layout
-from symbolic.losses import bce
-from symbolic.losses_multiclass import cce_mean, simplex_label
-from symbolic.softmax import softmax_vector
+from gradproof.derivations import doc002_code as code
+from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, deep_networks
+from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.symbolic.activations import expand_definitions, relu, sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.layouts import Convention, Layout
+from gradproof.symbolic.losses import bce
+from gradproof.symbolic.losses_multiclass import cce_mean, simplex_label
+from gradproof.symbolic.softmax import softmax_vector
 
 __all__ = ["DERIVATION", "SIZES", "code_claim", "contract", "layer"]
 
@@ -674,7 +674,7 @@ def _steps() -> tuple[Step, ...]:
 
 
 def _file_lines(first: int, stop: int) -> list[str]:
-    from derivations.model import source_text
+    from gradproof.derivations.model import source_text
 
     return source_text(SOURCE).splitlines()[first - 1:stop - 1]
 

@@ -29,17 +29,17 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, exp, log
 
-from derivations import coursera
-from derivations.coursera import with_twins
-from derivations.encoding import StepMaker
-from derivations.logistic import (
+from gradproof.derivations import coursera
+from gradproof.derivations.coursera import with_twins
+from gradproof.derivations.encoding import StepMaker
+from gradproof.derivations.logistic import (
     B, COST_A, COST_Z, DEFINITIONS, DOMAIN, DZ2, G, LINEAR, LN_DOMAIN, NEG_LOGLIK, NET_DOMAIN,
     RULE_DOMAIN, SCALAR_NET, SOFTPLUS, W, Z, Z1_OF_X, Z2_OF_Z1, Z3_OF_A2, Z3_OF_Z2, A, a, b,
     cost_from, dL_da, dL_da_at, dL_db, dL_dw, dL_dz, dL_dz_at, dZ, ds, e, g_prime, pa, pb, ra, rb,
     s, sigmoid_prime_at, sw, w, x, xp, y, z,
 )
-from derivations.model import Claim, Derivation, Erratum, Kind
-from symbolic.domain import Domain
+from gradproof.derivations.model import Claim, Derivation, Erratum, Kind
+from gradproof.symbolic.domain import Domain
 
 __all__ = ["DERIVATION", "SOURCE"]
 

@@ -1,6 +1,6 @@
 """Small builders for encoding a document: one citation source, a default domain.
 
->>> from derivations.model import Kind
+>>> from gradproof.derivations.model import Kind
 >>> make = StepMaker("000_5d11cb42887d6a8c.txt")
 >>> make.notation("L13-title", 13, "All the Backpropagation derivatives",
 ...               r"\\frac{\\partial \\mathcal{L}}{\\partial a}", "a caption").kind is Kind.NOTATION
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from derivations.model import Cite, Kind, Step
-from symbolic.domain import Domain
+from gradproof.derivations.model import Cite, Kind, Step
+from gradproof.symbolic.domain import Domain
 
 __all__ = ["StepMaker"]
 

@@ -26,7 +26,7 @@ so that a check never relies on another line of the document being right.
 
 Examples
 --------
->>> from symbolic.equivalence import decide
+>>> from gradproof.symbolic.equivalence import decide
 >>> decide(dL_dz, sigmoid(z) - y, DOMAIN).status.value
 'holds'
 >>> decide(Derivative(cost_from(3, Z[3]), Z[3]), G[3](Z[3]) - y, NET_DOMAIN).status.value
@@ -37,9 +37,9 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative, Subs
 
-from symbolic.activations import identity, sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.losses import bce
+from gradproof.symbolic.activations import identity, sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.losses import bce
 
 __all__ = [
     "A", "B", "COST_A", "COST_WB", "COST_Z", "DEFINITIONS", "DOMAIN", "DZ2", "G", "LAYERS", "LINEAR",

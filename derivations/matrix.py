@@ -26,7 +26,7 @@ SymPy from the forward pass at that size.
 
 Examples
 --------
->>> from symbolic.layouts import Convention, Layout, Network
+>>> from gradproof.symbolic.layouts import Convention, Layout, Network
 >>> net = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 >>> claim = MatrixClaim(
 ...     says="dW2 = (1/m) dZ2^T A1", network=net, wrt="W2",
@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 import sympy as sp
 
-from symbolic.layouts import Batch, Convention, Layout, Mat, Network, Quantities
+from gradproof.symbolic.layouts import Batch, Convention, Layout, Mat, Network, Quantities
 
 __all__ = ["DEEP_SIZES", "MatrixClaim", "deep_networks", "layer_recursion_claims"]
 

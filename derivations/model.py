@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from symbolic.domain import Domain
+from gradproof.symbolic.domain import Domain
 
 __all__ = ["Cite", "Claim", "Derivation", "Erratum", "Kind", "Step"]
 
@@ -137,5 +137,5 @@ def source_text(source: str) -> str:
     """The stored text of a source document (shipped as package data)."""
     from importlib import resources
 
-    return resources.files("derivations").joinpath("sources", source).read_text(encoding="utf-8")
+    return resources.files("gradproof.derivations").joinpath("sources", source).read_text(encoding="utf-8")
 

@@ -36,7 +36,7 @@ interrupted by a timer signal, the last by killing the child.
 Examples
 --------
 >>> import sympy as sp
->>> from symbolic.activations import sigmoid
+>>> from gradproof.symbolic.activations import sigmoid
 >>> z = sp.Symbol("z", real=True)
 >>> decide(sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z))).status
 <Status.HOLDS: 'holds'>
@@ -61,8 +61,8 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symbolic.activations import expand_definitions
-from symbolic.domain import Domain, srepr, stable_seed
+from gradproof.symbolic.activations import expand_definitions
+from gradproof.symbolic.domain import Domain, srepr, stable_seed
 
 __all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
 

@@ -66,7 +66,7 @@ import sympy as sp
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from symbolic.activations import relu, sigmoid, tanh
+from gradproof.symbolic.activations import relu, sigmoid, tanh
 
 __all__ = [
     "LatexError",

@@ -50,7 +50,7 @@ Examples
 >>> dZ2 @ A1
 Traceback (most recent call last):
 ...
-symbolic.layouts.ShapeMismatch: dZ2 (m×1) · A1 (m×h): inner dimensions 1 and m differ
+gradproof.symbolic.layouts.ShapeMismatch: dZ2 (m×1) · A1 (m×h): inner dimensions 1 and m differ
 >>> net = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 >>> b = Batch.of(net, {"m": 2, "D": 2, "h": 3})
 >>> b["Z1"].shape, b["W1"][0, 1]
@@ -67,9 +67,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from symbolic.activations import ACTIVATIONS
-from symbolic.losses import bce
-from symbolic.reverse import Unsupported, gradient
+from gradproof.symbolic.activations import ACTIVATIONS
+from gradproof.symbolic.losses import bce
+from gradproof.symbolic.reverse import Unsupported, gradient
 
 __all__ = [
     "Batch",

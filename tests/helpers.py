@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 
 import sympy as sp
 
-from derivations.model import Claim, Derivation, Kind, Step, source_text
-from symbolic.activations import expand_definitions
-from symbolic.equivalence import Status, decide
+from gradproof.derivations.model import Claim, Derivation, Kind, Step, source_text
+from gradproof.symbolic.activations import expand_definitions
+from gradproof.symbolic.equivalence import Status, decide
 
 __all__ = [
     "MUTANT_KINDS", "assert_every_display_has_a_step",

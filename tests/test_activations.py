@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symbolic.activations import ACTIVATIONS, expand_definitions, relu, sigmoid, tanh
+from gradproof.symbolic.activations import ACTIVATIONS, expand_definitions, relu, sigmoid, tanh
 
 x = sp.Symbol("x", real=True)
 POINTS = [-2.5, -1.0, -0.3, 0.2, 0.7, 1.9]

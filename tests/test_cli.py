@@ -6,11 +6,11 @@ import pytest
 import sympy as sp
 from rich.console import Console
 
-import derivations
-from checks.cli import ExitCode, main
-from derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
-from symbolic.activations import sigmoid
-from symbolic.domain import Domain
+from gradproof import derivations
+from gradproof.checks.cli import ExitCode, main
+from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.symbolic.activations import sigmoid
+from gradproof.symbolic.domain import Domain
 
 z = sp.Symbol("z", real=True)
 DOC = "999_fixture.txt"

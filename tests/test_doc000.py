@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from derivations import ALL, doc000
+from gradproof.derivations import ALL, doc000
 from tests.helpers import (
     assert_mutant_kinds_apply,
     assert_mutant_kinds_exercised, holding, step_params,
@@ -50,9 +50,9 @@ def test_every_backward_line_has_its_matrix_twin_right_after_it():
 
 def test_W_L_in_line_40_is_right_at_L_2_only():
     """Line 40 read element-wise, W^{[L]T} dZ^{[2]} * g'^{[1]}(Z^{[1]}): W^{[L]} is W^{[2]} at L = 2 only."""
-    from checks.matrix import check_claim
-    from derivations import coursera
-    from symbolic.equivalence import Status
+    from gradproof.checks.matrix import check_claim
+    from gradproof.derivations import coursera
+    from gradproof.symbolic.equivalence import Status
 
     at_2 = check_claim(coursera.dZ_back("1", "W", "L", "2", "1", elementwise=True, depths=(2,)).claim)
     assert at_2.verdict is Status.HOLDS and at_2.numeric.status is Status.HOLDS
@@ -63,11 +63,11 @@ def test_W_L_in_line_40_is_right_at_L_2_only():
 
 def test_the_g_prime_slip_of_line_586_needs_two_activations():
     """g'^{[L]}(Z^{[L-1]}) is right on the document's all-sigmoid network (line 80), wrong with tanh below."""
-    from checks.matrix import check_claim
-    from derivations import coursera
-    from derivations.matrix import MatrixClaim, deep_networks
-    from symbolic.equivalence import Status
-    from symbolic.layouts import Layout
+    from gradproof.checks.matrix import check_claim
+    from gradproof.derivations import coursera
+    from gradproof.derivations.matrix import MatrixClaim, deep_networks
+    from gradproof.symbolic.equivalence import Status
+    from gradproof.symbolic.layouts import Layout
 
     printed = D.step("L586-dZL-1-matrix").claim
     sigmoids = MatrixClaim(printed.says, printed.rhs, coursera.SIZES,

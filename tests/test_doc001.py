@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from derivations import ALL
-from derivations.doc001 import DERIVATION
+from gradproof.derivations import ALL
+from gradproof.derivations.doc001 import DERIVATION
 
 STEPS = DERIVATION.steps
 IDS = [f"001/{s.id}" for s in STEPS]

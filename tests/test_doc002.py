@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from checks.runner import check_step
-from checks.tolerances import ATOL, EPS, RTOL
-from derivations import ALL, source_text
-from derivations import doc002 as doc
-from derivations import doc002_code as code
-from symbolic.activations import relu
-from symbolic.equivalence import Status, decide
-from symbolic.softmax import declared_jacobian, softmax, softmax_vector
+from gradproof.checks.runner import check_step
+from gradproof.checks.tolerances import ATOL, EPS, RTOL
+from gradproof.derivations import ALL, source_text
+from gradproof.derivations import doc002 as doc
+from gradproof.derivations import doc002_code as code
+from gradproof.symbolic.activations import relu
+from gradproof.symbolic.equivalence import Status, decide
+from gradproof.symbolic.softmax import declared_jacobian, softmax, softmax_vector
 
 DOC = next(d for d in ALL if d.key == "002")
 ERRATA = [s for s in DOC.steps if s.erratum is not None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from derivations import ALL, doc003, source_text
+from gradproof.derivations import ALL, doc003, source_text
 from tests.helpers import (
     assert_mutant_kinds_apply,
     assert_mutant_kinds_exercised, holding, step_params,

@@ -8,10 +8,10 @@ import time
 import pytest
 import sympy as sp
 
-from symbolic.activations import expand_definitions, relu, sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.equivalence import Status, Timeout, bounded, decide, in_child
-from symbolic.losses import bce
+from gradproof.symbolic.activations import expand_definitions, relu, sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.equivalence import Status, Timeout, bounded, decide, in_child
+from gradproof.symbolic.losses import bce
 
 a, y = sp.symbols("a y", positive=True)
 z, w, x, b = sp.symbols("z w x b", real=True)
@@ -170,7 +170,7 @@ def test_nested_budgets_keep_the_outer_deadline():
 
 
 def test_the_oracle_takes_matrices_entry_by_entry():
-    from symbolic.equivalence import oracle
+    from gradproof.symbolic.equivalence import oracle
 
     M = oracle(sp.Matrix([[sp.Derivative(sigmoid(z), z), z]]))
     assert M.shape == (1, 2) and not M.has(sigmoid) and M[0, 1] == z

@@ -8,9 +8,9 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbolic.activations import sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.equivalence import Status, decide
+from gradproof.symbolic.activations import sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.equivalence import Status, decide
 
 x, y = sp.symbols("x y", real=True)
 DOMAIN = Domain.of({}, default=(-1.5, 1.5))

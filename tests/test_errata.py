@@ -5,7 +5,7 @@ erratum, or moves, fails here first, whatever its verdict.
 """
 import pytest
 
-from derivations import ALL
+from gradproof.derivations import ALL
 
 ERRATA = {
     "000": [

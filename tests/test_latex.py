@@ -11,9 +11,9 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbolic.activations import relu, sigmoid, tanh
-from symbolic.equivalence import Status, decide
-from symbolic.latex import MAX_DEPTH, LatexError, name_of, read
+from gradproof.symbolic.activations import relu, sigmoid, tanh
+from gradproof.symbolic.equivalence import Status, decide
+from gradproof.symbolic.latex import MAX_DEPTH, LatexError, name_of, read
 
 x, y, z, a, w, b = sp.symbols("x y z a w b", real=True)
 E = sp.exp
@@ -217,7 +217,7 @@ def test_python_is_never_run(tmp_path, monkeypatch):
     assert not (tmp_path / "pwned").exists()
 
 
-@pytest.mark.parametrize("module", ["symbolic.latex", "checks.markdown", "checks.junit"])
+@pytest.mark.parametrize("module", ["gradproof.symbolic.latex", "gradproof.checks.markdown", "gradproof.checks.junit"])
 def test_no_eval_in_the_readers(module):
     """No call of eval, exec, sympify, parse_expr or S anywhere in the readers."""
     import ast

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from checks.junit import to_junit_xml
-from checks.markdown import Exit, InputError, check_command, load, parse_markdown, read_document
-from checks.runner import run
-from derivations.model import Kind
-from symbolic.equivalence import Status
+from gradproof.checks.junit import to_junit_xml
+from gradproof.checks.markdown import Exit, InputError, check_command, load, parse_markdown, read_document
+from gradproof.checks.runner import run
+from gradproof.derivations.model import Kind
+from gradproof.symbolic.equivalence import Status
 
 CORPUS = Path(__file__).parent / "corpus"
 H, F, U = Status.HOLDS, Status.FAILS, Status.UNDECIDED
@@ -182,10 +182,10 @@ def test_exit_codes(tmp_path, monkeypatch):
     assert "counterexample: z = " in out.getvalue() and "left side = " in out.getvalue()
 
     # an undecided link: the budget is too small to decide anything but a structural zero
-    from symbolic.equivalence import Status, Verdict
+    from gradproof.symbolic.equivalence import Status, Verdict
 
     undecided = Verdict(Status.UNDECIDED, "ladder exhausted", reason="test")
-    monkeypatch.setattr("checks.runner.decide", lambda *a, **k: undecided)
+    monkeypatch.setattr("gradproof.checks.runner.decide", lambda *a, **k: undecided)
     assert check_command([good], io.StringIO()) == Exit.FAILED
     assert check_command([good, "--allow-undecided"], io.StringIO()) == Exit.OK
 

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from checks.numeric import check, evaluate
-from symbolic.activations import relu, sigmoid, tanh
-from symbolic.domain import Domain
-from symbolic.equivalence import Status
-from symbolic.losses import bce
+from gradproof.checks.numeric import check, evaluate
+from gradproof.symbolic.activations import relu, sigmoid, tanh
+from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.equivalence import Status
+from gradproof.symbolic.losses import bce
 
 z, u = sp.symbols("z u", real=True)
 a, y = sp.symbols("a y", positive=True)

@@ -14,9 +14,9 @@ import re
 
 import pytest
 
-from checks.runner import StepResult, check_step
-from derivations import ALL, Claim, Kind, MatrixClaim
-from symbolic.equivalence import Status
+from gradproof.checks.runner import StepResult, check_step
+from gradproof.derivations import ALL, Claim, Kind, MatrixClaim
+from gradproof.symbolic.equivalence import Status
 from tests.helpers import (
     assert_every_display_has_a_step, assert_kind_matches_claim, assert_latex_at_line,
     assert_mutant_fails, assert_steps_in_document_order, independent_value, mutant_params,
