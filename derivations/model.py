@@ -113,7 +113,6 @@ class Derivation:
     source: str  # file name under derivations/sources/
     convention: str  # e.g. "column-major: Z = W X + b, X is n x m"
     steps: tuple[Step, ...]
-    definitions: tuple[tuple[str, Any], ...] = ()  # (name, SymPy expression), for display
 
     def __post_init__(self):
         ids = [s.id for s in self.steps]
