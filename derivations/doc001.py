@@ -43,7 +43,7 @@ import sympy as sp
 
 from gradproof.derivations.encoding import StepMaker
 from gradproof.derivations.matrix import MatrixClaim
-from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.derivations.model import Claim, Derivation, Erratum, Kind
 from gradproof.symbolic.activations import sigmoid, tanh
 from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.layouts import Convention, Layout, Mat, Network

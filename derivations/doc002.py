@@ -47,7 +47,7 @@ import sympy as sp
 from gradproof.derivations import doc002_code as code
 from gradproof.derivations.encoding import StepMaker
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, deep_networks
-from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.derivations.model import Claim, Derivation, Erratum, Kind, Step
 from gradproof.symbolic.activations import expand_definitions, relu, sigmoid, tanh
 from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.layouts import Convention, Layout
@@ -132,14 +132,14 @@ class _Layer:
         """Per-example dJ/dA^{[l]} = m dJ/dA, by SymPy, at A = g(Z)."""
         J = self.m * self.cost_of_A(self.As)
         d = sp.Matrix(self.As.rows, self.As.cols, lambda r, c: sp.diff(J, self.As[r, c]))
-        return d.xreplace(dict(zip(self.As, Z.applyfunc(sp.tanh))))
+        return d.xreplace(dict(zip(self.As, Z.applyfunc(sp.tanh), strict=True)))
 
     @cached_property
     def dZ(self):
         """The document's dJ/dz^{[l](i)}: per-example, m dJ/dZ^{[l]}, by SymPy, along the forward pass."""
         J = self.m * self.cost_of_Z(self.Zs)
         d = sp.Matrix(self.Zs.rows, self.Zs.cols, lambda r, c: sp.diff(J, self.Zs[r, c]))
-        return d.xreplace(dict(zip(self.Zs, self.Z)))
+        return d.xreplace(dict(zip(self.Zs, self.Z, strict=True)))
 
     def grad(self, cost, X):
         """The matrix of unevaluated Derivative(cost, X_rs): the oracle's question."""
@@ -255,7 +255,7 @@ def _output_chain(kind: str) -> tuple[Claim, Domain]:
                     else (tanh, lambda a, y: (a - y) ** 2 / 2, Domain()))
     per_example = lambda A: sp.Add(*[loss(A[0, i], Yb[0, i]) for i in range(m)])  # noqa: E731
     dA = sp.Matrix(1, m, lambda _, i: sp.diff(per_example(As), As[0, i]))
-    dA = dA.xreplace(dict(zip(As, Z.applyfunc(g))))
+    dA = dA.xreplace(dict(zip(As, Z.applyfunc(g), strict=True)))
     gp = Z.applyfunc(lambda z: _declared_prime(g, z))
     return _matrix_claim(_grad(per_example(Z.applyfunc(g)), Z), dA.multiply_elementwise(gp)), dom
 
