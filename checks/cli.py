@@ -58,18 +58,12 @@ def _report_parser() -> argparse.ArgumentParser:
 
 
 def _select(keys: Sequence[str]):
-    from gradproof.derivations import ALL
+    from gradproof import derivations
 
-    if not keys:
-        return list(ALL)
-    chosen = []
-    for k in keys:
-        match = [d for d in ALL if d.source.startswith(k)]
-        if not match:
-            known = ", ".join(d.key for d in ALL)
-            raise _UsageError(f"no document matches {k!r} (known: {known})")
-        chosen += [d for d in match if d not in chosen]
-    return chosen
+    try:  # only the selected documents are built
+        return derivations.select(keys, derivations.ALL)
+    except LookupError as e:
+        raise _UsageError(str(e)) from None
 
 
 def _run(derivations, budget, console, progress: bool, jobs: int):

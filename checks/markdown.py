@@ -597,9 +597,8 @@ def parse_markdown(text: str, path: str) -> Document:
                     kind=Kind.DERIVATIVE if derivative else Kind.EQUALS,
                     claim=Claim(defs.expand(lraw), defs.expand(rraw)),
                     says=f"link {k + 1} of the chain in {where}", domain=domain))
-    definitions = tuple((str(p), expr) for p, expr in defs.raw.items())
     derivation = Derivation(title=title, source=path, convention="a Markdown derivation (gradproof check)",
-                            steps=tuple(steps), definitions=definitions)
+                            steps=tuple(steps))
     return Document(derivation, tuple(notes))
 
 

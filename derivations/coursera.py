@@ -41,15 +41,14 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gradproof.derivations.matrix import MatrixClaim, deep_networks
 from gradproof.derivations.model import Erratum, Kind, Step
 from gradproof.symbolic.layouts import Convention, Layout
 
-__all__ = ["DEPTHS", "HIDDEN", "OUTPUT", "SIZES", "Twin", "db", "dW", "dZ_back", "dZ_out", "twin_step",
-           "with_twins"]
+__all__ = ["DEPTHS", "HIDDEN", "OUTPUT", "SIZES", "Twin", "db", "dW", "dZ_back", "dZ_out", "twin_step"]
 
 LAYOUT = Layout.COLUMN_MAJOR
 HIDDEN, OUTPUT = "tanh", "sigmoid"
@@ -222,16 +221,3 @@ def twin_step(scalar: Step, twin: Twin) -> Step:
         raise ValueError(f"{scalar.id}: the scalar step has an erratum but the matrix reading holds")
     return Step(id=f"{scalar.id}-matrix", latex=scalar.latex, cite=scalar.cite, kind=Kind.MATRIX,
                 claim=twin.claim, says=twin.says, erratum=erratum)
-
-
-def with_twins(steps: Iterable[Step], twins: Mapping[str, Twin]) -> tuple[Step, ...]:
-    """``steps`` with the matrix twin of each step named in ``twins`` inserted right after it."""
-    out: list[Step] = []
-    for step in steps:
-        out.append(step)
-        if step.id in twins:
-            out.append(twin_step(step, twins[step.id]))
-    missing = set(twins) - {s.id for s in out}
-    if missing:
-        raise KeyError(f"no scalar steps {sorted(missing)}")
-    return tuple(out)

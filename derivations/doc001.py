@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradproof.derivations.encoding import StepMaker
 from gradproof.derivations.matrix import MatrixClaim
-from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.derivations.model import Claim, Derivation, Erratum, Kind
 from gradproof.symbolic.activations import sigmoid, tanh
 from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.layouts import Convention, Layout, Mat, Network
@@ -71,26 +72,19 @@ SCALAR = Domain.of({a: (0, 1), y: (0, 1)})
 dL_da = -y / a + (1 - y) / (1 - a)  # the bracket of (7) and (8)
 s = sigmoid(z)
 
-
-def _cite(where: str, line: int) -> Cite:
-    return Cite(SOURCE, where, line)
-
-
-def _definition(id_, line, where, latex, says):
-    return Step(id=id_, latex=latex, cite=_cite(where, line), kind=Kind.DEFINITION, says=says)
+_make = StepMaker(SOURCE)
+_definition = _make.definition
 
 
 def _scalar(id_, line, where, latex, says, lhs, rhs, kind=Kind.DERIVATIVE):
-    return Step(id=id_, latex=latex, cite=_cite(where, line), kind=kind, claim=Claim(lhs, rhs),
-                says=says, domain=SCALAR)
+    return _make.step(id_, line, where, latex, kind, Claim(lhs, rhs), says, SCALAR)
 
 
 def _matrix(id_, line, where, latex, says, rhs, wrt=None, convention=PER, shape=None, name="",
             sizes=SIZES, fixed=None, erratum=None, note=""):
     claim = MatrixClaim(says=says, rhs=rhs, sizes=sizes, network=NETWORK, wrt=wrt,
                         convention=convention, shape=shape, name=name, fixed=fixed or {})
-    return Step(id=id_, latex=latex, cite=_cite(where, line), kind=Kind.MATRIX, claim=claim,
-                says=says, erratum=erratum, note=note)
+    return _make.step(id_, line, where, latex, Kind.MATRIX, claim, says, erratum=erratum, note=note)
 
 
 def _shape(id_, line, where, latex, name, rhs, shape):
@@ -137,10 +131,9 @@ STEPS = (
                 "the 'uncompressed' per-example loss, with which the derivation proceeds"),
     _definition("dz-means", 44, "notation before (7)", r"\frac{\partial \mathcal{L}}{\partial z_2}",
                 "dz_2 means the derivative of the per-example loss: the per-example convention"),
-    Step(id="fig3", latex=r"\begin{bmatrix} Z_1 = XW_1^T + b_1 & A_1 & A_1 \\", cite=_cite("Figure 3", 46),
-         kind=Kind.NOTATION,
-         reason="a garbled extraction of Figure 3 (the forward and backward graph); it even reads "
-                "'A_2 = A_1W_2^T + b_2' where (3) has Z_2 -- recorded as garbled, not guessed at"),
+    _make.notation("fig3", 46, "Figure 3", r"\begin{bmatrix} Z_1 = XW_1^T + b_1 & A_1 & A_1 \\",
+                   "a garbled extraction of Figure 3 (the forward and backward graph); it even reads "
+                   "'A_2 = A_1W_2^T + b_2' where (3) has Z_2 -- recorded as garbled, not guessed at"),
     # ---- dA2, dZ2: (7), (8) -------------------------------------------------------------
     _shape("shape-dA2", 50, "before eq. (7)", r"dA_2 \in \mathbb{R}^{m \times 1}", "dA2",
            lambda v: v.dA2, ("m", "1")),
@@ -308,6 +301,4 @@ DERIVATION = Derivation(
     source=SOURCE,
     convention="row-major: Z1 = X W1^T + b1, X is m x D; dZ per example, dW and db of the batch mean",
     steps=STEPS,
-    definitions=(("Z1", "X W1^T + b1"), ("A1", "tanh(Z1)"), ("Z2", "A1 W2^T + b2"),
-                 ("A2", "sigmoid(Z2)"), ("L", "(1/m) sum_i bce(A2_i, Y_i)")),
 )

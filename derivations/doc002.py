@@ -45,8 +45,9 @@ from functools import cached_property, lru_cache
 import sympy as sp
 
 from gradproof.derivations import doc002_code as code
+from gradproof.derivations.encoding import StepMaker
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, deep_networks
-from gradproof.derivations.model import Cite, Claim, Derivation, Erratum, Kind, Step
+from gradproof.derivations.model import Claim, Derivation, Erratum, Kind, Step
 from gradproof.symbolic.activations import expand_definitions, relu, sigmoid, tanh
 from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.layouts import Convention, Layout
@@ -58,6 +59,7 @@ __all__ = ["DERIVATION", "SIZES", "code_claim", "contract", "layer"]
 
 SOURCE = "002_5e682a3c2b7b752a.txt"
 SIZES = {"n_prev": 3, "n_l": 2, "m": 2, "n_L": 2}
+_make = StepMaker(SOURCE)
 
 # the document's own headings (the file has no equation numbers)
 INTRO = "Demystifying Deep Learning: Part 5 (introduction)"
@@ -67,9 +69,6 @@ OUTPUT = "Backpropagating through layer l: the final layer"
 RECAP = "To recap, the key equations are:"
 CODE = "Note the activation function used for the intermediate layer is ReLU (the code)"
 
-
-def _cite(where: str, line: int) -> Cite:
-    return Cite(SOURCE, where, line)
 
 
 def _mat(name: str, rows: int, cols: int, **assumptions) -> sp.Matrix:
@@ -133,14 +132,14 @@ class _Layer:
         """Per-example dJ/dA^{[l]} = m dJ/dA, by SymPy, at A = g(Z)."""
         J = self.m * self.cost_of_A(self.As)
         d = sp.Matrix(self.As.rows, self.As.cols, lambda r, c: sp.diff(J, self.As[r, c]))
-        return d.xreplace(dict(zip(self.As, Z.applyfunc(sp.tanh))))
+        return d.xreplace(dict(zip(self.As, Z.applyfunc(sp.tanh), strict=True)))
 
     @cached_property
     def dZ(self):
         """The document's dJ/dz^{[l](i)}: per-example, m dJ/dZ^{[l]}, by SymPy, along the forward pass."""
         J = self.m * self.cost_of_Z(self.Zs)
         d = sp.Matrix(self.Zs.rows, self.Zs.cols, lambda r, c: sp.diff(J, self.Zs[r, c]))
-        return d.xreplace(dict(zip(self.Zs, self.Z)))
+        return d.xreplace(dict(zip(self.Zs, self.Z, strict=True)))
 
     def grad(self, cost, X):
         """The matrix of unevaluated Derivative(cost, X_rs): the oracle's question."""
@@ -256,7 +255,7 @@ def _output_chain(kind: str) -> tuple[Claim, Domain]:
                     else (tanh, lambda a, y: (a - y) ** 2 / 2, Domain()))
     per_example = lambda A: sp.Add(*[loss(A[0, i], Yb[0, i]) for i in range(m)])  # noqa: E731
     dA = sp.Matrix(1, m, lambda _, i: sp.diff(per_example(As), As[0, i]))
-    dA = dA.xreplace(dict(zip(As, Z.applyfunc(g))))
+    dA = dA.xreplace(dict(zip(As, Z.applyfunc(g), strict=True)))
     gp = Z.applyfunc(lambda z: _declared_prime(g, z))
     return _matrix_claim(_grad(per_example(Z.applyfunc(g)), Z), dA.multiply_elementwise(gp)), dom
 
@@ -366,56 +365,56 @@ def _steps() -> tuple[Step, ...]:
     steps: list[Step] = []
     add = steps.append
 
-    add(Step(
-        id="chain-W1", kind=Kind.NOTATION, cite=_cite(INTRO, 30),
+    add(_make.step(
+        id="chain-W1", kind=Kind.NOTATION, where=INTRO, line=30,
         latex=r"\frac{\partial{J}}{\partial{W^{[1]}}} = \frac{\partial{A^{[1]}}}{\partial{W^{[1]}}}_\frac{\partial{A^{[2]}}}{\partial{A^{[1]}}}_[\frac{\partial{A^{[3]}}}{\partial{A^{[2]}}}...\frac{\partial{A^{[L]}}}{\partial{A^{[L-1]}}}\*\frac{\partial{J}}{\partial{A^{[L]}}}]",
         reason="garbled and schematic: the extraction turned the products' '*' into '_' (Markdown emphasis) "
                "and escaped one as '\\*'; the chain rule over whole layers multiplies derivatives of "
                "matrices by matrices (4-index tensors) with no stated contraction, and omits "
                "dA/dZ inside each factor. An outline of the idea, not a formula to check.",
         says="the chain rule for dJ/dW^{[1]} through every later layer"))
-    add(Step(
-        id="chain-W2", kind=Kind.NOTATION, cite=_cite(INTRO, 32),
+    add(_make.step(
+        id="chain-W2", kind=Kind.NOTATION, where=INTRO, line=32,
         latex=r"\frac{\partial{J}}{\partial{W^{[2]}}} = \frac{\partial{A^{[2]}}}{\partial{W^{[2]}}}_[\frac{\partial{A^{[3]}}}{\partial{A^{[2]}}}...\frac{\partial{A^{[L]}}}{\partial{A^{[L-1]}}}_\frac{\partial{J}}{\partial{A^{[L]}}}]",
         reason="garbled and schematic, as line 30 ('*' extracted as '_'); the bracket is the shared factor "
                "the text points at, not a checkable identity",
         says="the chain rule for dJ/dW^{[2]}"))
-    add(Step(
-        id="matmul-index", kind=Kind.EQUALS, cite=_cite(DERIVING, 56),
+    add(_make.step(
+        id="matmul-index", kind=Kind.EQUALS, where=DERIVING, line=56,
         latex=r"C_{ij} = \sum_k A_{ik}B_{kj} \iff C=A.B",
         claim=products,
         says="the matrix product, entry by entry: (A.B)_ij = sum_k A_ik B_kj, at A 2x3, B 3x2 "
              "(both directions of the 'iff' are this one identity)"))
-    add(Step(
-        id="hadamard-index", kind=Kind.EQUALS, cite=_cite(DERIVING, 62),
+    add(_make.step(
+        id="hadamard-index", kind=Kind.EQUALS, where=DERIVING, line=62,
         latex=r"C_{ij} = A_{ij}B_{ij} \iff C=A*B",
         claim=hadamard,
         says="the element-wise product, entry by entry, at 2x3"))
-    add(Step(
-        id="forward-Z", kind=Kind.DEFINITION, cite=_cite(LAYER, 72),
+    add(_make.step(
+        id="forward-Z", kind=Kind.DEFINITION, where=LAYER, line=72,
         latex=r"Z^{[l]} = W^{[l]}.A^{[l-1]} + b^{[l]}",
         says="the forward pass: b^{[l]} (n_l x 1) is broadcast along the m columns"))
-    add(Step(
-        id="forward-A", kind=Kind.DEFINITION, cite=_cite(LAYER, 74),
+    add(_make.step(
+        id="forward-A", kind=Kind.DEFINITION, where=LAYER, line=74,
         latex=r"A^{[l]} = g(Z^{[l]})", says="g applied entry by entry"))
     for name, g in (("sigmoid", sigmoid), ("tanh", tanh)):
-        add(Step(
-            id=f"dA-dZ-{name}", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 78),
+        add(_make.step(
+            id=f"dA-dZ-{name}", kind=Kind.DERIVATIVE, where=LAYER, line=78,
             latex=r"\frac{dA^{[l]}_{ij}}{dZ^{[l]}_{ij}} = g'(Z^{[l]}\_{ij})",
             claim=_line78(g),
             says=f"dA_ij/dZ_ij = g'(Z_ij) for g = {name}: the declared g' against the derivative of "
                  f"g's definition (for ReLU see line 159)",
             note="the extraction escaped one '_' as '\\_' (Markdown); read as Z^{[l]}_{ij}"))
-    add(Step(
-        id="dZ-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 82),
+    add(_make.step(
+        id="dZ-index", kind=Kind.DERIVATIVE, where=LAYER, line=82,
         latex=r"\frac{\partial{J}}{\partial{Z^{[l]}_{ij}}} = \frac{\partial{J}}{\partial{A^{[l]}_{ij}}} * g'(Z^{[l]}_{ij})",
         claim=_dZ_claim(n, at_L=False),
         says=f"dJ/dZ_ij = dJ/dA_ij g'(Z_ij) at every i, j ({SIZES_TEXT}); dJ/dZ from the cost, dJ/dA "
              "by SymPy at A = g(Z)",
         note="both sides per-example (m dJ/d.); the line holds under either reading as long as both "
              "sides use the same one"))
-    add(Step(
-        id="dZ-matrix", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 86),
+    add(_make.step(
+        id="dZ-matrix", kind=Kind.DERIVATIVE, where=LAYER, line=86,
         latex=r"\frac{\partial{J}}{\partial{Z^{[l]}}} = \frac{\partial{J}}{\partial{A^{[l]}}}*g'(Z^{[L]})",
         claim=_dZ_claim(n, at_L=True),
         says=f"dJ/dZ^{{[l]}} = dJ/dA^{{[l]}} * g'(Z^{{[L]}}) as printed, g'(Z^{{[L]}}) read literally: the "
@@ -428,8 +427,8 @@ def _steps() -> tuple[Step, ...]:
                 "element-wise product is undefined for n_L != n_l), and with n_L = n_l its values are "
                 "those of another layer; reading g as the output activation does not help either.",
             fixed=_dZ_claim(n, at_L=False))))
-    add(Step(
-        id="dZ-sanity-shape", kind=Kind.MATRIX, cite=_cite(LAYER, 88),
+    add(_make.step(
+        id="dZ-sanity-shape", kind=Kind.MATRIX, where=LAYER, line=88,
         latex=r"g'(Z^{[L]})", claim=_gprime_shape(slip=True),
         says="the sanity check: dJ/dA^{[l]} is n_l x m, 'which is the same as g'(Z^{[L]})'; so 'the dimensions "
              "of dJ/dZ^{[l]} do match with Z^{[L]}' -- shapes with symbolic dimensions, hidden layers l of "
@@ -440,50 +439,50 @@ def _steps() -> tuple[Step, ...]:
                 "(1 x m for these networks), not n_l x m; the check 'passes' only because it compares the "
                 "wrong layer's shape with itself",
             fixed=_gprime_shape(slip=False))))
-    add(Step(
-        id="neuron-z", kind=Kind.EQUALS, cite=_cite(LAYER, 92),
+    add(_make.step(
+        id="neuron-z", kind=Kind.EQUALS, where=LAYER, line=92,
         latex=r"z^{[l](i)}_j = \sum_{k=1}^{n} W^{[l]}\_{jk} a^{[l-1](i)}\_k + b^{[l]}\_j",
         claim=_neuron_form(n),
         says="Z^{[l]} = W.A^{[l-1]} + b entry by entry, at every j and i",
         note="the sum's upper limit n is n_{l-1}; the extraction escaped three '_' as '\\_'"))
-    add(Step(
-        id="dW-index-chain", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 98),
+    add(_make.step(
+        id="dW-index-chain", kind=Kind.DERIVATIVE, where=LAYER, line=98,
         latex=r"\frac{\partial{J}}{\partial{W^{[l]}_{jk}}} = \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*\frac{\partial{z^{[l](i)}_{j}}}{\partial{W^{[l]}_{jk}}}",
         claim=_dW_claim(n, local=True),
         says=f"dJ/dW_jk (J the batch mean, from the forward pass) = (1/m) sum_i dZ_ji dz_ji/dW_jk, every j, k "
              f"({SIZES_TEXT})",
         note=PER_EXAMPLE))
-    add(Step(
-        id="dW-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 98),
+    add(_make.step(
+        id="dW-index", kind=Kind.DERIVATIVE, where=LAYER, line=98,
         latex=r"= \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}} * a^{[l-1](i)}_{k}",
         claim=_dW_claim(n, local=False),
         says="the line's result: dJ/dW_jk = (1/m) sum_i dZ_ji a^{[l-1](i)}_k, every j, k",
         note=PER_EXAMPLE))
-    add(Step(
-        id="db-index-chain", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 100),
+    add(_make.step(
+        id="db-index-chain", kind=Kind.DERIVATIVE, where=LAYER, line=100,
         latex=r"\frac{\partial{J}}{\partial{b^{[l]}_{j}}} = \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*\frac{\partial{z^{[l](i)}_{j}}}{\partial{b^{[l]}_{j}}}",
         claim=_db_claim(n, local=True),
         says="dJ/db_j = (1/m) sum_i dZ_ji dz_ji/db_j, every j", note=PER_EXAMPLE))
-    add(Step(
-        id="db-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 100),
+    add(_make.step(
+        id="db-index", kind=Kind.DERIVATIVE, where=LAYER, line=100,
         latex=r"= \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}",
         claim=_db_claim(n, local=False),
         says="the line's result: dJ/db_j = (1/m) sum_i dZ_ji, every j", note=PER_EXAMPLE))
-    add(Step(
-        id="dW-matrix-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 106),
+    add(_make.step(
+        id="dW-matrix-index", kind=Kind.DERIVATIVE, where=LAYER, line=106,
         latex=r"\frac{\partial{J}}{\partial{W^{[l]}_{jk}}} = \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{Z^{[l]}_{ji}}} * A^{[l-1]}_{ki}",
         claim=_dW_claim(n, local=False),
         says="line 98 in matrix indices: dJ/dW_jk = (1/m) sum_i dZ_ji A_ki, every j, k",
         note=PER_EXAMPLE + " The line opens with a stray '$' (Markdown math delimiter)."))
-    add(Step(
-        id="dW-matrix-transpose", kind=Kind.EQUALS, cite=_cite(LAYER, 106),
+    add(_make.step(
+        id="dW-matrix-transpose", kind=Kind.EQUALS, where=LAYER, line=106,
         latex=r"= \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{Z^{[l]}_{ji}}} * A^{[l-1]T}_{ik}",
         claim=_matrix_claim(
             sp.Matrix(2, 3, lambda j, k: sp.Add(*[n.dZ[j, i] * n.Aprev[k, i] for i in range(n.m)]) / n.m),
             sp.Matrix(2, 3, lambda j, k: sp.Add(*[n.dZ[j, i] * n.Aprev.T[i, k] for i in range(n.m)]) / n.m)),
         says="A_ki = (A^T)_ik: the middle equals the right-hand side, every j, k"))
-    add(Step(
-        id="dW-entry-equals-matrix", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 110),
+    add(_make.step(
+        id="dW-entry-equals-matrix", kind=Kind.DERIVATIVE, where=LAYER, line=110,
         latex=r"\frac{\partial{J}}{\partial{W^{[l]}\_{jk}}}= \frac{1}{m} \frac{\partial{J}}{\partial{Z^{[l]}}}.A^{[l-1]T}",
         claim=Claim(sp.Matrix([[sp.Derivative(n.J, n.W[0, 1])]]), (n.dZ * n.Aprev.T) / n.m),
         says="as printed: one entry dJ/dW_jk (1x1, here j, k = 1, 2) equals the whole product "
@@ -495,21 +494,21 @@ def _steps() -> tuple[Step, ...]:
                 "prints it without the indices.",
             fixed=_matrix_claim(n.grad(n.J, n.W), (n.dZ * n.Aprev.T) / n.m)),
         note="the extraction escaped '_' as '\\_' inside the subscript"))
-    add(Step(
-        id="dW-sanity-shape", kind=Kind.MATRIX, cite=_cite(LAYER, 112),
+    add(_make.step(
+        id="dW-sanity-shape", kind=Kind.MATRIX, where=LAYER, line=112,
         latex="giving a nln_{l} x nl1n_{l-1} matrix - so the dimensions do match.",
         claim=_mc("dZ[l] A[l-1]^T is n_l x n_{l-1}", lambda v, l: v.dZ[l] @ v.A[l - 1].T,
                   shape=lambda l: (f"n{l}", f"n{l - 1}"), layers=_hidden),
         says="(n_l x m)(m x n_{l-1}) gives n_l x n_{l-1}, with symbolic dimensions, hidden layers of L = 2, 3",
         note="garbled as extracted: each dimension appears twice (rendered text, then LaTeX: 'nln_{l}')"))
-    add(Step(
-        id="db-matrix", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 114),
+    add(_make.step(
+        id="db-matrix", kind=Kind.DERIVATIVE, where=LAYER, line=114,
         latex=r"\frac{\partial{J}}{\partial{b^{[l]}}} = \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{Z^{[l](i)}}}",
         claim=_matrix_claim(n.grad(n.J, n.b),
                             sp.Matrix(2, 1, lambda j, _: sp.Add(*n.dZ[j, :]) / n.m)),
         says="dJ/db^{[l]} (n_l x 1) = (1/m) times the sum of dZ's columns Z^{[l](i)}", note=PER_EXAMPLE))
-    add(Step(
-        id="dA-prev-index-chain", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 120),
+    add(_make.step(
+        id="dA-prev-index-chain", kind=Kind.DERIVATIVE, where=LAYER, line=120,
         latex=r"\frac{\partial{J}}{\partial{a^{[l-1](i)}_{k}}} =\sum_{j=1}^{n_l}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*\frac{\partial{z^{[l](i)}_{j}}}{\partial{a^{[l-q](i)}_{j}}}",
         claim=_dAprev_claim(n, "printed"),
         says="as printed, reading the undefined layer l-q as l-1: the local derivative is taken by "
@@ -525,36 +524,36 @@ def _steps() -> tuple[Step, ...]:
             fixed=_dAprev_claim(n, "chain")),
         note="per-example on both sides (the line has no 1/m); it would hold under either reading if it "
              "were right"))
-    add(Step(
-        id="dA-prev-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 120),
+    add(_make.step(
+        id="dA-prev-index", kind=Kind.DERIVATIVE, where=LAYER, line=120,
         latex=r"= \sum_{j=1}^{n_l}\frac{\partial{J}}{\partial{z^{[l](i)}_{j}}}*W^{[l]}_{jk}",
         claim=_dAprev_claim(n, "result"),
         says="the line's result, against its left-hand side (its middle is the erratum above): "
              "dJ/da^{[l-1](i)}_k = sum_j dZ_ji W_jk, every k, i",
         note="per-example on both sides (m dJ/da^{(i)} and the code's dZ); under the batch-mean reading "
              "both sides scale by 1/m"))
-    add(Step(
-        id="dA-prev-matrix-index", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 124),
+    add(_make.step(
+        id="dA-prev-matrix-index", kind=Kind.DERIVATIVE, where=LAYER, line=124,
         latex=r"\frac{\partial{J}}{\partial{A^{[l-1]}_{ki}}} = \sum_{j=1}^{n_l}W^{[l]}_{jk}*\frac{\partial{J}}{\partial{z^{[l]}_{ji}}}",
         claim=_dAprev_claim(n, "result"),
         says="line 120 in matrix indices: dJ/dA_ki = sum_j W_jk dZ_ji, every k, i",
         note="lower-case z^{[l]}_{ji} here and at line 128 names the matrix Z^{[l]}; per-example reading"))
-    add(Step(
-        id="dA-prev-matrix-transpose", kind=Kind.EQUALS, cite=_cite(LAYER, 124),
+    add(_make.step(
+        id="dA-prev-matrix-transpose", kind=Kind.EQUALS, where=LAYER, line=124,
         latex=r"= \sum_{j=1}^{n_l}W^{[l]T}_{kj}*\frac{\partial{J}}{\partial{z^{[l]}_{ji}}}",
         claim=_matrix_claim(
             sp.Matrix(3, 2, lambda k, i: sp.Add(*[n.W[j, k] * n.dZ[j, i] for j in range(2)])),
             sp.Matrix(3, 2, lambda k, i: sp.Add(*[n.W.T[k, j] * n.dZ[j, i] for j in range(2)]))),
         says="W_jk = (W^T)_kj: the middle equals the right-hand side, every k, i"))
-    add(Step(
-        id="dA-prev-matrix", kind=Kind.DERIVATIVE, cite=_cite(LAYER, 128),
+    add(_make.step(
+        id="dA-prev-matrix", kind=Kind.DERIVATIVE, where=LAYER, line=128,
         latex=r"\frac{\partial{J}}{\partial{A^{[l-1]}}} = W^{[l]T}.\frac{\partial{J}}{\partial{z^{[l]}}}",
         claim=_matrix_claim(n.grad(n.m * n.J, n.Aprev), n.W.T * n.dZ),
         says="dJ/dA^{[l-1]} = W^T.dZ (n_{l-1} x m = 3x2), per-example on both sides",
         note="per-example on both sides; under the batch-mean reading both sides scale by 1/m"))
 
-    add(Step(
-        id="dA-prev-sanity-shape", kind=Kind.MATRIX, cite=_cite(LAYER, 130),
+    add(_make.step(
+        id="dA-prev-sanity-shape", kind=Kind.MATRIX, where=LAYER, line=130,
         latex="giving a nl1n_{l-1} x mm matrix - so the dimensions do match.",
         claim=_mc("W[l]^T dZ[l] is n_{l-1} x m", lambda v, l: v.W[l].T @ v.dZ[l],
                   shape=lambda l: (f"n{l - 1}", "m"), layers=_hidden),
@@ -566,8 +565,8 @@ def _steps() -> tuple[Step, ...]:
         ("sigmoid", "sigmoid output and binary cross-entropy, at n_L = 1, m = 2"),
     ):
         claim, dom = _output_claim(kind)
-        add(Step(
-            id=f"dZ-output-{kind}", kind=Kind.DERIVATIVE, cite=_cite(OUTPUT, 138),
+        add(_make.step(
+            id=f"dZ-output-{kind}", kind=Kind.DERIVATIVE, where=OUTPUT, line=138,
             latex=r"\frac{\partial{J}}{\partial{Z^{[L]}}} = \hat{Y} - Y",
             claim=claim, domain=dom,
             says=f"dJ/dZ^{{[L]}} = Yhat - Y for {says}",
@@ -575,35 +574,35 @@ def _steps() -> tuple[Step, ...]:
                  "it is (Yhat - Y)/m"))
     for K in (3, 4):
         claim, dom = _output_claim(f"softmax{K}")
-        add(Step(
-            id=f"dZ-output-softmax-{K}", kind=Kind.DERIVATIVE, cite=_cite(OUTPUT, 140),
+        add(_make.step(
+            id=f"dZ-output-softmax-{K}", kind=Kind.DERIVATIVE, where=OUTPUT, line=140,
             latex="It turns out that with softmax for multi-class classification that the same equation holds.",
             claim=claim, domain=dom,
             says=f"softmax output and categorical cross-entropy, K = {K} classes, m = 2: dJ/dZ^{{[L]}} = "
                  "Yhat - Y, each label on the simplex (last entry 1 - the others' sum)",
             note="per-example reading. The identity needs sum_k y_k = 1 (one-hot labels): in general "
                  "the gradient is Yhat sum_k y_k - Y. Prose, quoted as written: the line has no formula."))
-    add(Step(
-        id="AL-is-Yhat", kind=Kind.DEFINITION, cite=_cite(OUTPUT, 142),
+    add(_make.step(
+        id="AL-is-Yhat", kind=Kind.DEFINITION, where=OUTPUT, line=142,
         latex=r"A^{[L]} = \hat{Y}", says="the output layer's activation is the prediction"))
     for kind, says in (("sigmoid", "sigmoid output, binary cross-entropy"),
                        ("tanh", "tanh output, loss 1/2 (yhat - y)^2 (a case the document does not name)")):
         claim, dom = _output_chain(kind)
-        add(Step(
-            id=f"dZ-output-chain-{kind}", kind=Kind.DERIVATIVE, cite=_cite(OUTPUT, 142),
+        add(_make.step(
+            id=f"dZ-output-chain-{kind}", kind=Kind.DERIVATIVE, where=OUTPUT, line=142,
             latex=r"g'(Z^{[L]})", claim=claim, domain=dom,
             says=f"'compute g'(Z^{{[L]}}) ... and go from there', for an element-wise output activation: "
                  f"dZ^{{[L]}} = dA^{{[L]}} * g'(Z^{{[L]}}), dA from the loss, g' the declared rule; {says}; "
                  "n_L = 1, m = 2, per-example"))
-    add(Step(
-        id="output-any-activation", kind=Kind.NOTATION, cite=_cite(OUTPUT, 142),
+    add(_make.step(
+        id="output-any-activation", kind=Kind.NOTATION, where=OUTPUT, line=142,
         latex="for whichever activation function is used in the output layer and go from there.",
         reason="'go from there' states no formula. For an element-wise g it is dZ = dA * g'(Z) (checked "
                "above); for softmax, which is not element-wise, g'(Z) is a K x K Jacobian per example and "
                "dZ^{(i)} = J_softmax(z^{(i)})^T dA^{(i)} -- the element-wise product with the Jacobian's "
                "diagonal is wrong (tests/test_doc002.py shows both)"))
-    add(Step(
-        id="recap-dZ", kind=Kind.MATRIX, cite=_cite(RECAP, 148),
+    add(_make.step(
+        id="recap-dZ", kind=Kind.MATRIX, where=RECAP, line=148,
         latex=r"\frac{\partial{J}}{\partial{Z^{[l]}}} = \frac{\partial{J}}{\partial{A^{[l]}}}*g'(Z^{[L]})",
         claim=_recap_dZ(slip=True),
         says="the recap repeats line 86 as printed, g'(Z^{[L]}); checked here by the matrix machinery on "
@@ -614,8 +613,8 @@ def _steps() -> tuple[Step, ...]:
                 "dA^{[l]} is n_l x m and g'(Z^{[L]}) is n_L x m, so the element-wise product is undefined "
                 "for n_L != n_l. The code (line 172) does it right: relu(cache['Z' + str(l)], deriv = True)",
             fixed=_recap_dZ(slip=False))))
-    add(Step(
-        id="recap-dW", kind=Kind.MATRIX, cite=_cite(RECAP, 150),
+    add(_make.step(
+        id="recap-dW", kind=Kind.MATRIX, where=RECAP, line=150,
         latex=r"\frac{\partial{J}}{\partial{W^{[l]}}}= \frac{1}{m} \frac{\partial{J}}{\partial{Z^{[l]}}}.A^{[l-1]T}",
         claim=_mc("dW[l] = (1/m) dZ[l] A[l-1]^T", lambda v, l: (1 / v.m) * (v.dZ[l] @ v.A[l - 1].T),
                   wrt=lambda l: f"W{l}", convention=Convention.BATCH_MEAN, layers=_every),
@@ -624,13 +623,13 @@ def _steps() -> tuple[Step, ...]:
     # recap-db stays with the contraction at the general layer: the matrix check's float64 cost
     # (checks/matrix.py np_cost, log(1 - sigmoid) near saturation) misses RTOL by round-off at one of its
     # seeded points on db2 of the L = 3 ReLU network (reported to the matrix branch)
-    add(Step(
-        id="recap-db", kind=Kind.DERIVATIVE, cite=_cite(RECAP, 152),
+    add(_make.step(
+        id="recap-db", kind=Kind.DERIVATIVE, where=RECAP, line=152,
         latex=r"\frac{\partial{J}}{\partial{b^{[l]}}} = \frac{1}{m} \sum_{i=1}^{m}\frac{\partial{J}}{\partial{Z^{[l](i)}}}",
         claim=_matrix_claim(n.grad(n.J, n.b), sp.Matrix(2, 1, lambda j, _: sp.Add(*n.dZ[j, :]) / n.m)),
         says=f"dJ/db^{{[l]}} = (1/m) sum_i dZ^{{(i)}} ({SIZES_TEXT})", note=PER_EXAMPLE))
-    add(Step(
-        id="recap-dA-prev", kind=Kind.MATRIX, cite=_cite(RECAP, 154),
+    add(_make.step(
+        id="recap-dA-prev", kind=Kind.MATRIX, where=RECAP, line=154,
         latex=r"\frac{\partial{J}}{\partial{A^{[l-1]}}} = W^{[l]T}.\frac{\partial{J}}{\partial{Z^{[l]}}}",
         claim=_mc("dA[l-1] = W[l]^T dZ[l]", lambda v, l: v.W[l].T @ v.dZ[l],
                   wrt=lambda l: f"A{l - 1}", convention=Convention.PER_EXAMPLE, layers=lambda L: range(2, L + 1)),
@@ -640,27 +639,27 @@ def _steps() -> tuple[Step, ...]:
 
     x_pos, x_neg = sp.Symbol("x", positive=True), sp.Symbol("x", negative=True)
     x = sp.Symbol("x", real=True)
-    add(Step(
-        id="relu-prime-positive", kind=Kind.DERIVATIVE, cite=_cite(CODE, 159),
+    add(_make.step(
+        id="relu-prime-positive", kind=Kind.DERIVATIVE, where=CODE, line=159,
         latex="x>0", claim=Claim(sp.Derivative(relu(x_pos), x_pos), sp.Integer(1)),
         domain=Domain.of({x_pos: (0, 2)}),
         says="ReLU'(x) = 1 for x > 0: the derivative of the definition max(0, x)"))
-    add(Step(
-        id="relu-prime-negative", kind=Kind.DERIVATIVE, cite=_cite(CODE, 159),
+    add(_make.step(
+        id="relu-prime-negative", kind=Kind.DERIVATIVE, where=CODE, line=159,
         latex="and 0 otherwise, since the graph is flat there",
         claim=Claim(sp.Derivative(relu(x_neg), x_neg), sp.Integer(0)),
         domain=Domain.of({x_neg: (-2, 0)}),
         says="ReLU'(x) = 0 for x < 0 ('otherwise' apart from x = 0, which the line treats next)"))
-    add(Step(
-        id="relu-prime-at-0", kind=Kind.EQUALS, cite=_cite(CODE, 159),
+    add(_make.step(
+        id="relu-prime-at-0", kind=Kind.EQUALS, where=CODE, line=159,
         latex="x=0", claim=Claim(relu(x).fdiff().subs(x, 0), sp.Integer(0)),
         says="'at x=0 the derivative is not defined, but in practice we take it to be 0': our declared "
              "ReLU' (Heaviside(x, 0), not SymPy's default Heaviside(0) = 1/2) gives 0 at 0",
         note="a convention, not a derivative: the one-sided derivatives at 0 are 1 and 0 (checked in "
              "tests/test_doc002.py, with the restored code's relu(0, deriv=True) = 0)"))
     claim, dom = code_claim()
-    add(Step(
-        id="code-backpropagation", kind=Kind.DERIVATIVE, cite=_cite(CODE, code.FIRST_LINE),
+    add(_make.step(
+        id="code-backpropagation", kind=Kind.DERIVATIVE, where=CODE, line=code.FIRST_LINE,
         latex="\n".join(_file_lines(code.FIRST_LINE, code.FIRST_LINE + len(code.LINES))),
         claim=claim, domain=dom,
         says="the restored backpropagation (derivations/doc002_code.py) run on SymPy object arrays at L = 2 "
@@ -684,5 +683,4 @@ DERIVATION = Derivation(
     source=SOURCE,
     convention="column-major: Z^{[l]} = W^{[l]}.A^{[l-1]} + b^{[l]}, A^{[l]} is n_l x m",
     steps=_steps(),
-    definitions=(("J", sp.Symbol("J")),),
 )

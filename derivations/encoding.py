@@ -1,19 +1,79 @@
-"""Small builders for encoding a document: one citation source, a default domain.
+r"""The one builder of the documents' steps: a citation source, a default domain.
 
+Every document builds its steps with a :class:`StepMaker`.  A document that
+shares its maths with another (a translation) writes each piece once as a
+:class:`Fact` -- the kind, the claim, what it says, the corrected claim of an
+erratum -- with a :class:`Place` for each document that prints it: the
+document's own id, line, locator and verbatim LaTeX, and its own words where
+they differ (``says``/``reason``), its own erratum (correction and why), its
+own note.  A line that the documents also mean as matrices carries its
+:class:`~derivations.coursera.Twin`, a step of its own right after each place.
+:meth:`StepMaker.steps` takes one document's places, in table order.
+
+Examples
+--------
 >>> from gradproof.derivations.model import Kind
 >>> make = StepMaker("000_5d11cb42887d6a8c.txt")
 >>> make.notation("L13-title", 13, "All the Backpropagation derivatives",
-...               r"\\frac{\\partial \\mathcal{L}}{\\partial a}", "a caption").kind is Kind.NOTATION
+...               r"\frac{\partial \mathcal{L}}{\partial a}", "a caption").kind is Kind.NOTATION
 True
+>>> fact = definition("defines z", Place("000", "L254-z-def", 254, "[3]", "z = wX + b"),
+...                   Place("003", "L242-z-def", 242, "[3]", "z = wX + b", says="restates z"))
+>>> [(s.id, s.says) for s in StepMaker("003_3f7e5ed1d99ef393.txt").steps([fact])]
+[('L242-z-def', 'restates z')]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from gradproof.derivations.model import Cite, Kind, Step
+from gradproof.derivations.coursera import Twin, twin_step
+from gradproof.derivations.model import Cite, Erratum, Kind, Step
 from gradproof.symbolic.domain import Domain
 
-__all__ = ["StepMaker"]
+__all__ = ["Fact", "Place", "StepMaker", "check", "definition", "notation"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one document prints a fact: the document's key, its step id, line, locator and LaTeX."""
+
+    doc: str
+    id: str
+    line: int
+    where: str
+    latex: str
+    says: str | None = None  # this document's words, where they differ from the fact's
+    reason: str | None = None  # the same, for a notation step
+    erratum: Erratum | None = None  # its ``fixed`` defaults to the fact's
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One piece of maths, as one or more documents print it."""
+
+    kind: Kind
+    claim: Any
+    text: str  # ``says``, or a notation step's ``reason``
+    places: tuple[Place, ...]
+    domain: Domain | None = None
+    fixed: Any = None  # the corrected claim of the places' errata
+    twin: Twin | None = None  # the line read as matrices: a step of its own right after each place
+
+
+def check(kind: Kind, claim: Any, says: str, *places: Place, domain: Domain | None = None,
+          fixed: Any = None, twin: Twin | None = None) -> Fact:
+    return Fact(kind, claim, says, places, domain, fixed, twin)
+
+
+def definition(says: str, *places: Place) -> Fact:
+    return Fact(Kind.DEFINITION, None, says, places)
+
+
+def notation(reason: str, *places: Place) -> Fact:
+    return Fact(Kind.NOTATION, None, reason, places)
 
 
 @dataclass(frozen=True)
@@ -23,12 +83,39 @@ class StepMaker:
     source: str
     domain: Domain = field(default_factory=Domain)
 
-    def step(self, id, line, where, latex, kind, claim=None, says="", domain=None, **kw) -> Step:
+    @property
+    def key(self) -> str:
+        return self.source.split("_", 1)[0]
+
+    def step(self, id: str, line: int, where: str, latex: str, kind: Kind, claim: Any = None, says: str = "",
+             domain: Domain | None = None, **kw: Any) -> Step:
         return Step(id=id, latex=latex, cite=Cite(self.source, where, line), kind=kind, claim=claim,
                     says=says, domain=self.domain if domain is None else domain, **kw)
 
-    def notation(self, id, line, where, latex, reason, **kw) -> Step:
+    def notation(self, id: str, line: int, where: str, latex: str, reason: str, **kw: Any) -> Step:
         return self.step(id, line, where, latex, Kind.NOTATION, reason=reason, **kw)
 
-    def definition(self, id, line, where, latex, says, **kw) -> Step:
+    def definition(self, id: str, line: int, where: str, latex: str, says: str, **kw: Any) -> Step:
         return self.step(id, line, where, latex, Kind.DEFINITION, says=says, **kw)
+
+    def steps(self, facts: Iterable[Fact]) -> tuple[Step, ...]:
+        """This document's steps, one for each place of it among ``facts`` (and its twin), in order."""
+        out = []
+        for fact in facts:
+            for p in fact.places:
+                if p.doc == self.key:
+                    out.append(self._placed(fact, p))
+                    if fact.twin is not None:
+                        out.append(twin_step(out[-1], fact.twin))
+        return tuple(out)
+
+    def _placed(self, fact: Fact, p: Place) -> Step:
+        erratum = p.erratum
+        if erratum is not None and erratum.fixed is None:
+            erratum = replace(erratum, fixed=fact.fixed)
+        if fact.kind is Kind.NOTATION:
+            reason = fact.text if p.reason is None else p.reason
+            return self.notation(p.id, p.line, p.where, p.latex, reason, note=p.note)
+        says = fact.text if p.says is None else p.says
+        return self.step(p.id, p.line, p.where, p.latex, fact.kind, fact.claim, says, fact.domain,
+                         erratum=erratum, note=p.note)

@@ -42,7 +42,7 @@ from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.losses import bce
 
 __all__ = [
-    "A", "B", "COST_A", "COST_WB", "COST_Z", "DEFINITIONS", "DOMAIN", "DZ2", "G", "LAYERS", "LINEAR",
+    "A", "B", "COST_A", "COST_WB", "COST_Z", "DOMAIN", "DZ2", "G", "LAYERS", "LINEAR",
     "LN_DOMAIN", "NEG_LOGLIK", "NET_DOMAIN", "RULE_DOMAIN", "SCALAR_NET", "SOFTPLUS", "W", "Z",
     "Z1_OF_X", "Z2_OF_Z1", "Z3_OF_A2", "Z3_OF_Z2", "a", "b", "cost_from", "dL_da", "dL_da_at",
     "dL_db", "dL_dw", "dL_dz", "dL_dz_at", "dZ", "ds", "e", "g_prime", "p", "pa", "pb", "q", "ra",
@@ -154,15 +154,3 @@ Z2_OF_Z1 = W[2] * G[1](Z[1]) + B[2]
 Z3_OF_Z2 = W[3] * G[2](Z[2]) + B[3]
 Z3_OF_A2 = W[3] * A[2] + B[3]
 DZ2 = Derivative(cost_from(2, Z[2]), Z[2])  # dZ^{[L-1]} = dL/dZ^{[2]}
-
-DEFINITIONS = (
-    ("z", LINEAR),
-    ("a", sigmoid(z)),
-    ("L(a, y)", COST_A),
-    ("Z^{[1]}", Z1_OF_X),
-    ("A^{[1]}", G[1](Z[1])),
-    ("Z^{[2]}", W[2] * A[1] + B[2]),
-    ("A^{[2]}", G[2](Z[2])),
-    ("Z^{[3]}", Z3_OF_A2),
-    ("A^{[3]}", G[3](Z[3])),
-)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+
 import sympy as sp
 
 from gradproof.symbolic.layouts import Batch, Convention, Layout, Mat, Network, Quantities
@@ -115,10 +116,13 @@ class MatrixClaim:
         return f"d{wrt}" if wrt else "the result"
 
     def claimed_shape(self, net: Network, l: int | None = None) -> tuple[str, str]:
-        shape = self._at(self.shape, l)
-        if shape is None:
-            return net.shape(self.wrt_at(l))
-        return tuple(str(x) for x in shape)
+        shape, wrt = self._at(self.shape, l), self.wrt_at(l)
+        if shape is not None:
+            rows, cols = shape
+            return str(rows), str(cols)
+        if wrt is None:  # excluded by __post_init__
+            raise ValueError(f"{self.says}: neither a shape nor a quantity to take it from")
+        return net.shape(wrt)
 
     def start(self, l: int | None = None) -> str | None:
         """The node a batch starts at: ``wrt`` when it is an intermediate (Z, A)."""
@@ -142,9 +146,10 @@ class MatrixClaim:
 
     def lhs(self, net: Network, size: Mapping[str, int], l: int | None = None) -> sp.Matrix:
         """``Derivative(cost, wrt_ij)`` entry by entry, unevaluated: the oracle's question."""
-        if self.shape_only:
+        wrt = self.wrt_at(l)
+        if wrt is None:
             raise ValueError(f"{self.says}: a shape claim has no left-hand side")
-        return self.batch(net, size, l).derivative(self.wrt_at(l), self.convention)
+        return self.batch(net, size, l).derivative(wrt, self.convention)
 
     def rhs_at(self, net: Network, size: Mapping[str, int], l: int | None = None) -> sp.Matrix:
         """The claimed closed form as an explicit SymPy matrix (may raise ShapeMismatch)."""

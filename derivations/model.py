@@ -29,7 +29,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from gradproof.symbolic.domain import Domain
@@ -37,15 +37,12 @@ from gradproof.symbolic.domain import Domain
 __all__ = ["Cite", "Claim", "Derivation", "Erratum", "Kind", "Step"]
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     EQUALS = "equals"
     DERIVATIVE = "derivative"
     MATRIX = "matrix"
     DEFINITION = "definition"
     NOTATION = "notation"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -113,7 +110,6 @@ class Derivation:
     source: str  # file name under derivations/sources/
     convention: str  # e.g. "column-major: Z = W X + b, X is n x m"
     steps: tuple[Step, ...]
-    definitions: tuple[tuple[str, Any], ...] = ()  # (name, SymPy expression), for display
 
     def __post_init__(self):
         ids = [s.id for s in self.steps]
