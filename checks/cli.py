@@ -1,4 +1,4 @@
-"""``gradproof``: the verification report, and the CI guard.
+"""``gradproof``: the command line, the one edge of every subcommand.
 
 Usage::
 
@@ -8,9 +8,8 @@ Usage::
     gradproof --junit-xml R.xml   # and a JUnit report for CI systems
     gradproof check NOTES.md  # your own Markdown derivations (see checks.markdown)
 
-Exit codes are :class:`ExitCode`: 0 when every verdict is as recorded (an
-erratum fails, every other checkable step holds), 1 when one is not, 2 on a
-usage or input error (a message, never a traceback).
+Every subcommand parses its options here, before anything heavy is imported,
+and every exit code is an :class:`ExitCode` (a message, never a traceback).
 """
 from __future__ import annotations
 
@@ -20,14 +19,20 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import IO
 
-__all__ = ["ExitCode", "main"]
+__all__ = ["ExitCode", "check_command", "main"]
 
 
 class ExitCode(enum.IntEnum):
-    OK = 0
-    UNEXPECTED_VERDICT = 1
-    USAGE_ERROR = 2
+    """The exit codes of every subcommand (pytest's numbering where it has one)."""
+
+    OK = 0  # every verdict is as expected
+    FAILED = 1  # a link fails or is undecided; in the report, a verdict not as recorded
+    UNEXPECTED_VERDICT = 1  # the report's name for FAILED
+    USAGE_ERROR = 2  # a bad option or argument
+    INPUT_ERROR = 2  # a file could not be read
+    NO_INPUT = 5  # nothing to check (pytest: "no tests collected")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +45,10 @@ class _Parser(argparse.ArgumentParser):
 class _UsageError(Exception):
     pass
 
+
+# --------------------------------------------------------------------------
+# the report of the built-in documents
+# --------------------------------------------------------------------------
 
 def _report_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="gradproof", description="Check the derivations of backpropagation, step by step.")
@@ -88,30 +97,13 @@ def _run(derivations, budget, console, progress: bool, jobs: int):
             task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
-def main(argv: Sequence[str] | None = None, console=None) -> int:
-    """Run gradproof; return an :class:`ExitCode`."""
-    from rich.console import Console
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    console = console or Console()
-    err = Console(stderr=True) if console.file is sys.stdout else console
-    try:
-        if argv[:1] == ["check"]:  # the user's own notes
-            from gradproof.checks import markdown
-
-            parser = markdown.add_arguments(_Parser(prog="gradproof check"))
-            return int(markdown.main_check(parser.parse_args(argv[1:]), out=console.file, err=err.file))
-        args = _report_parser().parse_args(argv)
-        if args.budget is not None and not args.budget > 0:
-            raise _UsageError("--budget must be a positive number of seconds")
-        if args.jobs is not None and args.jobs < 1:
-            raise _UsageError("--jobs must be at least 1")
-        derivations = _select(args.documents)
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except _UsageError as exc:
-        err.print(f"gradproof: error: {exc}", markup=False, highlight=False)
-        return ExitCode.USAGE_ERROR
+def _report(argv: list[str], console, err) -> int:
+    args = _report_parser().parse_args(argv)
+    if args.budget is not None and not args.budget > 0:
+        raise _UsageError("--budget must be a positive number of seconds")
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError("--jobs must be at least 1")
+    derivations = _select(args.documents)
     from gradproof.checks.report import render, summary, to_json
 
     if args.width:
@@ -131,4 +123,94 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
         console.file.write(json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n")
     else:
         render(results, console)
-    return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.UNEXPECTED_VERDICT
+    return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
+
+
+# --------------------------------------------------------------------------
+# gradproof check: the user's own notes
+# --------------------------------------------------------------------------
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gradproof check", description="Check the derivations in your own Markdown notes.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="Markdown files or directories")
+    p.add_argument("--json", action="store_true", help="write the JSON report to stdout")
+    p.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report, one test case per link")
+    p.add_argument("--allow-undecided", action="store_true",
+                   help="exit 0 when no link fails, even if some are undecided")
+    p.add_argument("--budget", type=float, default=None, help="seconds per link (default: 5)")
+    return p
+
+
+def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
+    from gradproof.symbolic.equivalence import Status
+
+    for doc in results:
+        for r in doc.results:
+            if not r.step.checkable:
+                continue
+            if r.verdict is Status.FAILS or (r.verdict is not Status.HOLDS and not allow_undecided):
+                return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def _check(argv: list[str], out: IO[str], err: IO[str]) -> int:
+    args = _check_parser().parse_args(argv)
+    from gradproof.checks.markdown import InputError, discover, render_text
+    from gradproof.checks.report import to_json
+    from gradproof.checks.runner import run
+    from gradproof.symbolic.equivalence import BUDGET
+
+    try:
+        documents = discover(args.paths)
+    except InputError as exc:
+        print(str(exc), file=err)
+        return ExitCode.INPUT_ERROR
+    budget = BUDGET if args.budget is None else args.budget
+    results = [run(doc.derivation, budget) for doc in documents]
+    if args.junit_xml:
+        from gradproof.checks.junit import write_junit
+
+        write_junit(results, args.junit_xml, allow_undecided=args.allow_undecided)
+    if args.json:
+        json.dump(to_json(results), out, indent=2, ensure_ascii=False)
+        print(file=out)
+    else:
+        render_text(documents, results, out)
+    return _check_exit_code(results, args.allow_undecided)
+
+
+def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """``gradproof check ARGV...`` as a function, writing to ``out`` and ``err``."""
+    from rich.console import Console
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    return main(["check", *argv], Console(file=out, color_system=None), Console(file=err, color_system=None))
+
+
+# --------------------------------------------------------------------------
+# the edge
+# --------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
+    """Run gradproof; return an :class:`ExitCode`.
+
+    ``console`` (stdout) and ``err`` (stderr) are rich consoles; by default
+    the process's own streams, and ``err`` is ``console`` when only that is given.
+    """
+    from rich.console import Console
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if console is None:
+        console = Console()
+        err = err or Console(stderr=True)
+    err = err or console
+    try:
+        if argv[:1] == ["check"]:
+            return int(_check(argv[1:], console.file, err.file))
+        return int(_report(argv, console, err))
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except _UsageError as exc:
+        err.print(f"gradproof: error: {exc}", markup=False, highlight=False)
+        return ExitCode.USAGE_ERROR
