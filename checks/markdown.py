@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -58,8 +58,8 @@ from gradproof.symbolic.latex import LatexError, Reader, name_of
 __all__ = [
     "Document",
     "InputError",
+    "NoHeader",
     "Note",
-    "discover",
     "load",
     "parse_markdown",
     "read_document",
@@ -76,6 +76,10 @@ class InputError(Exception):
     def __init__(self, path: str, line: int, message: str):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.path, self.line, self.message = path, line, message
+
+
+class NoHeader(InputError):
+    """The file has no ``<!-- gradproof`` header: it does not opt in (``gradproof check`` skips it)."""
 
 
 @dataclass(frozen=True)
@@ -532,7 +536,7 @@ def parse_markdown(text: str, path: str) -> Document:
     lines = _Lines(text)
     header, blocks = _scan(text, path, lines)
     if header is None:
-        raise InputError(path, 0, "no '<!-- gradproof' header comment: this file does not opt in")
+        raise NoHeader(path, 0, "no '<!-- gradproof' header comment: this file does not opt in")
     body_start, header_text = header
     parsed = _read_header(header_text[body_start:], body_start, path, lines)
     defs = _Definitions(parsed, path, lines, text)
@@ -607,23 +611,6 @@ def read_document(path: str | Path) -> Document:
 def load(path: str | Path) -> Derivation:
     """The :class:`Derivation` of one Markdown file, ready for :func:`checks.runner.run`."""
     return read_document(path).derivation
-
-
-def discover(paths: Iterable[str]) -> list[Document]:
-    """Read files and directories (``*.md`` below them that have a header), in the order given."""
-    documents = []
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            for f in sorted(p.rglob("*.md")):
-                try:
-                    documents.append(read_document(f))
-                except InputError as exc:
-                    if "does not opt in" not in exc.message:
-                        raise
-        else:
-            documents.append(read_document(given))
-    return documents
 
 
 # --------------------------------------------------------------------------

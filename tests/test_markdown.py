@@ -135,7 +135,6 @@ BAD = {
     "assume_let": ("<!-- gradproof\nlet a = 1\nassume a > 0\n-->\n", (2, "assume is for independent")),
     "assume_bad": ("<!-- gradproof\nassume 0 < x < y\n-->\n", (2, "exactly one variable")),
     "empty_side": ("<!-- gradproof\n-->\n$$a = $$\n", (3, "empty side")),
-    "no_header": ("# just notes\n$$a = b$$\n", (0, "does not opt in")),
 }
 
 
