@@ -328,14 +328,11 @@ def _collect(paths: Sequence[str], settings: _config.Config) -> _Found:
 
 
 def _shown(path: Path | str) -> str:
-    """A path as the user will find it: relative to the working directory when it is below it."""
-    p = Path(path)
-    if not p.is_absolute():
-        return str(p)
+    """A configured path as the user will find it: relative to the working directory."""
     try:
-        return str(p.relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
 
 
 def _check_exit_code(results, allow_undecided: bool) -> ExitCode:

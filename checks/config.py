@@ -10,8 +10,8 @@ key                   meaning
 ====================  ==================================================
 ``paths``             files and folders ``gradproof check`` reads when given none
 ``exclude``           globs of files never read (matched against the path
-                      relative to the configuration's folder, its name,
-                      and each of its parent folders)
+                      relative to the configuration's folder, each part of
+                      it, and each of its parent folders)
 ``budget``            seconds per claim, a positive finite number
 ``allow-undecided``   ``true``: an undecided link does not fail the run
 ``jobs``              worker processes, at least 1
@@ -173,9 +173,9 @@ def excluded(path: Path, config: Config) -> str | None:
     """The first ``exclude`` glob that ``path`` matches, or None.
 
     A glob is matched (``fnmatch``: ``*`` also crosses ``/``) against the path
-    relative to the configuration's folder, its file name, and every parent
-    folder of the relative path, so ``drafts`` and ``drafts/*`` both exclude
-    ``drafts/a.md``.
+    relative to the configuration's folder, each of its parts, and each of its
+    parent folders, so ``drafts``, ``notes/drafts`` and ``notes/drafts/*``
+    all exclude ``notes/drafts/a.md``.
     """
     if not config.exclude:
         return None
@@ -183,7 +183,7 @@ def excluded(path: Path, config: Config) -> str | None:
         rel = PurePosixPath(path.resolve().relative_to(config.root.resolve()).as_posix())
     except ValueError:  # outside the configured folder: match what was given
         rel = PurePosixPath(path.as_posix())
-    candidates = [str(rel), rel.name, *(str(p) for p in rel.parents if str(p) != ".")]
+    candidates = [str(rel), *rel.parts, *(str(p) for p in rel.parents if str(p) != ".")]
     for glob in config.exclude:
         pattern = glob.rstrip("/")
         if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
