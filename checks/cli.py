@@ -1,16 +1,20 @@
-"""``gradproof``: the verification report, and the CI guard.
+"""``gradproof``: the command line, the one edge of every subcommand.
 
 Usage::
 
-    gradproof                 # every built-in document, rich report
-    gradproof 000 003         # documents selected by file-name prefix
-    gradproof --json          # the stable JSON schema (see checks.report)
+    gradproof                     # every built-in document, rich report
+    gradproof 000 003             # documents selected by file-name prefix
+    gradproof --format json       # the stable JSON schema (see checks.report); --json too
     gradproof --junit-xml R.xml   # and a JUnit report for CI systems
-    gradproof check NOTES.md  # your own Markdown derivations (see checks.markdown)
+    gradproof check NOTES.md      # your own Markdown derivations (see checks.markdown)
+    gradproof check --format github   # annotations on the failing lines of a pull request
 
-Exit codes are :class:`ExitCode`: 0 when every verdict is as recorded (an
-erratum fails, every other checkable step holds), 1 when one is not, 2 on a
-usage or input error (a message, never a traceback).
+Every option is parsed and validated here before anything heavy is imported
+(SymPy is never loaded for ``--help``, ``--version`` or a usage error), and
+every exit is an :class:`ExitCode` with a message, never a traceback.
+Settings come from the command line, then ``[tool.gradproof]``
+(:mod:`checks.config`), then the defaults.  A new subcommand is one entry of
+:data:`COMMANDS`.
 """
 from __future__ import annotations
 
@@ -19,15 +23,26 @@ import enum
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
-__all__ = ["ExitCode", "main"]
+from gradproof.checks import config as _config
+
+__all__ = ["COMMANDS", "Command", "ExitCode", "check_command", "color_enabled", "main"]
 
 
 class ExitCode(enum.IntEnum):
-    OK = 0
-    UNEXPECTED_VERDICT = 1
-    USAGE_ERROR = 2
+    """The exit codes of every subcommand (pytest's numbers where it has one)."""
+
+    OK = 0  # every verdict is as expected
+    FAILED = 1  # a link fails or is undecided; in the report, a verdict not as recorded
+    UNEXPECTED_VERDICT = 1  # the report's name for FAILED
+    USAGE_ERROR = 2  # a bad option, argument or configuration
+    INPUT_ERROR = 2  # a file or a block could not be read (the rest is still checked)
+    INTERNAL_ERROR = 3  # a defect in gradproof: a one-line message instead of a traceback
+    NO_INPUT = 5  # nothing to check: no file with a header (pytest: "no tests collected")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,36 +56,171 @@ class _UsageError(Exception):
     pass
 
 
+# --------------------------------------------------------------------------
+# options that every subcommand shares, validated while parsing
+# --------------------------------------------------------------------------
+
+def _argument(check: Callable):
+    """An argparse ``type`` from a validator that raises ValueError with a message."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    parse.__name__ = check.__name__
+    return parse
+
+
+def output_path(text: str) -> str:
+    """A file that can be written: its folder exists and is writable, it is not a folder."""
+    path = Path(text)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ValueError(f"cannot write {text!r}: it is a folder")
+    if not folder.is_dir():
+        raise ValueError(f"cannot write {text!r}: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ValueError(f"cannot write {text!r}: permission denied")
+    return text
+
+
+def _add_common(p: argparse.ArgumentParser, jobs_default: str) -> None:
+    p.add_argument("--format", choices=_config.FORMATS, default=None,
+                   help="text (default), json, junit (XML on stdout) or github (workflow annotations)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    p.add_argument("--junit-xml", metavar="PATH", type=_argument(output_path), default=None,
+                   help="also write a JUnit report to PATH, one test case per step")
+    p.add_argument("--budget", type=_argument(_config.positive_seconds), default=None, metavar="SECONDS",
+                   help="time budget per claim (default 5)")
+    p.add_argument("--jobs", "-j", type=_argument(_config.positive_int), default=None, metavar="N",
+                   help=f"worker processes (default: {jobs_default})")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour in the text output (auto: only on a terminal; NO_COLOR and FORCE_COLOR are read)")
+
+
+# --------------------------------------------------------------------------
+# colour
+# --------------------------------------------------------------------------
+
+def color_enabled(choice: str, stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
+    """Colour on ``stream``? ``--color`` wins, then ``NO_COLOR``, then ``FORCE_COLOR``, then a terminal.
+
+    >>> import io
+    >>> color_enabled("auto", io.StringIO(), {"FORCE_COLOR": "1"}), color_enabled("always", io.StringIO(), {})
+    (True, True)
+    >>> color_enabled("auto", io.StringIO(), {"NO_COLOR": "1", "FORCE_COLOR": "1"})
+    False
+    """
+    env = os.environ if environ is None else environ
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        return False
+    if env.get("FORCE_COLOR"):  # https://force-color.org
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _console(stream: IO[str], color: bool):
+    """A rich console on ``stream``: no escape sequence at all without colour (bold and dim included)."""
+    from rich.console import Console
+
+    if not color:
+        return Console(file=stream, color_system=None, no_color=True, highlight=False, emoji=False)
+    colorterm = os.environ.get("COLORTERM", "")
+    system = "truecolor" if colorterm in ("truecolor", "24bit") else \
+        "256" if "256" in os.environ.get("TERM", "") else "standard"
+    return Console(file=stream, force_terminal=True, color_system=system, no_color=False, highlight=False)
+
+
+def _interactive(console) -> bool:
+    """A live progress bar only on a real terminal with colour (a pipe or NO_COLOR gets none)."""
+    isatty = getattr(console.file, "isatty", None)
+    return bool(isatty and isatty()) and console.color_system is not None
+
+
+# --------------------------------------------------------------------------
+# the subcommands
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: ``run(argv, out, err)`` gets the arguments after its name and two consoles."""
+
+    name: str
+    help: str
+    run: Callable[[list[str], object, object], int]
+
+
+def _dump_json(data: dict, out: IO[str], indent: int) -> None:
+    out.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+
+
+def _write_junit(results, path: str, err, **options) -> bool:
+    from gradproof.checks.junit import write_junit
+
+    try:
+        write_junit(results, path, **options)
+    except OSError as exc:
+        err.print(f"gradproof: error: cannot write {path}: {exc.strerror or exc}", markup=False, soft_wrap=True)
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# the report of the built-in documents (no subcommand)
+# --------------------------------------------------------------------------
+
 def _report_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="gradproof", description="Check the derivations of backpropagation, step by step.")
+    from gradproof import __version__
+
+    commands = "\n".join(f"  {c.name:<10}{c.help}" for c in COMMANDS.values())
+    p = _Parser(prog="gradproof", formatter_class=argparse.RawDescriptionHelpFormatter,
+                usage="gradproof [-h] [--version] [options] [DOC ...]\n       gradproof COMMAND [-h] ...",
+                description="Check the derivations of backpropagation, step by step.\n\n"
+                            "With no command: the verification report of the built-in documents.",
+                epilog=f"commands:\n{commands}\n\n'gradproof COMMAND --help' describes a command; "
+                       "the exit codes are in the README.")
     p.add_argument("documents", nargs="*", metavar="DOC",
                    help="documents to check, by file-name prefix (000, 001, ...); default: all")
-    p.add_argument("--json", action="store_true", help="print the JSON report instead of the table")
-    p.add_argument("--junit-xml", metavar="PATH", default=None,
-                   help="also write a JUnit report: one test case per step, passing when as recorded")
-    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
-                   help="time budget per claim (default 5)")
+    p.add_argument("--version", action="version", version=f"gradproof {__version__}")
+    _add_common(p, jobs_default="the number of cores, at most 4")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="worker processes (default: the number of cores, at most 4)")
     p.add_argument("--width", type=int, default=None, help=argparse.SUPPRESS)
     return p
 
 
-def _select(keys: Sequence[str]):
-    from gradproof import derivations
+def _sources_folder() -> Path:
+    """derivations/sources, found without importing the encodings (and SymPy)."""
+    import importlib.util
 
-    try:  # only the selected documents are built
-        return derivations.select(keys, derivations.ALL)
-    except LookupError as e:
-        raise _UsageError(str(e)) from None
+    spec = importlib.util.find_spec("gradproof.derivations")
+    return Path(next(iter(spec.submodule_search_locations))) / "sources"
 
 
-def _run(derivations, budget, console, progress: bool, jobs: int):
+def _known_documents() -> list[str]:
+    if "gradproof.derivations" in sys.modules:  # already loaded (or replaced, in the tests)
+        loaded = sys.modules["gradproof.derivations"].ALL
+        return list(loaded.sources()) if hasattr(loaded, "sources") else [d.source for d in loaded]
+    return sorted(p.name for p in _sources_folder().glob("*.txt"))
+
+
+def _select(keys: Sequence[str]) -> list[str]:
+    """The documents' sources that ``keys`` (file-name prefixes) select, checked before loading any."""
+    known = _known_documents()
+    chosen: list[str] = []
+    for k in keys or [""]:
+        match = [s for s in known if s.startswith(k)]
+        if not match:
+            raise _UsageError(f"no document matches {k!r} (known: {', '.join(s[:3] for s in known)})")
+        chosen += [s for s in match if s not in chosen]
+    return chosen
+
+
+def _run_report(derivations, budget: float, console, progress: bool, jobs: int):
     from gradproof.checks.runner import run_all
-    from gradproof.symbolic.equivalence import BUDGET
 
-    budget = BUDGET if budget is None else budget
     if not progress:
         return run_all(derivations, budget, jobs=jobs)
     from rich.progress import Progress
@@ -82,47 +232,259 @@ def _run(derivations, budget, console, progress: bool, jobs: int):
             task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
-def main(argv: Sequence[str] | None = None, console=None) -> int:
-    """Run gradproof; return an :class:`ExitCode`."""
-    from rich.console import Console
+def _report(argv: list[str], console, err) -> int:
+    args = _report_parser().parse_args(argv)
+    sources = _select(args.documents)
+    fmt = args.format or "text"
+    # the work starts here: the encodings (and SymPy) are imported only now
+    from gradproof.derivations import select
+    from gradproof.symbolic.equivalence import BUDGET
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    console = console or Console()
-    err = Console(stderr=True) if console.file is sys.stdout else console
-    try:
-        if argv[:1] == ["check"]:  # the user's own notes
-            from gradproof.checks import markdown
-
-            parser = markdown.add_arguments(_Parser(prog="gradproof check"))
-            return int(markdown.main_check(parser.parse_args(argv[1:]), out=console.file, err=err.file))
-        args = _report_parser().parse_args(argv)
-        if args.budget is not None and not args.budget > 0:
-            raise _UsageError("--budget must be a positive number of seconds")
-        if args.jobs is not None and args.jobs < 1:
-            raise _UsageError("--jobs must be at least 1")
-        derivations = _select(args.documents)
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except _UsageError as exc:
-        err.print(f"gradproof: error: {exc}", markup=False, highlight=False)
-        return ExitCode.USAGE_ERROR
+    derivations = select(sources)  # builds only the chosen documents
     from gradproof.checks.report import render, summary, to_json
 
     if args.width:
         console.width = args.width
     jobs = args.jobs or min(4, os.cpu_count() or 1)
-    results = _run(derivations, args.budget, console,
-                   progress=console.is_terminal and not args.no_progress and not args.json, jobs=jobs)
-    if args.junit_xml:
-        from gradproof.checks.junit import write_junit
+    progress = fmt == "text" and not args.no_progress and _interactive(console)
+    results = _run_report(derivations, args.budget or BUDGET, console, progress, jobs)
+    if args.junit_xml and not _write_junit(results, args.junit_xml, err):
+        return ExitCode.USAGE_ERROR
+    if fmt == "json":
+        _dump_json(to_json(results), console.file, indent=1)
+    elif fmt == "junit":
+        from gradproof.checks.junit import to_junit_xml
 
-        try:
-            write_junit(results, args.junit_xml)
-        except OSError as exc:
-            err.print(f"gradproof: error: cannot write {args.junit_xml}: {exc.strerror}", markup=False)
-            return ExitCode.USAGE_ERROR
-    if args.json:
-        console.file.write(json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n")
+        console.file.write(to_junit_xml(results))
+    elif fmt == "github":
+        from gradproof.checks.annotations import lines
+
+        folder = _sources_folder()
+        for line in lines(results, path_of=lambda d: str(folder / d.source)):
+            console.file.write(line + "\n")
     else:
         render(results, console)
-    return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.UNEXPECTED_VERDICT
+    return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
+
+
+# --------------------------------------------------------------------------
+# gradproof check: the user's own notes
+# --------------------------------------------------------------------------
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gradproof check",
+                description="Check the derivations in your own Markdown notes: every '=' of every display "
+                            "block after a '<!-- gradproof' header. Files without a header are skipped.",
+                epilog="Settings not given here are read from [tool.gradproof] in the nearest pyproject.toml "
+                       "(or gradproof.toml): paths, exclude, budget, allow-undecided, jobs, format.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="Markdown files, or folders (their .md and .markdown files); "
+                        "default: the configured paths")
+    _add_common(p, jobs_default="1")
+    p.add_argument("--allow-undecided", action=argparse.BooleanOptionalAction, default=None,
+                   help="exit 0 when no link fails, even if some are undecided")
+    p.add_argument("--allow-no-input", action="store_true",
+                   help="exit 0, not 5, when no file has a header (for hooks that pass every changed file)")
+    return p
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the paths hold: the files to read, the files left out (and why), the paths that do not exist."""
+
+    files: tuple[Path, ...]
+    left_out: tuple[tuple[str, str], ...]
+    missing: tuple[str, ...]
+
+
+def _collect(paths: Sequence[str], settings: _config.Config) -> _Found:
+    """Files in the order given (a folder's Markdown files sorted), each once, minus the excluded ones."""
+    files: list[Path] = []
+    left_out: list[tuple[str, str]] = []
+    missing: list[str] = []
+    seen: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
+        elif p.exists():
+            found = [p]
+        else:
+            missing.append(given)
+            continue
+        for f in found:
+            key = f.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            glob = _config.excluded(f, settings)
+            if glob is not None:
+                left_out.append((str(f), f"excluded by {glob!r}"))
+            else:
+                files.append(f)
+    return _Found(tuple(files), tuple(left_out), tuple(missing))
+
+
+def _shown(path: Path | str) -> str:
+    """A configured path as the user will find it: relative to the working directory."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
+    from gradproof.symbolic.equivalence import Status
+
+    for doc in results:
+        for r in doc.results:
+            if not r.step.checkable:
+                continue
+            if r.verdict is Status.FAILS or r.disagreement or (
+                    r.verdict is not Status.HOLDS and not allow_undecided):
+                return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def _check(argv: list[str], console, err) -> int:
+    args = _check_parser().parse_args(argv)
+    try:
+        settings = _config.load()
+    except _config.ConfigError as exc:
+        raise _UsageError(str(exc)) from None
+    paths = list(args.paths) or [_shown(p) for p in settings.paths]
+    if not paths:
+        raise _UsageError("no PATH given, and no 'paths' in [tool.gradproof] of a pyproject.toml "
+                          "or gradproof.toml")
+    fmt = args.format or settings.format or "text"
+    allow_undecided = args.allow_undecided if args.allow_undecided is not None else bool(settings.allow_undecided)
+    jobs = args.jobs or settings.jobs or 1
+    out = console.file
+    note = err if fmt != "text" else console  # stdout stays machine-readable in the other formats
+    found = _collect(paths, settings)
+
+    # the work starts here: the reader (and SymPy) are imported only now
+    from gradproof.checks.markdown import InputError, NoHeader, read_document, render_text
+    from gradproof.symbolic.equivalence import BUDGET
+
+    errors: list[tuple[str, int, str]] = [(m, 0, "no such file or folder") for m in found.missing]
+    skipped = list(found.left_out)
+    documents = []
+    for f in found.files:
+        try:
+            documents.append(read_document(str(f)))
+        except NoHeader:
+            skipped.append((str(f), "no '<!-- gradproof' header"))
+        except InputError as exc:
+            errors.append((exc.path, exc.line, exc.message))
+    for path, why in skipped:
+        err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
+    for path, line, message in errors:
+        where = f"{path}:{line}" if line else path
+        err.print(f"{where}: {message}", markup=False, highlight=False, soft_wrap=True)
+    if fmt == "github":
+        from gradproof.checks.annotations import error_command
+
+        for path, line, message in errors:
+            out.write(error_command(path, line, message) + "\n")
+    if not documents:
+        if errors:
+            return ExitCode.INPUT_ERROR
+        count = len(found.files) + len(found.left_out)
+        err.print(f"gradproof check: no file with a '<!-- gradproof' header to check "
+                  f"({count} file{'s' * (count != 1)} skipped)",
+                  markup=False, highlight=False, soft_wrap=True, style="bold")
+        return ExitCode.OK if args.allow_no_input else ExitCode.NO_INPUT
+
+    from gradproof.checks.runner import run_all
+
+    budget = args.budget or settings.budget or BUDGET
+    results = run_all([d.derivation for d in documents], budget, jobs=jobs)
+    if args.junit_xml and not _write_junit(results, args.junit_xml, err, allow_undecided=allow_undecided):
+        return ExitCode.USAGE_ERROR
+    if fmt == "json":
+        from gradproof.checks.report import to_json
+
+        data = to_json(results)
+        data["skipped"] = [{"file": p, "reason": why} for p, why in skipped]
+        data["errors"] = [{"file": p, "line": n, "message": m} for p, n, m in errors]
+        _dump_json(data, out, indent=2)
+    elif fmt == "junit":
+        from gradproof.checks.junit import to_junit_xml
+
+        out.write(to_junit_xml(results, allow_undecided=allow_undecided))
+    elif fmt == "github":
+        from gradproof.checks.annotations import annotations
+
+        for line in annotations(results):
+            out.write(line + "\n")
+    else:
+        render_text(documents, results, out)
+    files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
+    if errors:
+        files += f", {len(errors)} could not be read"
+    note.print(files, markup=False, highlight=False, soft_wrap=True, style="bold red" if errors else "")
+    if errors:
+        return ExitCode.INPUT_ERROR
+    return _check_exit_code(results, allow_undecided)
+
+
+def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """``gradproof check ARGV...`` as a function, writing plain text to ``out`` and ``err``."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    return main(["check", *argv], _console(out, False), _console(err, False))
+
+
+COMMANDS: dict[str, Command] = {
+    "check": Command("check", "check the derivations in your own Markdown notes", _check),
+}
+
+
+# --------------------------------------------------------------------------
+# the edge
+# --------------------------------------------------------------------------
+
+def _color_choice(argv: Sequence[str]) -> str:
+    """``--color`` from the raw arguments: the consoles exist before a parser has run."""
+    choice = "auto"
+    for k, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--color" and k + 1 < len(argv):
+            choice = argv[k + 1]
+        elif a.startswith("--color="):
+            choice = a.split("=", 1)[1]
+    return choice if choice in ("auto", "always", "never") else "auto"
+
+
+def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
+    """Run gradproof; return an :class:`ExitCode`.
+
+    ``console`` (stdout) and ``err`` (stderr) are rich consoles; by default the
+    process's own streams, coloured as ``--color``, ``NO_COLOR`` and
+    ``FORCE_COLOR`` say.  ``err`` is ``console`` when only that is given.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if console is None:
+        choice = _color_choice(argv)
+        console = _console(sys.stdout, color_enabled(choice, sys.stdout))
+        err = err or _console(sys.stderr, color_enabled(choice, sys.stderr))
+    err = err or console
+    command = COMMANDS.get(argv[0]) if argv else None
+    try:
+        if command is not None:
+            return int(command.run(argv[1:], console, err))
+        return int(_report(argv, console, err))
+    except SystemExit as exc:  # --help, --version
+        return int(exc.code or 0)
+    except _UsageError as exc:
+        err.print(f"gradproof: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return ExitCode.USAGE_ERROR
+    except Exception as exc:  # noqa: BLE001 -- the promise: never a traceback
+        err.print(f"gradproof: internal error: {type(exc).__name__}: {exc} (a defect in gradproof; "
+                  "please report it with the input)", markup=False, highlight=False, soft_wrap=True)
+        return ExitCode.INTERNAL_ERROR

@@ -42,14 +42,10 @@ Examples
 """
 from __future__ import annotations
 
-import argparse
 import bisect
-import json
 import re
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import IO
 
@@ -61,28 +57,17 @@ from gradproof.symbolic.latex import LatexError, Reader, name_of
 
 __all__ = [
     "Document",
-    "Exit",
     "InputError",
+    "NoHeader",
     "Note",
-    "add_arguments",
-    "check_command",
-    "discover",
     "load",
-    "main_check",
     "parse_markdown",
     "read_document",
+    "render_text",
 ]
 
 MAX_FILE_BYTES = 5_000_000
 MAX_LETS = 200
-
-
-class Exit(IntEnum):
-    """Exit codes of ``gradproof check``."""
-
-    OK = 0  # every link holds
-    FAILED = 1  # some link fails or is undecided
-    INPUT_ERROR = 2  # the input could not be read
 
 
 class InputError(Exception):
@@ -91,6 +76,10 @@ class InputError(Exception):
     def __init__(self, path: str, line: int, message: str):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.path, self.line, self.message = path, line, message
+
+
+class NoHeader(InputError):
+    """The file has no ``<!-- gradproof`` header: it does not opt in (``gradproof check`` skips it)."""
 
 
 @dataclass(frozen=True)
@@ -547,7 +536,7 @@ def parse_markdown(text: str, path: str) -> Document:
     lines = _Lines(text)
     header, blocks = _scan(text, path, lines)
     if header is None:
-        raise InputError(path, 0, "no '<!-- gradproof' header comment: this file does not opt in")
+        raise NoHeader(path, 0, "no '<!-- gradproof' header comment: this file does not opt in")
     body_start, header_text = header
     parsed = _read_header(header_text[body_start:], body_start, path, lines)
     defs = _Definitions(parsed, path, lines, text)
@@ -623,49 +612,9 @@ def load(path: str | Path) -> Derivation:
     return read_document(path).derivation
 
 
-def discover(paths: Iterable[str]) -> list[Document]:
-    """Read files and directories (``*.md`` below them that have a header), in the order given."""
-    documents = []
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            for f in sorted(p.rglob("*.md")):
-                try:
-                    documents.append(read_document(f))
-                except InputError as exc:
-                    if "does not opt in" not in exc.message:
-                        raise
-        else:
-            documents.append(read_document(given))
-    return documents
-
-
 # --------------------------------------------------------------------------
-# the `check` subcommand
+# plain text (the `check` subcommand's edge is checks/cli.py)
 # --------------------------------------------------------------------------
-
-def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The options of ``gradproof check``."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="Markdown files or directories")
-    parser.add_argument("--json", action="store_true", help="write the JSON report to stdout")
-    parser.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report, one test case per link")
-    parser.add_argument("--allow-undecided", action="store_true",
-                        help="exit 0 when no link fails, even if some are undecided")
-    parser.add_argument("--budget", type=float, default=None, help="seconds per link (default: 5)")
-    return parser
-
-
-def _exit_code(results, allow_undecided: bool) -> Exit:
-    from gradproof.symbolic.equivalence import Status
-
-    for doc in results:
-        for r in doc.results:
-            if not r.step.checkable:
-                continue
-            if r.verdict is Status.FAILS or (r.verdict is not Status.HOLDS and not allow_undecided):
-                return Exit.FAILED
-    return Exit.OK
-
 
 def _fmt(value) -> str:
     return "?" if value is None else f"{value:.6g}"
@@ -698,36 +647,3 @@ def render_text(documents: Sequence[Document], results, out: IO[str]) -> None:
             print(line, file=out)
     print(f"{totals[Status.HOLDS]} hold, {totals[Status.FAILS]} fail, {totals[Status.UNDECIDED]} undecided",
           file=out)
-
-
-def main_check(args: argparse.Namespace, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """Run ``gradproof check`` with parsed ``args``; returns an :class:`Exit` code."""
-    from gradproof.checks.report import to_json
-    from gradproof.checks.runner import run
-    from gradproof.symbolic.equivalence import BUDGET
-
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
-    try:
-        documents = discover(args.paths)
-    except InputError as exc:
-        print(str(exc), file=err)
-        return Exit.INPUT_ERROR
-    budget = BUDGET if args.budget is None else args.budget
-    results = [run(doc.derivation, budget) for doc in documents]
-    if args.junit_xml:
-        from gradproof.checks.junit import write_junit
-
-        write_junit(results, args.junit_xml, allow_undecided=args.allow_undecided)
-    if args.json:
-        json.dump(to_json(results), out, indent=2, ensure_ascii=False)
-        print(file=out)
-    else:
-        render_text(documents, results, out)
-    return _exit_code(results, args.allow_undecided)
-
-
-def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """``gradproof check ARGV...`` as a function (the CLI's ``check`` subcommand)."""
-    parser = add_arguments(argparse.ArgumentParser(prog="gradproof check"))
-    return main_check(parser.parse_args(list(argv)), out, err)

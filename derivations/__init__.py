@@ -37,6 +37,10 @@ class Registry(Sequence[Derivation]):
         """The documents' keys (``000``, ...) in order, building nothing."""
         return tuple(s.split("_", 1)[0] for s in self._sources)
 
+    def sources(self) -> tuple[str, ...]:
+        """The documents' source file names in order, building nothing."""
+        return self._sources
+
     def document(self, source: str) -> Derivation:
         if source not in self._built:
             doc = import_module(f"gradproof.derivations.{self._modules[source]}").DERIVATION

@@ -14,7 +14,8 @@ import pytest
 import sympy as sp
 
 from gradproof.checks.junit import to_junit_xml
-from gradproof.checks.markdown import Exit, InputError, check_command, load, parse_markdown, read_document
+from gradproof.checks.cli import ExitCode, check_command
+from gradproof.checks.markdown import InputError, load, parse_markdown, read_document
 from gradproof.checks.runner import run
 from gradproof.derivations.model import Kind
 from gradproof.symbolic.equivalence import Status
@@ -134,7 +135,6 @@ BAD = {
     "assume_let": ("<!-- gradproof\nlet a = 1\nassume a > 0\n-->\n", (2, "assume is for independent")),
     "assume_bad": ("<!-- gradproof\nassume 0 < x < y\n-->\n", (2, "exactly one variable")),
     "empty_side": ("<!-- gradproof\n-->\n$$a = $$\n", (3, "empty side")),
-    "no_header": ("# just notes\n$$a = b$$\n", (0, "does not opt in")),
 }
 
 
@@ -150,7 +150,7 @@ def test_unreadable_input_is_file_line_message(case, tmp_path, monkeypatch):
     assert time.perf_counter() - start < 2.0
     assert info.value.line == line and words in info.value.message
     out, err = io.StringIO(), io.StringIO()
-    assert check_command([str(path)], out, err) == Exit.INPUT_ERROR
+    assert check_command([str(path)], out, err) == ExitCode.INPUT_ERROR
     prefix = f"{path}:{line}: " if line else f"{path}: "
     assert err.getvalue().startswith(prefix) and "Traceback" not in err.getvalue()
     assert out.getvalue() == ""
@@ -159,7 +159,7 @@ def test_unreadable_input_is_file_line_message(case, tmp_path, monkeypatch):
 
 def test_missing_file(tmp_path):
     err = io.StringIO()
-    assert check_command([str(tmp_path / "nope.md")], io.StringIO(), err) == Exit.INPUT_ERROR
+    assert check_command([str(tmp_path / "nope.md")], io.StringIO(), err) == ExitCode.INPUT_ERROR
     assert err.getvalue().startswith(f"{tmp_path / 'nope.md'}: ")
 
 
@@ -177,8 +177,8 @@ def test_exit_codes(tmp_path, monkeypatch):
     good = _write(tmp_path, "good.md", "$$\\frac{da}{dz} = a(1 - a)$$\n")
     bad = _write(tmp_path, "bad.md", "$$\\frac{da}{dz} = a(1 + a)$$\n")
     out = io.StringIO()
-    assert check_command([good], out) == Exit.OK
-    assert check_command([good, bad], out) == Exit.FAILED
+    assert check_command([good], out) == ExitCode.OK
+    assert check_command([good, bad], out) == ExitCode.FAILED
     assert "counterexample: z = " in out.getvalue() and "left side = " in out.getvalue()
 
     # an undecided link: the budget is too small to decide anything but a structural zero
@@ -186,22 +186,22 @@ def test_exit_codes(tmp_path, monkeypatch):
 
     undecided = Verdict(Status.UNDECIDED, "ladder exhausted", reason="test")
     monkeypatch.setattr("gradproof.checks.runner.decide", lambda *a, **k: undecided)
-    assert check_command([good], io.StringIO()) == Exit.FAILED
-    assert check_command([good, "--allow-undecided"], io.StringIO()) == Exit.OK
+    assert check_command([good], io.StringIO()) == ExitCode.FAILED
+    assert check_command([good, "--allow-undecided"], io.StringIO()) == ExitCode.OK
 
 
 def test_directory_reads_opted_in_files(tmp_path):
     _write(tmp_path, "a.md", "$$1 = 1$$\n")
     (tmp_path / "README.md").write_text("# no header\n$$1 = 2$$\n", encoding="utf-8")
     out = io.StringIO()
-    assert check_command([str(tmp_path)], out) == Exit.OK
+    assert check_command([str(tmp_path)], out) == ExitCode.OK
     assert "a.md" in out.getvalue() and "README" not in out.getvalue()
 
 
 def test_json_one_document_per_file_one_step_per_link(tmp_path):
     p = _write(tmp_path, "j.md", "$$\na = \\sigma(z)\n= \\frac{1}{1 + e^{-z}}\n$$\n$$x$$\n")
     out = io.StringIO()
-    assert check_command([p, "--json"], out) == Exit.OK
+    assert check_command([p, "--json"], out) == ExitCode.OK
     data = json.loads(out.getvalue())
     (doc,) = data["documents"]
     assert doc["document"] == p
@@ -212,7 +212,7 @@ def test_json_one_document_per_file_one_step_per_link(tmp_path):
 def test_junit_one_case_per_link(tmp_path):
     p = _write(tmp_path, "u.md", "$$\\frac{da}{dz} = a(1 - a) = a(1 + a)$$\n")
     xml_path = tmp_path / "r.xml"
-    assert check_command([p, "--junit-xml", str(xml_path)], io.StringIO()) == Exit.FAILED
+    assert check_command([p, "--junit-xml", str(xml_path)], io.StringIO()) == ExitCode.FAILED
     root = ET.parse(xml_path).getroot()
     cases = root.findall(".//testcase")
     assert len(cases) == 2 and root.get("tests") == "2" and root.get("failures") == "1"
