@@ -16,14 +16,18 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     uses each activation's declared derivative, and that derivative is first
     *proved* from the activation's definition (:func:`prove_activation`,
     with :func:`symbolic.equivalence.decide`, whose oracle differentiates the
-    definition) -- so no rule vouches for itself.  Then every activation
-    application (``tanh(...)``, ``sigmoid(...)``, ``Heaviside(...)``) becomes an
-    independent symbol and ``lhs - rhs`` is expanded (then brought over one
+    definition) -- so no rule vouches for itself.  Then each entry of
+    ``lhs - rhs`` goes through the cheap tiers of the one ladder
+    (:func:`symbolic.equivalence.ladder`): every activation application
+    (``tanh(...)``, ``sigmoid(...)``, ``Heaviside(...)``) becomes an opaque
+    symbol and the difference is expanded (then brought over one
     denominator).  Reaching 0 is a proof: a rational identity in independent
     symbols holds at the actual values wherever both sides are defined.
     Anything else is not taken as a refutation: a failure needs a point of the
-    real domain, in the original variables (``X_0_1``, ``W1_1_0``, ...), where
-    the two sides differ at 50 digits (:func:`_witness`).
+    real domain, in the original variables (``X_0_1``, ``W1_1_0``, ...), found
+    and confirmed by the one witness (:func:`symbolic.equivalence.witness`):
+    both sides at 30 digits from the activations' definitions, then again
+    at 50 digits by SymPy's ``evalf`` from the exact inputs.
 
 ``numeric``
     Float64 only, independent of SymPy's calculus: NumPy evaluates the
@@ -51,14 +55,11 @@ Examples
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
 import sympy as sp
 
@@ -66,15 +67,14 @@ from gradproof.checks.shapes import check_shapes, numpy_shape
 from gradproof.checks.tolerances import ATOL, EPS, RTOL
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
 from gradproof.derivations.model import Claim, Step
-from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.activations import ACTIVATIONS
 from gradproof.symbolic.domain import Domain, stable_seed
-from gradproof.symbolic.equivalence import (BUDGET, CONFIRM_DIGITS, LADDER, WITNESS_DIGITS, WITNESS_POINTS,
-                                  WITNESS_RTOL, Status, Timeout, Verdict, _short, bounded,
-                                  decide)
+from gradproof.symbolic.equivalence import (BUDGET, CALL_PREFIX, CHEAP_TIERS, Status, Timeout, Verdict,
+                                            bounded, decide, ladder, named_calls, residual, witness)
 from gradproof.symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
 
-__all__ = ["ClaimResult", "check_claim", "check_layer_recursion", "check_matrix_step",
-           "np_cost", "prove_activation"]
+__all__ = ["ClaimResult", "check_claim", "check_fixed", "check_layer_recursion", "np_cost",
+           "prove_activation"]
 
 POINTS = 1  # seeded numeric points per concrete size (a claim has two sizes or more)
 REDRAWS = 20  # attempts at a point clear of every ReLU kink
@@ -106,8 +106,7 @@ def _place(claim: MatrixClaim, net: Network, l, size, entry: str = "") -> str:
 # the activations' declared derivatives, proved from their definitions
 # --------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-@lru_cache(maxsize=None)  # one proof per activation and process: the lemma does not change
+@functools.lru_cache(maxsize=None)  # one proof per activation and process: the lemma does not change
 def prove_activation(name: str, budget: float = BUDGET) -> Verdict:
     """Prove the declared derivative (``fdiff``) of an activation from its definition.
 
@@ -138,80 +137,6 @@ def _activations(claim: MatrixClaim) -> list[str]:
 # --------------------------------------------------------------------------
 # symbolic
 # --------------------------------------------------------------------------
-
-def _opaque(*matrices: sp.MatrixBase) -> dict:
-    """Every activation application and step function -> an independent real symbol.
-
-    A declared derivative that is a sum (tanh's ``1 - tanh(x)**2``) gets a
-    symbol of its own as well, so that expanding a chain of them does not
-    multiply out 2**depth terms.  Replacing one subexpression by a symbol on
-    both sides keeps a proof a proof: if the two sides agree as polynomials
-    in the new symbols, they agree for every value substituted back.
-    """
-    atoms = set()
-    for M in matrices:
-        for e in M:
-            atoms |= {f for f in e.atoms(sp.Function) if isinstance(f, (_Activation, sp.Heaviside))}
-    mapping = {}
-    for k, f in enumerate(sorted(atoms, key=sp.default_sort_key)):
-        rule = f.fdiff() if isinstance(f, _Activation) else None
-        if isinstance(rule, sp.Add):
-            mapping[rule] = sp.Dummy(f"du{k}", real=True)
-        mapping[f] = sp.Dummy(f"u{k}", real=True)
-    return mapping
-
-
-def _canonical_zero(d, seconds: float) -> str | None:
-    """The name of the canonical form that reaches 0, or None."""
-    if d == 0:
-        return "structural"
-    for name, tier in LADDER[:2]:  # opaque symbols, then expand: the cheap tiers of decide()
-        try:
-            if bounded(lambda: tier(d), seconds) == 0:
-                return name
-        except Timeout:
-            raise
-        except (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError, RecursionError):
-            continue
-    return None
-
-
-def _mp_definition(act):
-    z = sp.Symbol("z", real=True)
-    return sp.lambdify(z, act.definition(z), modules="mpmath")
-
-
-_MP_NAMED = {f"np_{k}": _mp_definition(a) for k, a in ACTIVATIONS.items()} | {
-    "np_heaviside": lambda z, h0: mpmath.mpf(1) if z > 0 else mpmath.mpf(0) if z < 0 else mpmath.mpf(h0)}
-
-
-def _witness(lhs, rhs, domain: Domain, seed: int):
-    """A point of the real domain where the two sides differ at 30 digits and again at 50.
-
-    The activations are evaluated from their *definitions* in mpmath, the
-    inputs are the exact dyadic rationals of :meth:`Domain.sample`.
-    """
-    syms = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    f = sp.lambdify(syms, [_named(lhs), _named(rhs)], modules=[_MP_NAMED, "mpmath"], cse=True,
-                    docstring_limit=0)
-    for p in domain.sample(syms, WITNESS_POINTS, seed):
-        values = []
-        for digits in (WITNESS_DIGITS, CONFIRM_DIGITS):
-            with mpmath.workdps(digits):
-                try:
-                    lv, rv = f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms])
-                    lv, rv = mpmath.mpf(lv), mpmath.mpf(rv)  # complex (outside the domain): TypeError
-                except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-                    break
-                if not (mpmath.isfinite(lv) and mpmath.isfinite(rv)):
-                    break
-                if abs(lv - rv) <= WITNESS_RTOL * max(mpmath.mpf(1), abs(lv), abs(rv)):
-                    break
-                values = [lv, rv]
-        else:
-            return p, values[0], values[1]
-    return None
-
 
 def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     start = time.perf_counter()
@@ -248,11 +173,11 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     undecided: Verdict | None = None
     sizes = []
     for (net, l, size), R in zip(claim.instances(), rhs):
-        # the budget is per instance: a layer claim over L = 2, 3, 4 is many claims
-        begun = time.perf_counter()
+        # the CPU budget is per instance: a layer claim over L = 2, 3, 4 is many claims
+        begun = time.process_time()
 
         def left() -> float:
-            return budget - (time.perf_counter() - begun)
+            return budget - (time.process_time() - begun)
 
         sizes.append(_size_text(size))
         batch = claim.batch(net, size, l)
@@ -261,38 +186,37 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
             # = claim.lhs(net, size, l).doit(), cached per batch
             Lm = bounded(lambda: batch.grad(wrt, claim.convention), left())
         except Timeout:
-            return verdict(Status.UNDECIDED, "chain rule", reason=f"budget of {budget:g} s spent "
+            return verdict(Status.UNDECIDED, "chain rule", reason=f"CPU budget of {budget:g} s spent "
                            f"differentiating the forward pass at {_size_text(size)}")
         if Lm.shape != R.shape:
             return verdict(Status.FAILS, "shapes at a concrete size",
                            counterexample={k: float(v) for k, v in size.items()},
                            reason=f"d{wrt} is {Lm.rows}×{Lm.cols}, the closed form {R.rows}×{R.cols}",
                            where=_place(claim, net, l, size))
-        mapping = _opaque(Lm, R)
         domain = Domain.of(batch.intervals())
         for i in range(Lm.rows):
             for j in range(Lm.cols):
+                where = _place(claim, net, l, size, f"[{i}, {j}]")
+                d = Lm[i, j] - R[i, j]
                 try:
-                    method = _canonical_zero((Lm[i, j] - R[i, j]).xreplace(mapping), left())
-                except Timeout:
-                    return verdict(Status.UNDECIDED, "expand", where=_place(claim, net, l, size, f"[{i}, {j}]"),
-                                   reason=f"time budget of {budget:g} s spent")
+                    # the activations are opaque symbols there, their declared derivatives proved above
+                    method, _ = ladder(d, left, CHEAP_TIERS)
+                except Timeout as exc:
+                    return verdict(Status.UNDECIDED, exc.args[0], where=where,
+                                   reason=f"CPU budget of {budget:g} s spent in tier '{exc.args[0]}'")
                 if method is not None:
                     methods.add(method)
                     continue
                 seed = stable_seed(claim.says, _size_text(size), l, i, j)
                 try:
-                    found = bounded(lambda: _witness(Lm[i, j], R[i, j], domain, seed), left())
+                    found = bounded(lambda: witness(Lm[i, j], R[i, j], domain, seed), left())
                 except Timeout:
                     found = None
-                where = _place(claim, net, l, size, f"[{i}, {j}]")
                 if found is not None:
                     point, lv, rv = found
                     return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
                                    counterexample={str(s): float(v) for s, v in point.items()},
-                                   lhs_value=float(lv), rhs_value=float(rv), where=where,
-                                   residual=_short(sp.factor((Lm[i, j] - R[i, j]).xreplace(mapping))
-                                                   .xreplace({d: f for f, d in mapping.items()}), 300))
+                                   lhs_value=float(lv), rhs_value=float(rv), where=where, residual=residual(d))
                 if undecided is None:
                     undecided = verdict(Status.UNDECIDED, "opaque activations + expand", where=where,
                                         reason="no canonical form reached 0 and no point separates the sides")
@@ -349,19 +273,7 @@ def np_cost(net: Network, values: Mapping[str, np.ndarray], start: str | None,
     return (total if convention is Convention.PER_EXAMPLE else total / m), tuple(signs)
 
 
-_NP_NAMED = {f"np_{k}": v for k, v in _NP.items()} | {"np_heaviside": np.heaviside}
-
-
-def _named(expr):
-    """Activations as calls of named functions, for ``lambdify``.
-
-    Printed inline, the definition of tanh repeats its argument four times, so
-    a depth-4 network prints 4**4 copies of the input layer (and NumPy's
-    ``select`` rejects the printed nested Piecewise of ReLU); as named calls
-    with common subexpressions eliminated, every layer is computed once.
-    """
-    return expr.replace(lambda e: isinstance(e, (_Activation, sp.Heaviside)),
-                        lambda e: sp.Function(f"np_{type(e).__name__.lower()}")(*e.args))
+_NP_NAMED = {f"{CALL_PREFIX}{k}": v for k, v in _NP.items()} | {f"{CALL_PREFIX}heaviside": np.heaviside}
 
 
 def _central(net, values, start, wrt, convention):
@@ -414,7 +326,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
                 M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
             else:
                 M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), syms
-            f = sp.lambdify(own, [_named(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
+            f = sp.lambdify(own, [named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
                             docstring_limit=0)
             _LAMBDIFIED[key] = (f, M.shape, child)
         f, shape, child = _LAMBDIFIED[key]
@@ -511,20 +423,14 @@ def check_claim(claim: MatrixClaim, budget: float = BUDGET, numeric: bool = True
     return ClaimResult(shapes, symbolic, _numeric(claim) if numeric else _NOT_RUN)
 
 
-def check_matrix_step(step: Step, budget: float = BUDGET):
-    """A :class:`checks.runner.StepResult` for a ``Kind.MATRIX`` step (and its erratum's fix)."""
-    from gradproof.checks.runner import StepResult
-
-    result = check_claim(step.claim, budget)
-    fixed = None
-    if step.erratum is not None and step.erratum.fixed is not None:
-        fix = step.erratum.fixed
-        if isinstance(fix, MatrixClaim):
-            r = check_claim(fix, budget, numeric=False)
-            fixed = r.shapes if r.shapes.status is Status.FAILS else r.symbolic
-        elif isinstance(fix, Claim):
-            fixed = decide(fix.lhs, fix.rhs, step.domain, budget)
-    return StepResult(step, result.symbolic, result.numeric, result.shapes, fixed)
+def check_fixed(fix, step: Step, budget: float = BUDGET) -> Verdict:
+    """The verdict of an erratum's correction of a matrix step (a matrix claim, or a scalar one)."""
+    if isinstance(fix, MatrixClaim):
+        r = check_claim(fix, budget, numeric=False)
+        return r.shapes if r.shapes.status is Status.FAILS else r.symbolic
+    if isinstance(fix, Claim):
+        return decide(fix.lhs, fix.rhs, step.domain, budget)
+    raise TypeError(f"an erratum's correction is a claim, not {type(fix).__name__}")
 
 
 def check_layer_recursion(layout: Layout = Layout.COLUMN_MAJOR, hidden: str = "tanh",

@@ -24,7 +24,7 @@ from gradproof.checks.tolerances import (
     ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
 from gradproof.symbolic.activations import relu
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
-from gradproof.symbolic.equivalence import Status, Verdict
+from gradproof.symbolic.equivalence import Status, Verdict, as_expr
 
 __all__ = ["check", "evaluate"]
 
@@ -143,14 +143,14 @@ def evaluate(expr, point: dict, mode: str = "fd") -> np.ndarray:
     is analytic, by the complex step (``mode="cs"``).
     """
     with np.errstate(all="ignore"):
-        out = np.asarray(_compile(sp.sympify(expr))(point, mode))
+        out = np.asarray(_compile(as_expr(expr))(point, mode))
     if np.iscomplexobj(out):  # outside the real domain: not a value
         out = np.where(np.abs(out.imag) <= 1e-12 * np.maximum(1.0, np.abs(out.real)), out.real, np.nan)
     return out.astype(float)
 
 
 def _complex_steppable(expr) -> bool:
-    return _compile(sp.sympify(expr)).complex_steppable or not expr.has(sp.Derivative, sp.Subs)
+    return _compile(as_expr(expr)).complex_steppable or not expr.has(sp.Derivative, sp.Subs)
 
 
 def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
@@ -160,7 +160,7 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
 
     start = time.perf_counter()
     domain = domain or Domain()
-    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    lhs, rhs = as_expr(lhs), as_expr(rhs)
 
     def verdict(status, method, **kw):
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)

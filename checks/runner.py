@@ -1,98 +1,32 @@
-"""Derivation -> results: plain data, no rendering.
+"""Derivation -> results: every step checked, in document order, on one core or several.
 
-Each checkable step gets two independent verdicts, side by side:
+What a step's result holds, and which checker gives it, is :mod:`checks.results`
+(re-exported here).  This module orders the work: :func:`run_all` checks the
+steps one after another, or spreads them over forked worker processes
+(``jobs``), with the same results in the same order either way.
 
-* ``symbolic`` -- :func:`symbolic.equivalence.decide` (a proof, a confirmed
-  counterexample, or undecided);
-* ``numeric`` -- :func:`checks.numeric.check` (float64 evaluation and
-  finite differences of the forward pass).
-
-A step's verdict is *as recorded* ("expected") when a step with an erratum
-fails and every other checkable step holds; notation and definitions are
-skipped.  When the two verdicts disagree, :attr:`StepResult.disagreement` is
-set: that is a defect in an encoding or in gradproof, never to be averaged.
+Nothing raised while checking a step escapes: the step becomes undecided with
+``internal error: ...`` (:attr:`StepResult.internal_error`) and the others are
+checked -- also when a worker process dies (each of its steps is then checked
+again in a process of its own, so the one that kills its process is named).
 """
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
 
-from gradproof.derivations.model import Claim, Derivation, Kind, Step
-from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
+from gradproof.checks.results import DocumentResult, StepResult, check_step, internal_error
+from gradproof.derivations.model import Derivation, Step
+from gradproof.symbolic.equivalence import BUDGET, Timeout, in_child
 
 __all__ = ["DocumentResult", "StepResult", "check_step", "run", "run_all"]
 
-
-@dataclass(frozen=True)
-class StepResult:
-    step: Step
-    symbolic: Verdict
-    numeric: Verdict
-    shapes: Verdict | None = None  # matrix steps: are the products defined, the shape right?
-    fixed: Verdict | None = None  # the erratum's corrected claim, which must hold
-
-    @property
-    def verdict(self) -> Status:
-        """The step's overall verdict: the symbolic one, or a failed shape check."""
-        if self.shapes is not None and self.shapes.status is Status.FAILS:
-            return Status.FAILS
-        return self.symbolic.status
-
-    @property
-    def expected(self) -> bool:
-        """Is the verdict the one recorded in the encoding?"""
-        if not self.step.checkable:
-            return True
-        if self.step.erratum is not None:
-            return self.verdict is Status.FAILS
-        return self.verdict is Status.HOLDS
-
-    @property
-    def disagreement(self) -> bool:
-        """Symbolic and numeric verdicts contradict each other (holds vs fails)."""
-        pair = {self.symbolic.status, self.numeric.status}
-        return pair == {Status.HOLDS, Status.FAILS}
-
-
-@dataclass(frozen=True)
-class DocumentResult:
-    derivation: Derivation
-    results: tuple[StepResult, ...]
-    seconds: float = 0.0
-
-    def count(self, status: Status) -> int:
-        return sum(1 for r in self.results if r.step.checkable and r.verdict is status)
-
-
-_SKIPPED = Verdict(Status.SKIPPED, "not checkable")
-
-
-def _decide_claim(claim, step: Step, budget: float) -> Verdict:
-    return decide(claim.lhs, claim.rhs, step.domain, budget)
-
-
-def _numeric_claim(claim, step: Step) -> Verdict:
-    from gradproof.checks.numeric import check
-
-    return check(claim.lhs, claim.rhs, step.domain, seed_text=step.id)
-
-
-def check_step(step: Step, budget: float = BUDGET) -> StepResult:
-    """Both verdicts for one step (and for its erratum's correction)."""
-    if not step.checkable:
-        return StepResult(step, _SKIPPED, _SKIPPED)
-    if step.kind is Kind.MATRIX:
-        from gradproof.checks.matrix import check_matrix_step
-
-        return check_matrix_step(step, budget)
-    claim: Claim = step.claim
-    symbolic = _decide_claim(claim, step, budget)
-    numeric = _numeric_claim(claim, step)
-    fixed = None
-    if step.erratum is not None and isinstance(step.erratum.fixed, Claim):
-        fixed = _decide_claim(step.erratum.fixed, step, budget)
-    return StepResult(step, symbolic, numeric, None, fixed)
+_CHUNK = 4  # steps per task: small chunks in document order, since the expensive steps cluster
+# CPU seconds a step checked on its own may use, in budgets: a matrix step is many claims
+# (every size, every depth), each with a budget of its own
+_ISOLATED_BUDGETS = 60
 
 
 def run(derivation: Derivation, budget: float = BUDGET,
@@ -105,13 +39,42 @@ def run(derivation: Derivation, budget: float = BUDGET,
 _WORK: list[Step] = []
 
 
+def _verdicts(r: StepResult) -> tuple:
+    return (r.symbolic, r.numeric, r.shapes, r.fixed, r.internal_error)
+
+
 def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
     start, stop, budget = args
-    out = []
-    for step in _WORK[start:stop]:
-        r = check_step(step, budget)
-        out.append((r.symbolic, r.numeric, r.shapes, r.fixed))
-    return out
+    return [_verdicts(check_step(step, budget)) for step in _WORK[start:stop]]
+
+
+def _isolated(step: Step, budget: float) -> StepResult:
+    """``check_step`` in a process of its own: a step that kills its process is an internal error."""
+    try:
+        return StepResult(step, *in_child(lambda: _verdicts(check_step(step, budget)),
+                                          _ISOLATED_BUDGETS * budget))
+    except Timeout:
+        return internal_error(step, f"Timeout: the step used more than {_ISOLATED_BUDGETS} budgets "
+                                    "of CPU time")
+    except Exception as exc:
+        return internal_error(step, f"{type(exc).__name__}: {exc}")
+
+
+def _run_forked(steps: list[Step], budget: float, jobs: int):
+    """The results of ``steps`` in order, from forked workers, as they come."""
+    chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
+    _WORK[:] = steps
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_check_chunk, c) for c in chunks]
+            for (i, j, _), future in zip(chunks, futures):
+                try:
+                    done = [StepResult(step, *v) for step, v in zip(steps[i:j], future.result())]
+                except Exception:  # a worker died, or its answer did not travel: step by step
+                    done = [_isolated(step, budget) for step in steps[i:j]]
+                yield from done
+    finally:
+        _WORK.clear()
 
 
 def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
@@ -120,36 +83,22 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
 
     ``jobs > 1`` spreads the steps over forked worker processes; the results
     are the same and come back in the same order (the points are seeded from
-    each claim, not from a shared generator).  Workers are forked, not spawned:
-    they inherit the imported SymPy and the encodings instead of paying for
-    them again.
+    each claim, not from a shared generator, and budgets count CPU time).
+    Workers are forked, not spawned: they inherit the imported SymPy and the
+    encodings instead of paying for them again.
     """
     derivations = list(derivations)
     steps = [s for d in derivations for s in d.steps]
     start = time.perf_counter()
-    results: list[StepResult] = []
     if jobs > 1 and len(steps) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # small chunks in document order: the expensive steps cluster together
-        chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
-        _WORK[:] = steps
-        ctx = multiprocessing.get_context("fork")
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                for (i, j, _), done in zip(chunks, pool.map(_check_chunk, chunks)):
-                    for step, verdicts in zip(steps[i:j], done):
-                        results.append(StepResult(step, *verdicts))
-                        if progress is not None:
-                            progress(step)
-        finally:
-            _WORK.clear()
+        checked = _run_forked(steps, budget, jobs)
     else:
-        for step in steps:
-            results.append(check_step(step, budget))
-            if progress is not None:
-                progress(step)
+        checked = (check_step(step, budget) for step in steps)
+    results: list[StepResult] = []
+    for r in checked:
+        results.append(r)
+        if progress is not None:
+            progress(r.step)
     seconds = round(time.perf_counter() - start, 6)
     out, k = [], 0
     for d in derivations:
@@ -157,6 +106,3 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
         out.append(DocumentResult(d, tuple(results[k:k + n]), seconds if len(derivations) == 1 else 0.0))
         k += n
     return out
-
-
-_CHUNK = 4

@@ -5,33 +5,36 @@ The answer is three-valued, like SymPy's ``Expr.equals``:
 ``holds``      only with a proof: some canonical form of ``lhs - rhs`` is
                exactly 0; ``method`` names the form that reached it.
 ``fails``      only with a counterexample: a point of the domain where the two
-               sides differ, confirmed at 50 significant digits with mpmath,
-               so round-off can never fake a failure.
+               sides differ, confirmed at 50 significant digits from the exact
+               inputs by SymPy's ``evalf`` of the definitions, so round-off can
+               never fake a failure.
 ``undecided``  otherwise, with the reason.  It never counts as a pass.
 
 Before anything else both sides go through :func:`oracle`: activations are
-replaced by their *definitions* and ``Derivative`` nodes are evaluated on
-those, so a declared rule (``sigmoid' = sigmoid (1 - sigmoid)``) is never used
-to check itself.
+replaced by their *definitions*, finite sums written out, and ``Derivative``
+nodes evaluated on those, so a declared rule (``sigmoid' = sigmoid (1 -
+sigmoid)``) is never used to check itself.
 
-The ladder, cheapest first (MEASUREMENTS.md has the figures behind the order):
+The decision, cheapest first (MEASUREMENTS.md has the figures behind the order):
 
 1. structural -- the automatic canonical form is already 0;
-2. numeric witness -- one seeded point, 30 digits, a difference confirmed at
-   50 (a false claim is almost always false at the first point);
-3. opaque -- transcendental nodes as opaque symbols, then the numerator of
-   ``together``, expanded;
-4. expand -- ``expand(lhs - rhs)``;
-5. rational -- numerator of ``together(lhs - rhs)``, expanded;
-6. exp-as-symbol -- every ``exp(k u)`` becomes ``t_u**k`` with ``t_u > 0``,
-   every log of a product of positive factors is split, then ``cancel``;
-7. numeric witness again, at eight points, before the costliest tier;
-8. simplify -- last, in a forked child process that is killed when the
-   budget is spent (``simplify`` has no timeout of its own: SymPy issues
-   #26453, #21480).
+2. a cheap witness -- seeded points, 30 digits by ``evalf``, until one point
+   of the real domain agrees (a false claim is almost always false at the
+   first such point; points outside the real domain are skipped, not lost);
+3. the ladder of canonical forms (:data:`LADDER`, :func:`ladder`): opaque
+   atoms, expand, rational, exp-as-symbol;
+4. the witness again, at every one of its eight points, before the costliest tier;
+5. simplify -- last, in a forked child process with a CPU limit (``simplify``
+   has no timeout of its own: SymPy issues #26453, #21480).
 
-Every tier runs under the claim's time budget; the in-process tiers are
-interrupted by a timer signal, the last by killing the child.
+The matrix check (:mod:`checks.matrix`) uses the same witness (:func:`witness`)
+and the same ladder (:func:`ladder`, its cheap tiers).
+
+Every claim has a budget of *CPU* seconds, so a busy machine gives the same
+verdicts as a quiet one: the in-process tiers are interrupted by a profiling
+timer (``ITIMER_PROF``), the ``simplify`` child is ended by the kernel when
+its CPU time is spent.  Nothing printed depends on a clock: the residual of a
+failure is bounded by the size of the difference.
 
 Examples
 --------
@@ -46,7 +49,9 @@ Examples
 """
 from __future__ import annotations
 
+import math
 import multiprocessing
+import resource
 import signal
 import sys
 import threading
@@ -61,16 +66,22 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from gradproof.symbolic.activations import expand_definitions
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 
-__all__ = ["BUDGET", "Status", "Verdict", "decide", "oracle", "Timeout", "bounded"]
+__all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
+           "in_child", "ladder", "named_calls", "oracle", "residual", "witness"]
 
-BUDGET = 5.0  # seconds per claim, enforced
-RESIDUAL_BUDGET = 0.03  # seconds to put a failure's lhs - rhs over one denominator, for display
-RESIDUAL_MAX_NODES = 60  # larger differences are not rewritten for display
-WITNESS_FIRST_POINTS = 1  # checked before any canonical form
-WITNESS_POINTS = 8  # checked when no canonical form reached 0
+BUDGET = 5.0  # CPU seconds per claim, enforced
+# The simplify child is also killed after this much wall-clock time: a safety net for a child that
+# sleeps or is starved, never met by a computing child (it runs out of CPU time long before).
+CHILD_WALL_FACTOR = 20
+CHILD_WALL_MIN = 120.0
+RESIDUAL_MAX_NODES = 60  # larger differences are not rewritten for display ...
+RESIDUAL_MAX_DEGREE = 12  # ... nor ones with high powers, whose expansion is costly
+MAX_SUM_TERMS = 64  # a sum with concrete bounds is written out up to this many terms
+WITNESS_POINTS = 8  # seeded points of every witness
+WITNESS_FIRST_AGREEING = 1  # the cheap witness stops after this many points of agreement
 WITNESS_DIGITS = 30
 CONFIRM_DIGITS = 50
 # |lhs - rhs| above this (relative to the sides' size) at 30 digits is a
@@ -90,7 +101,7 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A decision and its evidence."""
+    """A decision and its evidence (``seconds`` is wall-clock time, for information only)."""
 
     status: Status
     method: str
@@ -103,17 +114,13 @@ class Verdict:
     where: str = ""  # for matrices: the entry that decided, e.g. "[1, 0]"
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def passed(self) -> bool:
-        return self.status is Status.HOLDS
-
 
 class Timeout(Exception):
-    """A tier ran out of its time budget."""
+    """A computation ran out of its CPU budget (``args[0]``, when given, names the tier)."""
 
 
 # --------------------------------------------------------------------------
-# bounding time
+# bounding CPU time
 # --------------------------------------------------------------------------
 
 # An exception raised inside a garbage-collector callback or a finalizer is
@@ -143,36 +150,54 @@ def _raise_timeout(signum, frame):
 
 
 def bounded(fn: Callable[[], Any], seconds: float) -> Any:
-    """Run ``fn()`` in this process, raising :class:`Timeout` after ``seconds``.
+    """Run ``fn()`` in this process, raising :class:`Timeout` once it has used ``seconds`` of CPU time.
 
-    Uses a real-time timer signal, so it only works in the main thread; off
-    the main thread it runs ``fn`` in a forked child (see :func:`in_child`).
+    CPU time, not wall-clock time: a claim decided on a quiet machine is
+    decided the same way on a loaded one.  A profiling timer
+    (``ITIMER_PROF``, signal ``SIGPROF``) counts this process's CPU time; it
+    only works in the main thread, so off the main thread ``fn`` runs in a
+    forked child (see :func:`in_child`).  Nested calls keep the outer budget.
     """
-    if seconds <= 0:
+    if not seconds > 0:  # also NaN
         raise Timeout
     if threading.current_thread() is not threading.main_thread():
         return in_child(fn, seconds)
     # nested calls: the inner budget never outlives the outer one, which is re-armed after
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
-    outer_deadline = time.monotonic() + outer if outer > 0 else None
+    outer, _ = signal.getitimer(signal.ITIMER_PROF)
+    outer_deadline = time.process_time() + outer if outer > 0 else None
     if outer > 0:
         seconds = min(seconds, outer)
-    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    previous = signal.signal(signal.SIGPROF, _raise_timeout)
     tracer = sys.gettrace()  # a debugger's or coverage's, restored after a deadline's trace
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         return fn()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
         if sys.gettrace() is not tracer:
             sys.settrace(tracer)
         if outer_deadline is not None:
-            signal.setitimer(signal.ITIMER_REAL, max(outer_deadline - time.monotonic(), 1e-4))
+            signal.setitimer(signal.ITIMER_PROF, max(outer_deadline - time.process_time(), 1e-4))
 
 
-def _child(conn, fn):
+def _limit_cpu(seconds: float) -> None:
+    """In a child: end this process once it has used ``seconds`` of CPU time, even inside C code."""
+    # the kernel delivers SIGPROF when the CPU time is spent; its default action ends the process
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    # a backstop in whole seconds (SIGXCPU, then SIGKILL), without a core file
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    soft = math.ceil(seconds) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard if hard != resource.RLIM_INFINITY else soft + 1))
+
+
+def _child(conn, fn, seconds):
     try:
+        _limit_cpu(seconds)
         conn.send(("ok", fn()))
     except BaseException as exc:  # report anything, never hang the parent
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -180,29 +205,41 @@ def _child(conn, fn):
         conn.close()
 
 
-def in_child(fn: Callable[[], Any], seconds: float) -> Any:
-    """Run ``fn()`` in a forked child and kill it after ``seconds``.
+_CPU_SIGNALS = frozenset({-signal.SIGPROF, -signal.SIGXCPU, -signal.SIGKILL})
 
-    The only way to stop SymPy inside C code or a runaway ``simplify``.  The
-    result must be picklable.
+
+def in_child(fn: Callable[[], Any], seconds: float, wall: float | None = None) -> Any:
+    """Run ``fn()`` in a forked child limited to ``seconds`` of CPU time.
+
+    The only way to stop SymPy inside C code or a runaway ``simplify``: the
+    kernel ends the child when its CPU time is spent (``ITIMER_PROF``, with
+    ``RLIMIT_CPU`` behind it), and :class:`Timeout` is raised here.  A child
+    still running after ``wall`` seconds of wall-clock time (by default far
+    beyond what its CPU budget allows) is killed as well, so nothing hangs.
+    The result must be picklable.
     """
-    if seconds <= 0:
+    if not seconds > 0:
         raise Timeout
+    wall = max(CHILD_WALL_MIN, CHILD_WALL_FACTOR * seconds) if wall is None else wall
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, seconds), daemon=True)
     proc.start()
     child.close()
     try:
-        if not parent.poll(seconds):
-            raise Timeout
-        kind, value = parent.recv()
-    except EOFError:
-        raise Timeout from None
+        if not parent.poll(wall):
+            raise Timeout("wall-clock safety")
+        try:
+            kind, value = parent.recv()
+        except EOFError:  # the child ended without an answer
+            proc.join(5)
+            if proc.exitcode is None or proc.exitcode in _CPU_SIGNALS:
+                raise Timeout("CPU budget") from None
+            raise RuntimeError(f"the child process ended with exit code {proc.exitcode}") from None
     finally:
         if proc.is_alive():
             proc.kill()
-        proc.join(1)
+        proc.join(5)
         parent.close()
     if kind == "error":
         raise RuntimeError(value)
@@ -219,7 +256,9 @@ def as_expr(x):
     ``sympify`` on a string is ``eval``: claims are built as SymPy objects,
     never parsed from text (the Markdown reader has its own grammar).
     """
-    if isinstance(x, (sp.Basic, sp.MatrixBase)):
+    if isinstance(x, sp.MatrixBase):
+        return sp.ImmutableMatrix(x)  # hashable, like every other claim side
+    if isinstance(x, sp.Basic):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return sp.sympify(x)
@@ -227,7 +266,7 @@ def as_expr(x):
 
 
 def oracle(expr):
-    """``expr`` with activations replaced by their definitions and derivatives taken.
+    """``expr`` with activations replaced by their definitions, finite sums written out, derivatives taken.
 
     This is what a claim is checked against: the derivative of the
     *definition*, never the declared rule.  Matrices entry by entry.
@@ -240,16 +279,38 @@ def oracle(expr):
 
 @lru_cache(maxsize=1024)
 def _oracle(expr):
-    out = expand_definitions(expr)
+    out = _write_out_sums(expand_definitions(expr))
     return out.doit() if out.has(sp.Derivative) else out
 
 
-def _free(*exprs) -> list[sp.Symbol]:
+def _finite(s: sp.Sum) -> bool:
+    terms = 1
+    for _, lo, hi in s.limits:
+        if not (lo.is_Integer and hi.is_Integer):
+            return False
+        terms *= max(int(hi) - int(lo) + 1, 0)
+    return terms <= MAX_SUM_TERMS
+
+
+def _write_out_sums(expr):
+    """Every sum with concrete bounds (``\\sum_{i=1}^{3}``) as its terms, so the ladder can cancel them."""
+    if not expr.has(sp.Sum):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Sum) and _finite(e), lambda e: e.doit())
+
+
+def _variables(*exprs) -> list:
+    """The variables of the claim: its symbols and its indexed entries with concrete indices (``x[1]``)."""
     # (lhs - rhs).free_symbols can be empty after cancellation: take both sides.
-    syms: set[sp.Symbol] = set()
+    found: set = set()
     for e in exprs:
-        syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
-    return sorted(syms, key=lambda s: (str(s), s.sort_key()))
+        labels = {b.label for b in e.atoms(sp.IndexedBase)}
+        for s in e.free_symbols:
+            if isinstance(s, sp.Symbol) and s not in labels:
+                found.add(s)
+            elif isinstance(s, sp.Indexed) and all(i.is_Integer for i in s.indices):
+                found.add(s)
+    return sorted(found, key=lambda s: (str(s), s.sort_key()))
 
 
 def _numeric_ok(expr) -> bool:
@@ -257,7 +318,7 @@ def _numeric_ok(expr) -> bool:
 
 
 # --------------------------------------------------------------------------
-# tier 1: a numeric witness, confirmed at high precision
+# the witness: seeded points, a candidate at 30 digits, confirmed at 50
 # --------------------------------------------------------------------------
 
 def _evalf(expr, point, digits):
@@ -285,35 +346,82 @@ def _differs(lv, rv) -> bool:
     return abs(lv - rv) > WITNESS_RTOL * scale
 
 
-def _witness(L, R, syms, domain: Domain, seed: int, n: int = WITNESS_POINTS, compile: bool = True):
-    """A confirmed point where ``L != R`` among ``n`` seeded points, or None.
+CALL_PREFIX = "gp_"
 
-    ``compile=False`` evaluates with ``evalf`` instead of a lambdified
-    function: cheaper for one or two points, dearer for many.
+
+def named_calls(expr):
+    """Activations (and ReLU's step) as calls of named functions ``gp_<name>``, for ``lambdify``.
+
+    Printed inline, the definition of tanh repeats its argument four times, so
+    a depth-4 network prints 4**4 copies of the input layer (and NumPy's
+    ``select`` rejects the printed nested Piecewise of ReLU); as named calls
+    with common subexpressions eliminated, every layer is computed once.
     """
+    if not expr.has(_Activation, sp.Heaviside):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (_Activation, sp.Heaviside)),
+                        lambda e: sp.Function(f"{CALL_PREFIX}{type(e).__name__.lower()}")(*e.args))
+
+
+@lru_cache(maxsize=1)
+def _mp_functions() -> dict[str, Callable]:
+    """The named calls of :func:`named_calls` in mpmath, from each activation's *definition*."""
+    z = sp.Symbol("z", real=True)
+    out = {f"{CALL_PREFIX}{k}": sp.lambdify(z, a.definition(z), modules="mpmath") for k, a in ACTIVATIONS.items()}
+    out[f"{CALL_PREFIX}heaviside"] = lambda x, h0=mpmath.mpf(0.5): (
+        mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else mpmath.mpf(h0))
+    return out
+
+
+def _compiled(L, R, syms):
+    """``(L, R)`` as one mpmath function of ``syms``, or None when a printer cannot print them."""
+    plain = [sp.Symbol(f"_gp_v{k}", real=True) for k in range(len(syms))]
+    rename = dict(zip(syms, plain))
+    try:
+        return sp.lambdify(plain, [named_calls(L.xreplace(rename)), named_calls(R.xreplace(rename))],
+                           modules=[_mp_functions(), "mpmath"], cse=True, docstring_limit=0)
+    except Exception:  # printers do not know every function: evalf instead
+        return None
+
+
+def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile: bool = True,
+            enough: int | None = None):
+    """A point of ``domain`` where ``L != R``, with both values, or None.
+
+    One witness for every claim, scalar or a matrix entry.  Candidates:
+    ``n`` seeded points (exact dyadic rationals), both sides at 30 digits --
+    by a lambdified mpmath function (``compile=True``: cheaper for many
+    points or large expressions; activations by their definitions) or by
+    ``evalf`` (cheaper for a point or two).  Points outside the real domain
+    (a log of a negative, ...) are skipped.  ``enough``: stop after that
+    many points where the sides are real and agree -- a cheap first look.
+
+    A candidate is confirmed before it is returned, by another route: SymPy's
+    ``evalf`` of the definitions at the exact point, 50 significant digits.
+    """
+    syms = _variables(L, R)
     points = domain.sample(syms, n, seed)
+    f = _compiled(L, R, syms) if compile else None
+    if f is None or L.has(_Activation) or R.has(_Activation):  # evalf needs the definitions
+        L, R = expand_definitions(L), expand_definitions(R)
+    agreeing = 0
     with mpmath.workdps(WITNESS_DIGITS):
-        f = None
-        if compile:
-            try:
-                f = sp.lambdify(syms, [L, R], modules="mpmath", cse=True, docstring_limit=0)
-            except Exception:  # printers do not know every function: fall back to evalf
-                f = None
         for p in points:
             try:
                 if f is not None:
                     lv, rv = map(_real, f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms]))
-                    if lv is None or rv is None:
-                        continue
                 else:
                     lv, rv = _evalf(L, p, WITNESS_DIGITS), _evalf(R, p, WITNESS_DIGITS)
-                    if lv is None or rv is None:
-                        continue
             except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                 continue
-            if not (mpmath.isfinite(lv) and mpmath.isfinite(rv)) or not _differs(lv, rv):
+            if lv is None or rv is None or not (mpmath.isfinite(lv) and mpmath.isfinite(rv)):
+                continue  # outside the real domain: look at the next point
+            if not _differs(lv, rv):
+                agreeing += 1
+                if enough is not None and agreeing >= enough:
+                    return None
                 continue
-            # confirm with exact inputs at 50 digits before saying "fails"
+            # confirm with exact inputs at 50 digits, by evalf of the definitions, before saying "fails"
             lc, rc = _evalf(L, p, CONFIRM_DIGITS), _evalf(R, p, CONFIRM_DIGITS)
             if lc is not None and rc is not None:
                 with mpmath.workdps(CONFIRM_DIGITS):
@@ -327,17 +435,31 @@ def _witness(L, R, syms, domain: Domain, seed: int, n: int = WITNESS_POINTS, com
 # --------------------------------------------------------------------------
 
 def _opaque(d):
-    """Every transcendental node becomes an opaque symbol; then rational cancellation.
+    """Transcendental nodes become opaque symbols; then polynomial, then rational cancellation.
 
-    Sound: if the rational function of the opaque symbols is identically 0,
-    so is anything substituted into it.  Fast on the nested chain-rule
+    Sound: replacing a subexpression by a symbol everywhere keeps a proof a
+    proof -- if the rational function of the opaque symbols is identically
+    0, so is anything substituted into it.  Fast on the nested chain-rule
     products of deep networks, where ``expand`` would multiply out
     exponentials of sums (MEASUREMENTS.md: "opaque activations + expand").
-    A polynomial identity in the opaque symbols (``expand`` reaches 0) is the
-    same proof without bringing anything over one denominator.  ``exp(k u)``
-    with an integer ``k`` becomes ``t_u**k`` (an identity for every complex
-    ``u``), so the softmax's ``exp(2 z)`` and ``exp(-z)`` cancel against ``exp(z)``.
+
+    * An activation's declared derivative that is a sum (tanh's
+      ``1 - tanh(x)**2``) gets a symbol of its own when it occurs whole (the
+      matrix check's chain rule writes it), so that expanding a chain of them
+      does not multiply out 2**depth terms.
+    * ``exp(k u)`` with an integer ``k`` becomes ``t_u**k`` (an identity for
+      every complex ``u``), so the softmax's ``exp(2 z)`` and ``exp(-z)``
+      cancel against ``exp(z)``.
+    * A polynomial identity in the opaque symbols (``expand`` reaches 0) is
+      the same proof without bringing anything over one denominator.
     """
+    rules = {}
+    for f in sorted(d.atoms(_Activation), key=sp.default_sort_key):
+        rule = f.fdiff()
+        if isinstance(rule, sp.Add):
+            rules.setdefault(rule, sp.Dummy("rule"))
+    if rules:
+        d = d.xreplace(rules)
     nodes = {}
     powers: dict[sp.Expr, sp.Dummy] = {}
     for node in sp.preorder_traversal(d):
@@ -418,6 +540,33 @@ LADDER: tuple[tuple[str, Callable], ...] = (
     ("rational", _rational),
     ("exp-as-symbol", _exp_as_symbol),
 )
+CHEAP_TIERS = LADDER[:2]  # opaque symbols, then expand: what the matrix check can afford per entry
+_NOT_APPLICABLE = (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError, RecursionError)
+
+
+def ladder(d, left: Callable[[], float], tiers: Sequence[tuple[str, Callable]] = LADDER):
+    """The name of the first canonical form of ``d`` that is exactly 0 (or None), and a form to show.
+
+    Each tier runs within what ``left()`` says is left of the CPU budget;
+    when it is spent, :class:`Timeout` is raised with the tier's name.  The
+    form to show is the rational one when it was reached (ranking forms by
+    ``count_ops`` was too slow), else ``d``.
+    """
+    if d == 0:
+        return "structural", d
+    shown = d
+    for name, tier in tiers:
+        try:
+            out = bounded(lambda tier=tier: tier(d), left())
+        except Timeout:
+            raise Timeout(name) from None
+        except _NOT_APPLICABLE:
+            continue  # this canonical form does not apply to the claim
+        if out == 0:
+            return name, out
+        if name == "rational":
+            shown = out
+    return None, shown
 
 
 def _simplify_in_child(d, seconds):
@@ -438,40 +587,43 @@ def _floatify(point) -> dict[str, float]:
 
 def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
            seed: int | None = None, *, use_simplify: bool = True) -> Verdict:
-    """Decide ``lhs = rhs`` on ``domain`` within ``budget`` seconds.
+    """Decide ``lhs = rhs`` on ``domain`` within ``budget`` CPU seconds.
 
     ``lhs`` and ``rhs`` are SymPy scalars or matrices of one shape; they may
     contain activations and unevaluated ``Derivative`` nodes (see
     :func:`oracle`).  ``seed`` fixes the witness points; by default it is
     derived from the claim's text, so the same claim gets the same points.
     """
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     domain = domain or Domain()
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
-        return _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify)
+        return _decide_matrix(lhs, rhs, domain, budget, seed, use_simplify)
     lhs, rhs = as_expr(lhs), as_expr(rhs)
     seed = stable_seed(srepr(lhs), srepr(rhs)) if seed is None else seed
 
     def left() -> float:
-        return budget - (time.perf_counter() - start)
+        return budget - (time.process_time() - cpu)
 
     def verdict(status, method, **kw) -> Verdict:
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
+
+    def spent(where: str, best) -> Verdict:
+        return verdict(Status.UNDECIDED, where, residual=_short(best),
+                       reason=f"CPU budget of {budget:g} s spent in {where}")
 
     try:
         L, R = bounded(lambda: (oracle(lhs), oracle(rhs)), left())
     except Timeout:
         return verdict(Status.UNDECIDED, "oracle", reason="budget spent differentiating the definitions")
-    syms = _free(L, R)
     d = L - R
     if d == 0:
         return verdict(Status.HOLDS, "structural")
 
-    def refuted(n: int, compile: bool) -> Verdict | None:
+    def refuted(**how) -> Verdict | None:
         if not _numeric_ok(d):
             return None
         try:
-            found = bounded(lambda: _witness(L, R, syms, domain, seed, n, compile), left())
+            found = bounded(lambda: witness(L, R, domain, seed, **how), left())
         except Timeout:
             return None
         if found is None:
@@ -479,36 +631,30 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
         point, lv, rv = found
         return verdict(Status.FAILS, "numeric witness (mpmath, 50 digits)",
                        counterexample=_floatify(point), lhs_value=float(lv), rhs_value=float(rv),
-                       residual=_residual(d, min(RESIDUAL_BUDGET, max(left(), 0))))
+                       residual=residual(d))
 
-    # a false claim is almost always false at the first point: refute it before any canonical form
-    failed = refuted(WITNESS_FIRST_POINTS, compile=False)
+    # a false claim is almost always false at the first point of its real domain:
+    # refute it before any canonical form
+    failed = refuted(compile=False, enough=WITNESS_FIRST_AGREEING)
     if failed is not None:
         return failed
-
-    best = d
-    for name, tier in LADDER:
-        try:
-            out = bounded(lambda tier=tier: tier(d), left())
-        except Timeout:
-            return verdict(Status.UNDECIDED, name, residual=_short(best),
-                           reason=f"time budget of {budget:g} s spent in tier '{name}'")
-        except (sp.PolynomialError, sp.CoercionFailed, ValueError, TypeError, RecursionError):
-            continue  # this canonical form does not apply to the claim
-        if out == 0:
-            return verdict(Status.HOLDS, name)
-        if name == "rational":  # the residual to show; ranking forms by count_ops was too slow
-            best = out
+    if not left() > 0:
+        return spent("the numeric witness", d)
+    try:
+        method, best = ladder(d, left)
+    except Timeout as exc:
+        return spent(f"tier '{exc.args[0]}'", d)
+    if method is not None:
+        return verdict(Status.HOLDS, method)
     # no proof: look harder for a counterexample before the costliest tier
-    failed = refuted(WITNESS_POINTS, compile=True)
+    failed = refuted(compile=True)
     if failed is not None:
         return failed
     if use_simplify:
         try:
-            zero, text = _simplify_in_child(d, left())
+            zero, _ = _simplify_in_child(d, left())
         except Timeout:
-            return verdict(Status.UNDECIDED, "simplify", residual=_short(best),
-                           reason=f"time budget of {budget:g} s spent in simplify")
+            return spent("simplify", best)
         except RuntimeError as exc:
             return verdict(Status.UNDECIDED, "simplify", residual=_short(best), reason=str(exc))
         if zero:
@@ -524,21 +670,34 @@ def _short(expr, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _residual(d, seconds: float) -> str | None:
-    """The difference in a cheap simplest form, for a failure's explanation.
+def _nodes(expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
 
-    Skipped for large differences (deep networks): factoring them costs the
-    whole residual budget and prints nothing a reader could use.
+
+def _high_powers(expr) -> bool:
+    return any(p.exp.is_Integer and abs(p.exp) > RESIDUAL_MAX_DEGREE for p in expr.atoms(sp.Pow))
+
+
+def residual(d) -> str | None:
+    """``lhs - rhs`` over one denominator, for a failure's explanation; None when it is too large to help.
+
+    Bounded by size, never by a clock, so the same claim prints the same
+    text on any machine: differences of more than ``RESIDUAL_MAX_NODES``
+    nodes (deep networks) or with powers above ``RESIDUAL_MAX_DEGREE`` are
+    not rewritten.  Within those bounds the rewriting takes milliseconds; the
+    CPU bound around it is only a safety net that they keep from being met.
     """
-    if sum(1 for _ in sp.preorder_traversal(d)) > RESIDUAL_MAX_NODES:
+    if _nodes(d) > RESIDUAL_MAX_NODES or _high_powers(d):
         return None
     try:
-        return _short(bounded(lambda: sp.cancel(sp.together(d)), seconds))
-    except (Timeout, Exception):  # any failure here only costs the nicer form
+        return _short(bounded(lambda: sp.cancel(sp.together(d)), BUDGET))
+    except Exception:  # any failure here only costs the nicer form
         return _short(d)
 
 
-def _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify) -> Verdict:
+def _decide_matrix(lhs, rhs, domain, budget, seed, use_simplify) -> Verdict:
+    start, cpu = time.perf_counter(), time.process_time()
+
     def elapsed() -> float:
         return round(time.perf_counter() - start, 6)
 
@@ -552,7 +711,7 @@ def _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify) -> Verdi
     undecided: Verdict | None = None
     for i in range(lhs.rows):
         for j in range(lhs.cols):
-            remaining = budget - (time.perf_counter() - start)
+            remaining = budget - (time.process_time() - cpu)
             v = decide(lhs[i, j], rhs[i, j], domain, remaining,
                        None if seed is None else seed + 7919 * i + j, use_simplify=use_simplify)
             if v.status is Status.FAILS:
@@ -567,9 +726,3 @@ def _decide_matrix(lhs, rhs, domain, budget, seed, start, use_simplify) -> Verdi
         return Verdict(undecided.status, undecided.method, elapsed(), residual=undecided.residual,
                        reason=undecided.reason, where=undecided.where)
     return Verdict(Status.HOLDS, "+".join(methods), elapsed())
-
-
-def decide_all(pairs: Sequence[tuple[Any, Any]], domain: Domain | None = None,
-               budget: float = BUDGET) -> list[Verdict]:
-    """Decide several claims, each within its own budget."""
-    return [decide(l, r, domain, budget) for l, r in pairs]

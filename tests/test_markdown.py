@@ -185,7 +185,7 @@ def test_exit_codes(tmp_path, monkeypatch):
     from gradproof.symbolic.equivalence import Status, Verdict
 
     undecided = Verdict(Status.UNDECIDED, "ladder exhausted", reason="test")
-    monkeypatch.setattr("gradproof.checks.runner.decide", lambda *a, **k: undecided)
+    monkeypatch.setattr("gradproof.checks.results.decide", lambda *a, **k: undecided)
     assert check_command([good], io.StringIO()) == ExitCode.FAILED
     assert check_command([good, "--allow-undecided"], io.StringIO()) == ExitCode.OK
 
