@@ -18,8 +18,8 @@ Examples
 --------
 >>> sum(1 for f in FACTS if len(f.places) == 2) > 70
 True
->>> {p.doc for f in FACTS for p in f.places}
-{'000', '003'}
+>>> sorted({p.doc for f in FACTS for p in f.places})
+['000', '003']
 """
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ def test_undecided_fails_unless_allowed(folder, monkeypatch):
     from gradproof.symbolic.equivalence import Status, Verdict
 
     _write(folder, "good.md", GOOD)
-    monkeypatch.setattr("gradproof.checks.runner.decide",
+    monkeypatch.setattr("gradproof.checks.results.decide",
                         lambda *a, **k: Verdict(Status.UNDECIDED, "ladder exhausted", reason="test"))
     assert _check("good.md")[0] == ExitCode.FAILED
     assert _check("good.md", "--allow-undecided")[0] == ExitCode.OK
@@ -299,7 +299,7 @@ def test_github_format_warns_on_undecided(folder, monkeypatch):
     from gradproof.symbolic.equivalence import Status, Verdict
 
     _write(folder, "good.md", GOOD)
-    monkeypatch.setattr("gradproof.checks.runner.decide",
+    monkeypatch.setattr("gradproof.checks.results.decide",
                         lambda *a, **k: Verdict(Status.UNDECIDED, "ladder exhausted", reason="budget spent"))
     code, out, _ = _check("good.md", "--format", "github")
     assert code == ExitCode.FAILED

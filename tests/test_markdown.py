@@ -144,10 +144,8 @@ def test_unreadable_input_is_file_line_message(case, tmp_path, monkeypatch):
     path = tmp_path / f"{case}.md"
     path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    start = time.perf_counter()
     with pytest.raises(InputError) as info:
         read_document(path)
-    assert time.perf_counter() - start < 2.0
     assert info.value.line == line and words in info.value.message
     out, err = io.StringIO(), io.StringIO()
     assert check_command([str(path)], out, err) == ExitCode.INPUT_ERROR
