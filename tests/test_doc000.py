@@ -13,7 +13,9 @@ import pytest
 from gradproof.derivations import ALL, doc000
 from tests.helpers import (
     assert_mutant_kinds_apply,
-    assert_mutant_kinds_exercised, holding, step_params,
+    assert_mutant_kinds_exercised,
+    holding,
+    step_params,
 )
 
 D = doc000.DERIVATION
