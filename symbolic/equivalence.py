@@ -617,8 +617,8 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     def verdict(status, method, **kw) -> Verdict:
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
 
-    def spent(where: str, best) -> Verdict:
-        return verdict(Status.UNDECIDED, where, residual=_short(best),
+    def spent(method: str, where: str, best) -> Verdict:
+        return verdict(Status.UNDECIDED, method, residual=_short(best),
                        reason=f"CPU budget of {budget:g} s spent in {where}")
 
     try:
@@ -650,11 +650,11 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     if failed is not None:
         return failed
     if not left() > 0:
-        return spent("the numeric witness", d)
+        return spent("numeric witness", "the numeric witness", d)
     try:
         method, best = ladder(d, left)
     except Timeout as exc:
-        return spent(f"tier '{exc.args[0]}'", d)
+        return spent(exc.args[0], f"tier '{exc.args[0]}'", d)
     if method is not None:
         return verdict(Status.HOLDS, method)
     # no proof: look harder for a counterexample before the costliest tier
@@ -665,7 +665,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
         try:
             zero, _ = _simplify_in_child(d, left())
         except Timeout:
-            return spent("simplify", best)
+            return spent("simplify", "simplify", best)
         except RuntimeError as exc:
             return verdict(Status.UNDECIDED, "simplify", residual=_short(best), reason=str(exc))
         if zero:
