@@ -24,7 +24,7 @@ from gradproof.checks.tolerances import (
     ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
 from gradproof.symbolic.activations import relu
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
-from gradproof.symbolic.equivalence import Status, Verdict, as_expr
+from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
 
 __all__ = ["check", "evaluate"]
 
@@ -48,6 +48,17 @@ def _outer_nodes(expr) -> list:
 def _symbols(expr) -> tuple[sp.Symbol, ...]:
     return tuple(sorted((s for s in expr.free_symbols if isinstance(s, sp.Symbol)),
                         key=lambda s: (str(s), s.sort_key())))
+
+
+def _plain(expr):
+    """Finite sums written out, and each entry ``x[1]`` of an indexed name a variable of its own.
+
+    NumPy would read ``x[1]`` as the second of the seeded points of ``x``.
+    """
+    expr = write_out_sums(expr)
+    entries = {e: sp.Symbol(str(e), real=True) for e in expr.atoms(sp.Indexed)
+               if all(i.is_Integer for i in e.indices)}
+    return expr.xreplace(entries) if entries else expr
 
 
 _KINKED = (sp.Piecewise, sp.Heaviside, sp.Abs, sp.Max, sp.Min, sp.sign, relu)
@@ -167,6 +178,9 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
 
     if lhs.atoms(AppliedUndef) or rhs.atoms(AppliedUndef):
         return verdict(Status.UNDECIDED, "float64", reason="an undefined function has no numeric value")
+    lhs, rhs = _plain(lhs), _plain(rhs)
+    if lhs.has(sp.Sum, sp.Indexed) or rhs.has(sp.Sum, sp.Indexed):
+        return verdict(Status.UNDECIDED, "float64", reason="a sum with symbolic bounds has no numeric value")
     # a derivative's variable may be absent from its expression (the derivative is then 0), and
     # so from free_symbols; finite differences still need a value for it
     # (a variable bound by a Subs gets its value from the Subs point instead)
@@ -180,8 +194,11 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     if order > 1:  # nested differences are less accurate: the higher-order tolerances
         rtol, atol = max(rtol, RTOL_HIGHER_ORDER), max(atol, ATOL_HIGHER_ORDER)
     modes = ["fd"]
-    if has_derivative and _complex_steppable(lhs) and _complex_steppable(rhs):
-        modes.append("cs")
+    try:
+        if has_derivative and _complex_steppable(lhs) and _complex_steppable(rhs):
+            modes.append("cs")
+    except Exception as exc:  # a printer that cannot print the claim is an honest "undecided"
+        return verdict(Status.UNDECIDED, "float64", reason=f"cannot evaluate numerically: {type(exc).__name__}: {exc}")
     method = {1: "finite differences", 2: "finite differences + complex step"}[len(modes)] \
         if has_derivative else "float64"
     extra: dict = {"tolerance": rtol}

@@ -70,7 +70,7 @@ from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_defi
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 
 __all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
-           "in_child", "ladder", "named_calls", "oracle", "residual", "witness"]
+           "in_child", "ladder", "named_calls", "oracle", "residual", "witness", "write_out_sums"]
 
 BUDGET = 5.0  # CPU seconds per claim, enforced
 # The simplify child is also killed after this much wall-clock time: a safety net for a child that
@@ -279,7 +279,7 @@ def oracle(expr):
 
 @lru_cache(maxsize=1024)
 def _oracle(expr):
-    out = _write_out_sums(expand_definitions(expr))
+    out = write_out_sums(expand_definitions(expr))
     return out.doit() if out.has(sp.Derivative) else out
 
 
@@ -292,7 +292,7 @@ def _finite(s: sp.Sum) -> bool:
     return terms <= MAX_SUM_TERMS
 
 
-def _write_out_sums(expr):
+def write_out_sums(expr):
     """Every sum with concrete bounds (``\\sum_{i=1}^{3}``) as its terms, so the ladder can cancel them."""
     if not expr.has(sp.Sum):
         return expr
@@ -305,7 +305,9 @@ def _variables(*exprs) -> list:
     found: set = set()
     for e in exprs:
         labels = {b.label for b in e.atoms(sp.IndexedBase)}
-        for s in e.free_symbols:
+        # a derivative's variable is a variable of the claim even where the expression lacks it
+        taken = {v for d in e.atoms(sp.Derivative) for v in d.variables}
+        for s in e.free_symbols | taken:
             if isinstance(s, sp.Symbol) and s not in labels:
                 found.add(s)
             elif isinstance(s, sp.Indexed) and all(i.is_Integer for i in s.indices):
@@ -385,7 +387,7 @@ def _compiled(L, R, syms):
 
 
 def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile: bool = True,
-            enough: int | None = None):
+            enough: int | None = None, also: Sequence = ()):
     """A point of ``domain`` where ``L != R``, with both values, or None.
 
     One witness for every claim, scalar or a matrix entry.  Candidates:
@@ -395,11 +397,13 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
     ``evalf`` (cheaper for a point or two).  Points outside the real domain
     (a log of a negative, ...) are skipped.  ``enough``: stop after that
     many points where the sides are real and agree -- a cheap first look.
+    ``also``: more variables the point gives a value (those of the claim as
+    written, which differentiation may have removed: a reader wants them).
 
     A candidate is confirmed before it is returned, by another route: SymPy's
     ``evalf`` of the definitions at the exact point, 50 significant digits.
     """
-    syms = _variables(L, R)
+    syms = sorted(set(_variables(L, R)) | set(also), key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, n, seed)
     f = _compiled(L, R, syms) if compile else None
     if f is None or L.has(_Activation) or R.has(_Activation):  # evalf needs the definitions
@@ -409,8 +413,14 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
         for p in points:
             try:
                 if f is not None:
-                    lv, rv = map(_real, f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms]))
-                else:
+                    try:
+                        lv, rv = map(_real, f(*[mpmath.mpf(p[s].p) / p[s].q for s in syms]))
+                    except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                        raise
+                    except Exception:  # printed code that does not run (a name it cannot print): evalf
+                        f = None
+                        L, R = expand_definitions(L), expand_definitions(R)
+                if f is None:
                     lv, rv = _evalf(L, p, WITNESS_DIGITS), _evalf(R, p, WITNESS_DIGITS)
             except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                 continue
@@ -607,8 +617,8 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     def verdict(status, method, **kw) -> Verdict:
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
 
-    def spent(where: str, best) -> Verdict:
-        return verdict(Status.UNDECIDED, where, residual=_short(best),
+    def spent(method: str, where: str, best) -> Verdict:
+        return verdict(Status.UNDECIDED, method, residual=_short(best),
                        reason=f"CPU budget of {budget:g} s spent in {where}")
 
     try:
@@ -618,12 +628,13 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     d = L - R
     if d == 0:
         return verdict(Status.HOLDS, "structural")
+    written = _variables(write_out_sums(lhs), write_out_sums(rhs))
 
     def refuted(**how) -> Verdict | None:
         if not _numeric_ok(d):
             return None
         try:
-            found = bounded(lambda: witness(L, R, domain, seed, **how), left())
+            found = bounded(lambda: witness(L, R, domain, seed, also=written, **how), left())
         except Timeout:
             return None
         if found is None:
@@ -639,11 +650,11 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     if failed is not None:
         return failed
     if not left() > 0:
-        return spent("the numeric witness", d)
+        return spent("numeric witness", "the numeric witness", d)
     try:
         method, best = ladder(d, left)
     except Timeout as exc:
-        return spent(f"tier '{exc.args[0]}'", d)
+        return spent(exc.args[0], f"tier '{exc.args[0]}'", d)
     if method is not None:
         return verdict(Status.HOLDS, method)
     # no proof: look harder for a counterexample before the costliest tier
@@ -654,7 +665,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
         try:
             zero, _ = _simplify_in_child(d, left())
         except Timeout:
-            return spent("simplify", best)
+            return spent("simplify", "simplify", best)
         except RuntimeError as exc:
             return verdict(Status.UNDECIDED, "simplify", residual=_short(best), reason=str(exc))
         if zero:

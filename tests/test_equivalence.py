@@ -139,6 +139,47 @@ def test_in_child_reports_an_exception_of_the_child():
         in_child(lambda: 1 / 0, 5)
 
 
+def test_an_easy_refutation_needs_no_canonical_form(monkeypatch):
+    # sqrt(x) is real on half of the default interval: whichever point comes first, the cheap
+    # witness alone (the ladder is out of the way here) finds one where the sides differ
+    import gradproof.symbolic.equivalence as equivalence
+
+    def spent(*args, **kwargs):
+        raise Timeout("opaque")
+
+    monkeypatch.setattr(equivalence, "ladder", spent)
+    for seed in range(12):
+        v = decide(2 * sp.sqrt(x), sp.sqrt(x), seed=seed)
+        assert v.status is Status.FAILS and v.counterexample["x"] > 0, seed
+
+
+def test_a_dropped_factor_in_the_gradient_of_a_sum_fails():
+    X, Y = sp.IndexedBase("x", real=True), sp.IndexedBase("y", real=True)
+    i = sp.Symbol("i", integer=True)
+    L = sp.Sum((w * X[i] + b - Y[i]) ** 2, (i, 1, 3))
+    grad = 2 * sp.Sum(w * X[i] + b - Y[i], (i, 1, 3))
+    assert decide(sp.Derivative(L, b), grad).status is Status.HOLDS
+    v = decide(sp.Derivative(L, b), grad / 2)
+    assert v.status is Status.FAILS
+    assert set(v.counterexample) == {"b", "w", "x[1]", "x[2]", "x[3]", "y[1]", "y[2]", "y[3]"}
+    # the sum written out by hand, evaluated by SymPy: twice the right side
+    at = {b: v.counterexample["b"], w: v.counterexample["w"]}
+    at |= {X[k]: v.counterexample[f"x[{k}]"] for k in (1, 2, 3)} | {Y[k]: v.counterexample[f"y[{k}]"] for k in (1, 2, 3)}
+    by_hand = sum(2 * (w * X[k] + b - Y[k]) for k in (1, 2, 3))
+    assert abs(float(by_hand.subs(at)) - v.lhs_value) < 1e-9
+    assert abs(v.lhs_value - 2 * v.rhs_value) < 1e-9
+
+
+def test_the_residual_of_a_failure_is_bounded_by_size_not_time():
+    from gradproof.symbolic.equivalence import residual
+
+    # by hand: (y(1 - a) - a(1 - y) - a(1 - a)) / (a(1 - a)) = (a^2 - 2a + y) / (a - a^2)
+    assert residual(y / a - (1 - y) / (1 - a) - 1) == "(-a**2 + 2*a - y)/(a**2 - a)"
+    big = sum(sp.exp(k * z) / (k + z) for k in range(1, 20))
+    assert residual(big) is None  # too many nodes to help a reader
+    assert residual((x + 1) ** 40 - x) is None  # a high power: its expansion is costly
+
+
 def test_matrices_are_decided_entry_by_entry_and_name_the_entry():
     M = sp.Matrix([[sp.Derivative(sigmoid(z), z), z], [z, 1]])
     good = sp.Matrix([[sigmoid(z) * (1 - sigmoid(z)), z], [z, 1]])
