@@ -413,3 +413,32 @@ def test_github_workflow_command_as_written(tmp_path):
     r = subprocess.run(_entry(shlex.split(runs[0])), cwd=root, env=_env(), capture_output=True, text=True,
                        timeout=600)
     assert r.returncode == 0 and r.stdout == ""
+
+
+def test_report_formats(monkeypatch, capsys):
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setattr(derivations, "ALL", (_FIXTURE,))
+    assert main(["999", "-j", "1", "--format", "github"]) == ExitCode.FAILED
+    (line,) = capsys.readouterr().out.splitlines()  # s2 is not as recorded; s1 holds and says nothing
+    assert re.fullmatch(r"::error file=\S*derivations/sources/999_fixture\.txt,line=2,title=gradproof::"
+                        r"z = z \+ 1  does not hold%0Acounterexample: z = \S+%0Aleft side = \S+, right side = \S+", line)
+    assert main(["999", "-j", "1", "--format", "junit"]) == ExitCode.FAILED
+    root = ET.fromstring(capsys.readouterr().out.split("\n", 1)[1])
+    assert root.get("tests") == "2" and root.get("failures") == "1"
+
+
+def test_check_json_and_junit_formats(folder):
+    import json
+    import xml.etree.ElementTree as ET
+
+    _write(folder, "wrong.md", BAD)
+    _write(folder, "README.md", PLAIN)
+    code, out, err = _check("wrong.md", "README.md", "--format", "json")
+    data = json.loads(out)
+    assert code == ExitCode.FAILED and "1 file checked, 1 skipped" in err
+    assert data["skipped"] == [{"file": "README.md", "reason": "no '<!-- gradproof' header"}]
+    assert data["errors"] == [] and data["summary"]["fails"] == 1
+    code, out, _ = _check("wrong.md", "--format", "junit", "--junit-xml", "r.xml")
+    assert code == ExitCode.FAILED and out == (folder / "r.xml").read_text(encoding="utf-8")
+    assert ET.fromstring(out.split("\n", 1)[1]).get("failures") == "1"
