@@ -290,6 +290,19 @@ def _check_parser() -> argparse.ArgumentParser:
     return p
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "_build"})
+
+
+def _markdown_below(folder: Path) -> list[Path]:
+    """The Markdown files below ``folder``, sorted; hidden folders (``.git``, ``.venv``) and the
+    folders of installed or built copies (:data:`SKIPPED_FOLDERS`) are not entered."""
+    found = []
+    for here, folders, files in os.walk(folder):
+        folders[:] = [d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS]
+        found += [Path(here, f) for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class _Found:
     """What the paths hold: the files to read, the files left out (and why), the paths that do not exist."""
@@ -308,7 +321,7 @@ def _collect(paths: Sequence[str], settings: _config.Config) -> _Found:
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
+            found = _markdown_below(p)
         elif p.exists():
             found = [p]
         else:

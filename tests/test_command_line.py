@@ -75,6 +75,8 @@ def test_files_without_a_header_are_skipped_one_line_each(folder):
     _write(folder, "README.md", PLAIN)
     _write(folder, "notes/good.markdown", GOOD)  # a folder takes .markdown as well as .md
     _write(folder, "notes/other.txt", BAD)  # and nothing else
+    _write(folder, "notes/.venv/lib/site.md", BAD)  # nor what is below a hidden folder
+    _write(folder, "notes/node_modules/pkg/README.md", BAD)
     code, out, err = _check("README.md", "notes")
     assert code == ExitCode.OK
     assert "notes/good.markdown:5" in out and "1 file checked, 1 skipped" in out
