@@ -128,10 +128,11 @@ def _console(stream: IO[str], color: bool):
 
     if not color:
         return Console(file=stream, color_system=None, no_color=True, highlight=False, emoji=False)
-    colorterm = os.environ.get("COLORTERM", "")
-    system = "truecolor" if colorterm in ("truecolor", "24bit") else \
-        "256" if "256" in os.environ.get("TERM", "") else "standard"
-    return Console(file=stream, force_terminal=True, color_system=system, no_color=False, highlight=False)
+    if os.environ.get("COLORTERM", "") in ("truecolor", "24bit"):
+        return Console(file=stream, force_terminal=True, color_system="truecolor", no_color=False, highlight=False)
+    if "256" in os.environ.get("TERM", ""):
+        return Console(file=stream, force_terminal=True, color_system="256", no_color=False, highlight=False)
+    return Console(file=stream, force_terminal=True, color_system="standard", no_color=False, highlight=False)
 
 
 def _interactive(console) -> bool:
@@ -196,6 +197,8 @@ def _sources_folder() -> Path:
     import importlib.util
 
     spec = importlib.util.find_spec("gradproof.derivations")
+    if spec is None or spec.submodule_search_locations is None:
+        raise RuntimeError("gradproof.derivations is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "sources"
 
 
@@ -429,10 +432,10 @@ def _check(argv: list[str], console, err) -> int:
 
         out.write(to_junit_xml(results, allow_undecided=allow_undecided))
     elif fmt == "github":
-        from gradproof.checks.annotations import annotations
+        from gradproof.checks.annotations import annotate
 
-        for line in annotations(results):
-            out.write(line + "\n")
+        for annotation in annotate(results):
+            out.write(annotation + "\n")
     else:
         render_text(documents, results, out)
     files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
