@@ -259,11 +259,11 @@ def _report(argv: list[str], console, err) -> int:
 
         console.file.write(to_junit_xml(results))
     elif fmt == "github":
-        from gradproof.checks.annotations import lines
+        from gradproof.checks.annotations import annotate
 
         folder = _sources_folder()
-        for line in lines(results, path_of=lambda d: str(folder / d.source)):
-            console.file.write(line + "\n")
+        for annotation in annotate(results, path_of=lambda d: str(folder / d.source)):
+            console.file.write(annotation + "\n")
     else:
         render(results, console)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
@@ -304,6 +304,20 @@ def _markdown_below(folder: Path) -> list[Path]:
         folders[:] = [d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS]
         found += [Path(here, f) for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file, or a block of one, that could not be read: ``FILE[:LINE[:COL]]: message``."""
+
+    path: str
+    line: int  # 0: the file as a whole
+    col: int  # 0: not known
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join([self.path] + [str(n) for n in (self.line, self.col) if n])
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -385,26 +399,30 @@ def _check(argv: list[str], console, err) -> int:
     from gradproof.checks.markdown import InputError, NoHeader, read_document, render_text
     from gradproof.symbolic.equivalence import BUDGET
 
-    errors: list[tuple[str, int, str]] = [(m, 0, "no such file or folder") for m in found.missing]
+    errors = [Unreadable(m, 0, 0, "no such file or folder") for m in found.missing]
     skipped = list(found.left_out)
     documents = []
     for f in found.files:
         try:
-            documents.append(read_document(str(f)))
+            document = read_document(str(f))
         except NoHeader:
             skipped.append((str(f), "no '<!-- gradproof' header"))
+            continue
         except InputError as exc:
-            errors.append((exc.path, exc.line, exc.message))
+            errors.append(Unreadable(exc.path, exc.line, 0, exc.message))
+            continue
+        documents.append(document)
+        # the blocks the reader could not read, when it reports them one by one (the rest is checked)
+        errors += [Unreadable(e.path, e.line, e.col, e.message) for e in getattr(document, "errors", ())]
     for path, why in skipped:
         err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
-    for path, line, message in errors:
-        where = f"{path}:{line}" if line else path
-        err.print(f"{where}: {message}", markup=False, highlight=False, soft_wrap=True)
+    for e in errors:
+        err.print(str(e), markup=False, highlight=False, soft_wrap=True)
     if fmt == "github":
         from gradproof.checks.annotations import error_command
 
-        for path, line, message in errors:
-            out.write(error_command(path, line, message) + "\n")
+        for e in errors:
+            out.write(error_command(e.path, e.line, e.message, e.col) + "\n")
     if not documents:
         if errors:
             return ExitCode.INPUT_ERROR
@@ -425,7 +443,7 @@ def _check(argv: list[str], console, err) -> int:
 
         data = to_json(results)
         data["skipped"] = [{"file": p, "reason": why} for p, why in skipped]
-        data["errors"] = [{"file": p, "line": n, "message": m} for p, n, m in errors]
+        data["errors"] = [{"file": e.path, "line": e.line, "col": e.col, "message": e.message} for e in errors]
         _dump_json(data, out, indent=2)
     elif fmt == "junit":
         from gradproof.checks.junit import to_junit_xml
@@ -440,7 +458,7 @@ def _check(argv: list[str], console, err) -> int:
         render_text(documents, results, out)
     files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
     if errors:
-        files += f", {len(errors)} could not be read"
+        files += f", {len(errors)} read error{'s' * (len(errors) != 1)}"
     note.print(files, markup=False, highlight=False, soft_wrap=True, style="bold red" if errors else "")
     if errors:
         return ExitCode.INPUT_ERROR

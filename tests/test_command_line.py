@@ -97,7 +97,7 @@ def test_an_unreadable_file_does_not_stop_the_others(folder):
     _write(folder, "good.md", GOOD)
     code, out, err = _check("missing.md", "good.md")
     assert code == ExitCode.INPUT_ERROR
-    assert "good.md:5" in out and "1 could not be read" in out
+    assert "good.md:5" in out and "1 read error" in out
     assert err.startswith("missing.md: no such file or folder")
 
 
@@ -294,7 +294,7 @@ def test_github_format_one_annotation_per_failing_link(folder, monkeypatch):
     assert re.fullmatch(r"::error file=notes/wrong\.md,line=5,col=30,title=gradproof::"
                         r"a\(1 - a\) = a\(1 \+ a\)  does not hold%0Acounterexample: z = \S+%0A"
                         r"left side = \S+, right side = \S+", lines[1])
-    assert "3 files checked" not in out and "could not be read" in err  # stdout is annotations only
+    assert "3 files checked" not in out and "1 read error" in err  # stdout is annotations only
 
 
 def test_github_format_warns_on_undecided(folder, monkeypatch):
@@ -445,3 +445,23 @@ def test_check_json_and_junit_formats(folder):
     code, out, _ = _check("wrong.md", "--format", "junit", "--junit-xml", "r.xml")
     assert code == ExitCode.FAILED and out == (folder / "r.xml").read_text(encoding="utf-8")
     assert ET.fromstring(out.split("\n", 1)[1]).get("failures") == "1"
+
+
+def test_a_block_that_cannot_be_read_is_an_error_and_the_rest_is_checked(folder, monkeypatch):
+    """The reader may report unreadable blocks one by one (``errors`` of a reading): each is an
+    error at FILE:LINE:COL, in the text and as an annotation, every other link is checked, exit 2."""
+    from types import SimpleNamespace
+
+    from gradproof.checks import markdown
+
+    real = markdown.read_document
+    block = SimpleNamespace(path="wrong.md", line=3, col=4, message="cannot read this block")
+    monkeypatch.setattr(markdown, "read_document", lambda path: SimpleNamespace(
+        derivation=real(path).derivation, notes=(), errors=(block,)))
+    _write(folder, "wrong.md", BAD)
+    code, out, err = _check("wrong.md")
+    assert code == ExitCode.INPUT_ERROR and "FAIL  wrong.md:5" in out and "1 read error" in out
+    assert err == "wrong.md:3:4: cannot read this block\n"
+    code, out, _ = _check("wrong.md", "--format", "github")
+    assert out.splitlines()[0] == "::error file=wrong.md,line=3,col=4,title=gradproof::cannot read this block"
+    assert len(out.splitlines()) == 2  # and the failing link
