@@ -302,7 +302,8 @@ def _markdown_below(folder: Path) -> list[Path]:
     found = []
     for here, folders, files in os.walk(folder):
         folders[:] = [d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS]
-        found += [Path(here, f) for f in files if Path(f).suffix.lower() in MARKDOWN_SUFFIXES]
+        found += [Path(here, f) for f in files
+                  if Path(f).suffix.lower() in MARKDOWN_SUFFIXES and Path(here, f).is_file()]
     return sorted(found)
 
 
@@ -322,27 +323,28 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class _Found:
-    """What the paths hold: the files to read, the files left out (and why), the paths that do not exist."""
+    """What the paths hold: the files to read, the files left out (and why), the paths that cannot be read."""
 
     files: tuple[Path, ...]
     left_out: tuple[tuple[str, str], ...]
-    missing: tuple[str, ...]
+    missing: tuple[Unreadable, ...]
 
 
 def _collect(paths: Sequence[str], settings: _config.Config) -> _Found:
     """Files in the order given (a folder's Markdown files sorted), each once, minus the excluded ones."""
     files: list[Path] = []
     left_out: list[tuple[str, str]] = []
-    missing: list[str] = []
+    missing: list[Unreadable] = []
     seen: set[Path] = set()
     for given in paths:
         p = Path(given)
         if p.is_dir():
             found = _markdown_below(p)
-        elif p.exists():
+        elif p.is_file():
             found = [p]
-        else:
-            missing.append(given)
+        else:  # a device or a pipe could be read forever
+            what = "not a regular file" if p.exists() else "no such file or folder"
+            missing.append(Unreadable(given, 0, 0, what))
             continue
         for f in found:
             key = f.resolve()
@@ -399,7 +401,7 @@ def _check(argv: list[str], console, err) -> int:
     from gradproof.checks.markdown import InputError, NoHeader, read_document, render_text
     from gradproof.symbolic.equivalence import BUDGET
 
-    errors = [Unreadable(m, 0, 0, "no such file or folder") for m in found.missing]
+    errors = list(found.missing)
     skipped = list(found.left_out)
     documents = []
     for f in found.files:

@@ -168,6 +168,7 @@ def _hostile(folder: Path) -> dict:
         ("check", "--junit-xml", "no-dir/r.xml", "good.md"): {2},
         ("check", "--junit-xml", "empty", "good.md"): {2},  # a folder is not a file
         ("check", "empty"): {5},
+        ("check", "/dev/zero"): {2},  # never read: a device has no end
         ("check", "plain.md"): {5},
         ("check", "binary.md"): {2},
         ("check", "nested.md"): {2},
