@@ -380,6 +380,28 @@ def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
     return ExitCode.OK
 
 
+def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unreadable]]:
+    """The readings of the files that have a header; the files skipped (and why); what could not be read."""
+    from gradproof.checks.markdown import InputError, NoHeader, read_document
+
+    documents = []
+    skipped = list(found.left_out)
+    errors = list(found.missing)
+    for f in found.files:
+        try:
+            document = read_document(str(f))
+        except NoHeader:
+            skipped.append((str(f), "no '<!-- gradproof' header"))
+            continue
+        except InputError as exc:
+            errors.append(Unreadable(exc.path, exc.line, 0, exc.message))
+            continue
+        documents.append(document)
+        # the blocks the reader could not read, when it reports them one by one (the rest is checked)
+        errors += [Unreadable(e.path, e.line, e.col, e.message) for e in getattr(document, "errors", ())]
+    return documents, skipped, errors
+
+
 def _check(argv: list[str], console, err) -> int:
     args = _check_parser().parse_args(argv)
     try:
@@ -398,24 +420,10 @@ def _check(argv: list[str], console, err) -> int:
     found = _collect(paths, settings)
 
     # the work starts here: the reader (and SymPy) are imported only now
-    from gradproof.checks.markdown import InputError, NoHeader, read_document, render_text
+    from gradproof.checks.markdown import render_text
     from gradproof.symbolic.equivalence import BUDGET
 
-    errors = list(found.missing)
-    skipped = list(found.left_out)
-    documents = []
-    for f in found.files:
-        try:
-            document = read_document(str(f))
-        except NoHeader:
-            skipped.append((str(f), "no '<!-- gradproof' header"))
-            continue
-        except InputError as exc:
-            errors.append(Unreadable(exc.path, exc.line, 0, exc.message))
-            continue
-        documents.append(document)
-        # the blocks the reader could not read, when it reports them one by one (the rest is checked)
-        errors += [Unreadable(e.path, e.line, e.col, e.message) for e in getattr(document, "errors", ())]
+    documents, skipped, errors = _read_notes(found)
     for path, why in skipped:
         err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
     for e in errors:
