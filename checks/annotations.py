@@ -26,10 +26,11 @@ https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts (escap
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["annotations", "command", "error_command", "lines", "relative"]
+__all__ = ["annotate", "command", "error_command", "relative"]
 
 TITLE = "gradproof"
 MAX_MESSAGE = 4000  # characters: an annotation is for a person, the whole claim is in --format json
@@ -64,9 +65,9 @@ def relative(path: str | Path) -> str:
         return str(path)
 
 
-def error_command(path: str, line: int, message: str) -> str:
+def error_command(path: str, line: int, message: str, col: int | None = None) -> str:
     """The annotation of something that could not be read."""
-    return command("error", relative(path), line, message)
+    return command("error", relative(path), line, message, col)
 
 
 def _fmt(value) -> str:
@@ -106,7 +107,8 @@ def _message(result) -> str:
 
 def _squashed(line: str) -> tuple[str, list[int]]:
     """``line`` with runs of white space as one space, and the column of each kept character."""
-    out, cols = [], []
+    out: list[str] = []
+    cols: list[int] = []
     for k, c in enumerate(line):
         if c.isspace():
             if out and out[-1] == " ":
@@ -139,7 +141,7 @@ def _column(text: str | None, line: int, latex: str) -> int | None:
     return cols[where] if where is not None else None
 
 
-def annotations(results: Sequence, path_of: Callable[[object], str] | None = None) -> Iterator[str]:
+def annotate(results: Sequence, path_of: Callable[[Any], str] | None = None) -> Iterator[str]:
     """The annotations of ``results`` (a list of :class:`checks.runner.DocumentResult`), in order.
 
     ``path_of(derivation)`` is the file a derivation was read from (default:
@@ -169,9 +171,3 @@ def _read(path: str) -> str | None:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def lines(results: Sequence, errors: Iterable[tuple[str, int, str]] = (),
-          path_of: Callable[[object], str] | None = None) -> list[str]:
-    """Every annotation: the unreadable files and blocks first, then the links."""
-    return [error_command(p, n, m) for p, n, m in errors] + list(annotations(results, path_of))

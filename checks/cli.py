@@ -128,10 +128,11 @@ def _console(stream: IO[str], color: bool):
 
     if not color:
         return Console(file=stream, color_system=None, no_color=True, highlight=False, emoji=False)
-    colorterm = os.environ.get("COLORTERM", "")
-    system = "truecolor" if colorterm in ("truecolor", "24bit") else \
-        "256" if "256" in os.environ.get("TERM", "") else "standard"
-    return Console(file=stream, force_terminal=True, color_system=system, no_color=False, highlight=False)
+    if os.environ.get("COLORTERM", "") in ("truecolor", "24bit"):
+        return Console(file=stream, force_terminal=True, color_system="truecolor", no_color=False, highlight=False)
+    if "256" in os.environ.get("TERM", ""):
+        return Console(file=stream, force_terminal=True, color_system="256", no_color=False, highlight=False)
+    return Console(file=stream, force_terminal=True, color_system="standard", no_color=False, highlight=False)
 
 
 def _interactive(console) -> bool:
@@ -196,6 +197,8 @@ def _sources_folder() -> Path:
     import importlib.util
 
     spec = importlib.util.find_spec("gradproof.derivations")
+    if spec is None or spec.submodule_search_locations is None:
+        raise RuntimeError("gradproof.derivations is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "sources"
 
 
@@ -257,11 +260,11 @@ def _report(argv: list[str], console, err) -> int:
 
         console.file.write(to_junit_xml(results))
     elif fmt == "github":
-        from gradproof.checks.annotations import lines
+        from gradproof.checks.annotations import annotate
 
         folder = _sources_folder()
-        for line in lines(results, path_of=lambda d: str(folder / d.source)):
-            console.file.write(line + "\n")
+        for annotation in annotate(results, path_of=lambda d: str(folder / d.source)):
+            console.file.write(annotation + "\n")
     else:
         render(results, console)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
@@ -291,29 +294,58 @@ def _check_parser() -> argparse.ArgumentParser:
     return p
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "venv", "__pycache__", "site-packages", "_build"})
+
+
+def _markdown_below(folder: Path) -> list[Path]:
+    """The Markdown files below ``folder``, sorted; hidden folders (``.git``, ``.venv``) and the
+    folders of installed or built copies (:data:`SKIPPED_FOLDERS`) are not entered."""
+    found = []
+    for here, folders, files in os.walk(folder):
+        folders[:] = [d for d in folders if not d.startswith(".") and d not in SKIPPED_FOLDERS]
+        found += [Path(here, f) for f in files
+                  if Path(f).suffix.lower() in MARKDOWN_SUFFIXES and Path(here, f).is_file()]
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file, or a block of one, that could not be read: ``FILE[:LINE[:COL]]: message``."""
+
+    path: str
+    line: int  # 0: the file as a whole
+    col: int  # 0: not known
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join([self.path] + [str(n) for n in (self.line, self.col) if n])
+        return f"{where}: {self.message}"
+
+
 @dataclass(frozen=True)
 class _Found:
-    """What the paths hold: the files to read, the files left out (and why), the paths that do not exist."""
+    """What the paths hold: the files to read, the files left out (and why), the paths that cannot be read."""
 
     files: tuple[Path, ...]
     left_out: tuple[tuple[str, str], ...]
-    missing: tuple[str, ...]
+    missing: tuple[Unreadable, ...]
 
 
 def _collect(paths: Sequence[str], settings: _config.Config) -> _Found:
     """Files in the order given (a folder's Markdown files sorted), each once, minus the excluded ones."""
     files: list[Path] = []
     left_out: list[tuple[str, str]] = []
-    missing: list[str] = []
+    missing: list[Unreadable] = []
     seen: set[Path] = set()
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
-        elif p.exists():
+            found = _markdown_below(p)
+        elif p.is_file():
             found = [p]
-        else:
-            missing.append(given)
+        else:  # a device or a pipe could be read forever
+            what = "not a regular file" if p.exists() else "no such file or folder"
+            missing.append(Unreadable(given, 0, 0, what))
             continue
         for f in found:
             key = f.resolve()
@@ -349,6 +381,28 @@ def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
     return ExitCode.OK
 
 
+def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unreadable]]:
+    """The readings of the files that have a header; the files skipped (and why); what could not be read."""
+    from gradproof.checks.markdown import InputError, NoHeader, read_document
+
+    documents = []
+    skipped = list(found.left_out)
+    errors = list(found.missing)
+    for f in found.files:
+        try:
+            document = read_document(str(f))
+        except NoHeader:
+            skipped.append((str(f), "no '<!-- gradproof' header"))
+            continue
+        except InputError as exc:
+            errors.append(Unreadable(exc.path, exc.line, 0, exc.message))
+            continue
+        documents.append(document)
+        # the blocks the reader could not read, when it reports them one by one (the rest is checked)
+        errors += [Unreadable(e.path, e.line, e.col, e.message) for e in getattr(document, "errors", ())]
+    return documents, skipped, errors
+
+
 def _check(argv: list[str], console, err) -> int:
     args = _check_parser().parse_args(argv)
     try:
@@ -367,29 +421,19 @@ def _check(argv: list[str], console, err) -> int:
     found = _collect(paths, settings)
 
     # the work starts here: the reader (and SymPy) are imported only now
-    from gradproof.checks.markdown import InputError, NoHeader, read_document, render_text
+    from gradproof.checks.markdown import render_text
     from gradproof.symbolic.equivalence import BUDGET
 
-    errors: list[tuple[str, int, str]] = [(m, 0, "no such file or folder") for m in found.missing]
-    skipped = list(found.left_out)
-    documents = []
-    for f in found.files:
-        try:
-            documents.append(read_document(str(f)))
-        except NoHeader:
-            skipped.append((str(f), "no '<!-- gradproof' header"))
-        except InputError as exc:
-            errors.append((exc.path, exc.line, exc.message))
+    documents, skipped, errors = _read_notes(found)
     for path, why in skipped:
         err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
-    for path, line, message in errors:
-        where = f"{path}:{line}" if line else path
-        err.print(f"{where}: {message}", markup=False, highlight=False, soft_wrap=True)
+    for e in errors:
+        err.print(str(e), markup=False, highlight=False, soft_wrap=True)
     if fmt == "github":
         from gradproof.checks.annotations import error_command
 
-        for path, line, message in errors:
-            out.write(error_command(path, line, message) + "\n")
+        for e in errors:
+            out.write(error_command(e.path, e.line, e.message, e.col) + "\n")
     if not documents:
         if errors:
             return ExitCode.INPUT_ERROR
@@ -410,22 +454,22 @@ def _check(argv: list[str], console, err) -> int:
 
         data = to_json(results)
         data["skipped"] = [{"file": p, "reason": why} for p, why in skipped]
-        data["errors"] = [{"file": p, "line": n, "message": m} for p, n, m in errors]
+        data["errors"] = [{"file": e.path, "line": e.line, "col": e.col, "message": e.message} for e in errors]
         _dump_json(data, out, indent=2)
     elif fmt == "junit":
         from gradproof.checks.junit import to_junit_xml
 
         out.write(to_junit_xml(results, allow_undecided=allow_undecided))
     elif fmt == "github":
-        from gradproof.checks.annotations import annotations
+        from gradproof.checks.annotations import annotate
 
-        for line in annotations(results):
-            out.write(line + "\n")
+        for annotation in annotate(results):
+            out.write(annotation + "\n")
     else:
         render_text(documents, results, out)
     files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
     if errors:
-        files += f", {len(errors)} could not be read"
+        files += f", {len(errors)} read error{'s' * (len(errors) != 1)}"
     note.print(files, markup=False, highlight=False, soft_wrap=True, style="bold red" if errors else "")
     if errors:
         return ExitCode.INPUT_ERROR

@@ -75,6 +75,8 @@ def test_files_without_a_header_are_skipped_one_line_each(folder):
     _write(folder, "README.md", PLAIN)
     _write(folder, "notes/good.markdown", GOOD)  # a folder takes .markdown as well as .md
     _write(folder, "notes/other.txt", BAD)  # and nothing else
+    _write(folder, "notes/.venv/lib/site.md", BAD)  # nor what is below a hidden folder
+    _write(folder, "notes/node_modules/pkg/README.md", BAD)
     code, out, err = _check("README.md", "notes")
     assert code == ExitCode.OK
     assert "notes/good.markdown:5" in out and "1 file checked, 1 skipped" in out
@@ -95,7 +97,7 @@ def test_an_unreadable_file_does_not_stop_the_others(folder):
     _write(folder, "good.md", GOOD)
     code, out, err = _check("missing.md", "good.md")
     assert code == ExitCode.INPUT_ERROR
-    assert "good.md:5" in out and "1 could not be read" in out
+    assert "good.md:5" in out and "1 read error" in out
     assert err.startswith("missing.md: no such file or folder")
 
 
@@ -166,6 +168,7 @@ def _hostile(folder: Path) -> dict:
         ("check", "--junit-xml", "no-dir/r.xml", "good.md"): {2},
         ("check", "--junit-xml", "empty", "good.md"): {2},  # a folder is not a file
         ("check", "empty"): {5},
+        ("check", "/dev/zero"): {2},  # never read: a device has no end
         ("check", "plain.md"): {5},
         ("check", "binary.md"): {2},
         ("check", "nested.md"): {2},
@@ -292,7 +295,7 @@ def test_github_format_one_annotation_per_failing_link(folder, monkeypatch):
     assert re.fullmatch(r"::error file=notes/wrong\.md,line=5,col=30,title=gradproof::"
                         r"a\(1 - a\) = a\(1 \+ a\)  does not hold%0Acounterexample: z = \S+%0A"
                         r"left side = \S+, right side = \S+", lines[1])
-    assert "3 files checked" not in out and "could not be read" in err  # stdout is annotations only
+    assert "3 files checked" not in out and "1 read error" in err  # stdout is annotations only
 
 
 def test_github_format_warns_on_undecided(folder, monkeypatch):
@@ -413,3 +416,53 @@ def test_github_workflow_command_as_written(tmp_path):
     r = subprocess.run(_entry(shlex.split(runs[0])), cwd=root, env=_env(), capture_output=True, text=True,
                        timeout=600)
     assert r.returncode == 0 and r.stdout == ""
+
+
+def test_report_formats(monkeypatch, capsys):
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setattr(derivations, "ALL", (_FIXTURE,))
+    assert main(["999", "-j", "1", "--format", "github"]) == ExitCode.FAILED
+    (line,) = capsys.readouterr().out.splitlines()  # s2 is not as recorded; s1 holds and says nothing
+    assert re.fullmatch(r"::error file=\S*derivations/sources/999_fixture\.txt,line=2,title=gradproof::"
+                        r"z = z \+ 1  does not hold%0Acounterexample: z = \S+%0A"
+                        r"left side = \S+, right side = \S+", line)
+    assert main(["999", "-j", "1", "--format", "junit"]) == ExitCode.FAILED
+    root = ET.fromstring(capsys.readouterr().out.split("\n", 1)[1])
+    assert root.get("tests") == "2" and root.get("failures") == "1"
+
+
+def test_check_json_and_junit_formats(folder):
+    import json
+    import xml.etree.ElementTree as ET
+
+    _write(folder, "wrong.md", BAD)
+    _write(folder, "README.md", PLAIN)
+    code, out, err = _check("wrong.md", "README.md", "--format", "json")
+    data = json.loads(out)
+    assert code == ExitCode.FAILED and "1 file checked, 1 skipped" in err
+    assert data["skipped"] == [{"file": "README.md", "reason": "no '<!-- gradproof' header"}]
+    assert data["errors"] == [] and data["summary"]["fails"] == 1
+    code, out, _ = _check("wrong.md", "--format", "junit", "--junit-xml", "r.xml")
+    assert code == ExitCode.FAILED and out == (folder / "r.xml").read_text(encoding="utf-8")
+    assert ET.fromstring(out.split("\n", 1)[1]).get("failures") == "1"
+
+
+def test_a_block_that_cannot_be_read_is_an_error_and_the_rest_is_checked(folder, monkeypatch):
+    """The reader may report unreadable blocks one by one (``errors`` of a reading): each is an
+    error at FILE:LINE:COL, in the text and as an annotation, every other link is checked, exit 2."""
+    from types import SimpleNamespace
+
+    from gradproof.checks import markdown
+
+    real = markdown.read_document
+    block = SimpleNamespace(path="wrong.md", line=3, col=4, message="cannot read this block")
+    monkeypatch.setattr(markdown, "read_document", lambda path: SimpleNamespace(
+        derivation=real(path).derivation, notes=(), errors=(block,)))
+    _write(folder, "wrong.md", BAD)
+    code, out, err = _check("wrong.md")
+    assert code == ExitCode.INPUT_ERROR and "FAIL  wrong.md:5" in out and "1 read error" in out
+    assert err == "wrong.md:3:4: cannot read this block\n"
+    code, out, _ = _check("wrong.md", "--format", "github")
+    assert out.splitlines()[0] == "::error file=wrong.md,line=3,col=4,title=gradproof::cannot read this block"
+    assert len(out.splitlines()) == 2  # and the failing link

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from gradproof.checks.junit import to_junit_xml
 from gradproof.checks.cli import ExitCode, check_command
+from gradproof.checks.junit import to_junit_xml
 from gradproof.checks.markdown import InputError, load, parse_markdown, read_document
 from gradproof.checks.runner import run
 from gradproof.derivations.model import Kind
