@@ -7,6 +7,7 @@ Usage::
     gradproof --json          # the stable JSON schema (see checks.report)
     gradproof --junit-xml R.xml   # and a JUnit report for CI systems
     gradproof check NOTES.md  # your own Markdown derivations (see checks.markdown)
+    gradproof export 000 --markdown -o 000.md   # a checked page to publish (see checks.export)
 
 Exit codes are :class:`ExitCode`: 0 when every verdict is as recorded (an
 erratum fails, every other checkable step holds), 1 when one is not, 2 on a
@@ -50,6 +51,8 @@ def _report_parser() -> argparse.ArgumentParser:
                    help="also write a JUnit report: one test case per step, passing when as recorded")
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="time budget per claim (default 5)")
+    p.add_argument("-q", "--failures", action="store_true",
+                   help="show only the steps that did not hold, and the errata")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of cores, at most 4)")
@@ -96,6 +99,10 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     console = console or Console()
     err = Console(stderr=True) if console.file is sys.stdout else console
     try:
+        if argv[:1] == ["export"]:  # a checked page to publish
+            from gradproof.checks.export import export_main
+
+            return export_main(argv[1:], out=console.file, err=err.file)
         if argv[:1] == ["check"]:  # the user's own notes
             from gradproof.checks import markdown
 
@@ -130,5 +137,5 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     if args.json:
         console.file.write(json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n")
     else:
-        render(results, console)
+        render(results, console, failures_only=args.failures)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.UNEXPECTED_VERDICT

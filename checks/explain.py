@@ -19,7 +19,7 @@ Examples
 >>> from gradproof.symbolic.activations import sigmoid
 >>> z = sp.Symbol("z", real=True)
 >>> compact(sp.Derivative(sigmoid(z), z))
-'∂/∂z σ(z)'
+'∂σ(z)/∂z'
 >>> print(math_latex(sp.Derivative(sigmoid(z), z)))
 \frac{d}{d z} \sigma\left(z\right)
 """
@@ -73,7 +73,7 @@ class _Compact(StrPrinter):
         inner = self._print(expr.expr)
         if not (expr.expr.is_Symbol or expr.expr.is_Function):
             inner = f"({inner})"
-        return f"{top}/{dvars} {inner}"
+        return f"{top}{inner}/{dvars}"
 
     def _print_Subs(self, expr):
         at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(expr.variables, expr.point))
@@ -93,7 +93,7 @@ class _Compact(StrPrinter):
 
 
 def compact(expr) -> str:
-    """``expr`` on one line, as mathematics (``∂/∂z σ(z)``), never a SymPy repr."""
+    """``expr`` on one line, as mathematics (``∂σ(z)/∂z``), never a SymPy repr."""
     return _Compact().doprint(expr)
 
 

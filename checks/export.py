@@ -467,3 +467,88 @@ def to_latex(results: Sequence) -> str:
             out.append("")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------
+# the `export` subcommand
+# --------------------------------------------------------------------------
+
+class _Usage(Exception):
+    """A usage or input error of ``gradproof export``: a message, exit code 2."""
+
+
+def export_main(argv: Sequence[str], out=None, err=None) -> int:
+    """``gradproof export DOC|FILE --markdown|--latex [-o PATH]``; returns an exit code.
+
+    ``DOC`` is a built-in document's prefix (``000``), ``FILE`` a note.  The
+    page goes to ``PATH`` or to stdout.  The exit code is the report's: 0 when
+    every verdict is as recorded, 1 when one is not (the page is written
+    either way), 2 on a usage or input error (a message, never a traceback).
+    """
+    import argparse
+    import sys
+    from pathlib import Path
+
+    from gradproof.checks.cli import ExitCode
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            raise _Usage(message)
+
+    p = Parser(prog="gradproof export", description="Write a checked derivation as a page to publish.")
+    p.add_argument("source", metavar="DOC|FILE", help="a built-in document (000, 001, ...) or a Markdown note")
+    fmt = p.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--markdown", action="store_true", help="a Markdown page that is itself a gradproof note")
+    fmt.add_argument("--latex", action="store_true", help="a LaTeX document")
+    p.add_argument("-o", "--output", metavar="PATH", help="write the page here (default: stdout)")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS", help="time budget per claim")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes")
+    try:
+        args = p.parse_args(list(argv))
+        if args.budget is not None and not args.budget > 0:
+            raise _Usage("--budget must be a positive number of seconds")
+        if args.jobs is not None and args.jobs < 1:
+            raise _Usage("--jobs must be at least 1")
+        derivation = _source(args.source)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except _Usage as exc:
+        print(f"gradproof export: error: {exc}", file=err)
+        return ExitCode.USAGE_ERROR
+    from gradproof.checks.api import check
+    from gradproof.symbolic.equivalence import BUDGET
+
+    report = check(derivation, jobs=args.jobs, budget=BUDGET if args.budget is None else args.budget)
+    page = report.to_markdown() if args.markdown else report.to_latex()
+    if args.output:
+        try:
+            Path(args.output).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            print(f"gradproof export: error: cannot write {args.output}: {exc.strerror}", file=err)
+            return ExitCode.USAGE_ERROR
+    else:
+        out.write(page)
+    return ExitCode.OK if report.ok else ExitCode.UNEXPECTED_VERDICT
+
+
+def _source(given: str) -> Derivation:
+    """A built-in document by prefix, else a note read from disk."""
+    from pathlib import Path
+
+    from gradproof.checks.api import NoteError, load
+    from gradproof.derivations import ALL
+
+    if not Path(given).exists():
+        match = [d for d in ALL if d.source.startswith(given)]
+        if len(match) == 1:
+            return match[0]
+        known = ", ".join(d.key for d in ALL)
+        raise _Usage(f"{given!r} is neither a file nor one built-in document (known: {known})")
+    try:
+        return load(Path(given))
+    except NoteError as exc:
+        raise _Usage(str(exc)) from None
+

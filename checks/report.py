@@ -163,7 +163,8 @@ def render(results: Sequence[DocumentResult], console: Console, failures_only: b
                 f"{s['numeric_fails']} fail; {s['disagreements']} symbolic/numeric disagreements\n")
     bad = [explain(r) for d in results for r in d.results if not explain(r).ok]
     if bad:
-        body.append(f"{len(bad)} verdicts are not as recorded:", style="bold red")
+        body.append(f"{len(bad)} {'verdict is' if len(bad) == 1 else 'verdicts are'} not as recorded:",
+                    style="bold red")
         for e in bad[:SUMMARY_MAX_NAMED]:
             body.append(f"\n  {e.headline()}", style="red")
         if len(bad) > SUMMARY_MAX_NAMED:
