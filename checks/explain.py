@@ -172,7 +172,11 @@ class Evidence:
             at = f" at {point}" if point else ""
             return (f"{self.check}:{where}{at}: left side = {self.lhs_value or '?'}, "
                     f"right side = {self.rhs_value or '?'}")
-        return f"{self.check}:{where} {self.reason or self.method}".rstrip()
+        reason = self.reason or self.method
+        head, sep, tail = reason.partition(": ")
+        if sep and self.entry and head.removeprefix("NumPy ") in self.entry:  # the sizes said once
+            reason = tail
+        return f"{self.check}:{where}: {reason}" if where else f"{self.check}: {reason}"
 
 
 def _evidence(check: str, v: Verdict) -> Evidence:

@@ -37,6 +37,7 @@ from gradproof.symbolic.equivalence import Status, Verdict
 __all__ = ["VERSION", "claim_text", "render", "summary", "to_json"]
 
 CLAIM_MAX_CHARS = 320  # the table shortens a long claim; the JSON has it whole
+CLAIM_SHORT_CHARS = 160  # in -q/--failures
 
 _STYLE = {
     Status.HOLDS: "bold green",
@@ -124,8 +125,9 @@ def document_table(d: DocumentResult, failures_only: bool = False) -> Table:
         where.append(s.id, style="dim")
         if s.checkable:
             claim = Text(_latex_line(s.latex) + "\n", style="cyan")
-            claim.append(_shorten(claim_text(s, pretty=True), CLAIM_MAX_CHARS))
-            if s.says:
+            claim.append(_shorten(claim_text(s, pretty=not failures_only),
+                                  CLAIM_SHORT_CHARS if failures_only else CLAIM_MAX_CHARS))
+            if s.says and not failures_only:  # -q: what failed and why; the words are in the full report
                 claim.append(f"\n{s.says}", style="dim italic")
         else:
             claim = Text(f"{s.kind.value}: ", style="dim")
