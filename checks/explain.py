@@ -76,7 +76,7 @@ class _Compact(StrPrinter):
         return f"{top}{inner}/{dvars}"
 
     def _print_Subs(self, expr):
-        at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(expr.variables, expr.point))
+        at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(expr.variables, expr.point, strict=True))
         return f"[{self._print(expr.expr)}]|_({at})"
 
     def _print_sigmoid(self, expr):

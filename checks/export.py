@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from gradproof.checks.explain import EXPECTED_FAILURE, VERSION, Explanation, explain, summary
+from gradproof.checks.explain import EXPECTED_FAILURE, VERSION, Explanation, explain
 from gradproof.derivations.model import Claim, Derivation, Step
 
 __all__ = ["NotePage", "note_page", "to_latex", "to_markdown"]
@@ -77,7 +77,7 @@ class _NotePrinter(LatexPrinter):
 
     def _print_Derivative(self, expr):
         # the reader applies d/dv to the rest of a product: a derivative inside one is bracketed
-        return r"\left(%s\right)" % super()._print_Derivative(expr)
+        return rf"\left({super()._print_Derivative(expr)}\right)"
 
     def side(self, expr) -> str:
         """One side of a link: a derivative alone needs no bracket."""
@@ -86,8 +86,8 @@ class _NotePrinter(LatexPrinter):
         return self.doprint(expr)
 
     def _print_identity(self, expr, exp=None):
-        inner = r"\left(%s\right)" % self._print(expr.args[0])
-        return inner if exp is None else r"%s^{%s}" % (inner, exp)
+        inner = rf"\left({self._print(expr.args[0])}\right)"
+        return inner if exp is None else f"{inner}^{{{exp}}}"
 
     def _print_Subs(self, expr):  # pragma: no cover - substitutions become lets before printing
         raise _Unwritable("a substitution the note notation cannot say")
@@ -173,7 +173,7 @@ def _without_subs(expr, names: _Names, step: Step, spelled: dict):
     if isinstance(expr, sp.Subs):
         inner = _without_subs(expr.expr, names, step, spelled)
         mapping = {}
-        for v, point in zip(expr.variables, expr.point):
+        for v, point in zip(expr.variables, expr.point, strict=True):
             for d in inner.atoms(sp.Derivative):
                 if v in d.expr.free_symbols and v not in d.variables:
                     raise _Unwritable(f"{v} is substituted under a derivative by another variable")
@@ -413,7 +413,7 @@ def _step_at(text: str, line: int, page: NotePage) -> str | None:
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return None
-    header = {h: o for h, o in zip(page.header, page.owners) if o}
+    header = {h: o for h, o in zip(page.header, page.owners, strict=True) if o}
     if lines[line - 1] in header:
         return header[lines[line - 1]]
     wanted = {b.latex: b.step.id for b in page.blocks if b.latex and not b.skipped}

@@ -22,7 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gradproof.checks.explain import (
-    DISAGREEMENT, ERROR, EXPECTED_FAILURE, FAILS, UNDECIDED, UNEXPECTED_HOLD, Explanation, explain,
+    DISAGREEMENT,
+    ERROR,
+    EXPECTED_FAILURE,
+    FAILS,
+    UNDECIDED,
+    UNEXPECTED_HOLD,
+    Explanation,
+    explain,
 )
 from gradproof.symbolic.equivalence import Status
 

@@ -29,7 +29,12 @@ from rich.table import Table
 from rich.text import Text
 
 from gradproof.checks.explain import (
-    EXPECTED_FAILURE, VERSION, claim_text, explain, summary, to_json,
+    EXPECTED_FAILURE,
+    VERSION,
+    claim_text,
+    explain,
+    summary,
+    to_json,
 )
 from gradproof.checks.runner import DocumentResult
 from gradproof.symbolic.equivalence import Status, Verdict
@@ -133,12 +138,11 @@ def document_table(d: DocumentResult, failures_only: bool = False) -> Table:
             claim = Text(f"{s.kind.value}: ", style="dim")
             claim.append(s.reason or s.says or s.latex, style="dim")
         detail = _detail(e.lines()) if s.checkable else None
-        if detail is not None:
-            claim = Group(claim, detail)
+        cell: Text | Group = claim if detail is None else Group(claim, detail)
         symbolic = _verdict_cell(r.symbolic)
         if r.shapes is not None and r.shapes.status is Status.FAILS:
             symbolic = Text("fails", style=_STYLE[Status.FAILS]).append("\nshapes", style="dim")
-        table.add_row(where, claim, symbolic, _verdict_cell(r.numeric, numeric=True), _mark(e.outcome, e.ok))
+        table.add_row(where, cell, symbolic, _verdict_cell(r.numeric, numeric=True), _mark(e.outcome, e.ok))
     return table
 
 

@@ -65,7 +65,7 @@ def test_public_names():
     from gradproof.symbolic.equivalence import decide
     assert gradproof.decide is decide
     with pytest.raises(AttributeError):
-        gradproof.no_such_name
+        _ = gradproof.no_such_name
 
 
 def test_load_text_path_and_errors(tmp_path):
@@ -175,10 +175,9 @@ def test_junit_errata_are_expected_failures_with_real_times_and_files(doc000):
 
 
 def test_failures_only_report_and_summary_by_locator(monkeypatch):
+    import tests.test_cli as fixture
     from gradproof import derivations
     from gradproof.checks.cli import main
-
-    import tests.test_cli as fixture
 
     monkeypatch.setattr(derivations, "ALL", (fixture.FIXTURE, fixture.UNRECORDED))
     out = io.StringIO()
