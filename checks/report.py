@@ -210,3 +210,7 @@ def render_text(results: Sequence[DocumentResult], out, failures_only: bool = Fa
             print(line, file=out)
     print(f"{totals[Status.HOLDS]} hold, {totals[Status.FAILS]} fail, {totals[Status.UNDECIDED]} undecided",
           file=out)
+    bad = [e for e in (explain(r) for d in results for r in d.results) if not e.ok]
+    if bad:
+        print("not as recorded: " + ", ".join(e.locator for e in bad[:SUMMARY_MAX_NAMED])
+              + (f" and {len(bad) - SUMMARY_MAX_NAMED} more" if len(bad) > SUMMARY_MAX_NAMED else ""), file=out)

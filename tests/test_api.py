@@ -241,3 +241,15 @@ def test_notebook_runs_headless():
     assert len(markdown) == 3 and all("$$" in m for m in markdown)
     report = markdown[1]
     assert report.count("$$") >= 2 * 9 and "**holds**" in report and "**fails**" in report
+
+
+def test_plain_text_report_renders_the_explanation(small):
+    from gradproof.checks.report import render_text
+
+    full, failures = io.StringIO(), io.StringIO()
+    render_text(small.documents, full)
+    render_text(small.documents, failures, failures_only=True)
+    assert "ok    <note>:9" in full.getvalue() and "ok    <note>:9" not in failures.getvalue()
+    for text in (full.getvalue(), failures.getvalue()):
+        assert "FAIL  <note>:11" in text and "left side = " in text
+        assert text.rstrip().endswith("not as recorded: <note>:11")
