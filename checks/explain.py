@@ -166,17 +166,17 @@ class Evidence:
 
     def text(self) -> str:
         """One line: where it failed and why, with both sides' values when there are values."""
-        where = f" {self.entry}" if self.entry else ""
+        where = f" {self.entry}:" if self.entry else ""
         point = ", ".join(f"{k} = {v}" for k, v in self.point)
         if self.lhs_value or self.rhs_value:
-            at = f" at {point}" if point else ""
-            return (f"{self.check}:{where}{at}: left side = {self.lhs_value or '?'}, "
+            at = f" counterexample at {point}:" if point else ""
+            return (f"{self.check}:{where}{at} left side = {self.lhs_value or '?'}, "
                     f"right side = {self.rhs_value or '?'}")
         reason = self.reason or self.method
         head, sep, tail = reason.partition(": ")
         if sep and self.entry and head.removeprefix("NumPy ") in self.entry:  # the sizes said once
             reason = tail
-        return f"{self.check}:{where}: {reason}" if where else f"{self.check}: {reason}"
+        return f"{self.check}:{where} {reason}"
 
 
 def _evidence(check: str, v: Verdict) -> Evidence:
@@ -272,7 +272,7 @@ def explain(result) -> Explanation:
     >>> e.outcome, e.ok, e.latex
     ('expected failure', True, '\\frac{d}{d x} x^{2} = 3 x')
     >>> print("\n".join(e.lines()))  # doctest: +ELLIPSIS
-    symbolic: at x = ...: left side = ..., right side = ...
+    symbolic: counterexample at x = ...: left side = ..., right side = ...
     ...
     correction (holds): 2x
     why: the power rule

@@ -51,7 +51,7 @@ def test_report_shows_every_step_counterexample_and_correction(registry):
                    "notation: a heading [bold]b^{[l]}[/bold]",  # document text is never rich markup
                    "correction (holds)", "outer derivative", "every verdict is as recorded"):
         assert needle in text, needle
-    assert "symbolic: at z = " in text and "left side = " in text and "right" in text
+    assert "symbolic: counterexample at z = " in text and "left side = " in text and "right" in text
 
 
 def test_json_schema(registry):
