@@ -100,9 +100,7 @@ def __getattr__(name: str):
     import importlib
 
     module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value  # once
-    return value
+    return getattr(importlib.import_module(module), attribute)
 
 
 def __dir__() -> list[str]:
