@@ -433,8 +433,14 @@ _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
                 "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+# the symbols gradproof's own messages use, for pdfLaTeX (which reads no other non-ASCII maths)
+_TEX_UNICODE = {"×": r"$\times$", "·": r"$\cdot$", "⊙": r"$\odot$", "∂": r"$\partial$", "σ": r"$\sigma$",
+                "−": "-", "…": r"\ldots{}", "≠": r"$\neq$", "≤": r"$\leq$", "≥": r"$\geq$", "→": r"$\to$",
+                "²": r"$^2$", "ℯ": "e"}
+
+
 def _tex(text: str) -> str:
-    return "".join(_TEX_SPECIAL.get(c, c) for c in text)
+    return "".join(_TEX_SPECIAL.get(c) or _TEX_UNICODE.get(c) or c for c in text)
 
 
 def to_latex(results: Sequence) -> str:
@@ -458,10 +464,11 @@ def to_latex(results: Sequence) -> str:
                 out.append(rf"\subsection*{{{_tex(where)}}}")
             out.append(rf"\paragraph{{Line {step.cite.line}: {_tex(e.outcome)}.}}")
             block = blocks.get(step.id)
-            if block is not None and block.latex:
-                out += [r"\begin{equation*}", block.latex, r"\end{equation*}"]
-            else:
-                out.append(_tex(e.claim))
+            latex = block.latex if block is not None and block.latex else e.latex
+            if latex:
+                out += [r"\begin{equation*}", latex, r"\end{equation*}"]
+            else:  # a matrix claim, in words
+                out.append(_tex(e.claim) + r"\\")
             for line in e.lines():
                 out.append(_tex(line) + r"\\")
             out.append("")

@@ -117,6 +117,8 @@ def test_every_claim_is_mathematics_in_json(doc000):
     assert claims and not [c for c in claims if REPR.search(c)]
     texts = [s["claim_text"] for s in data["documents"][0]["steps"] if s["claim_text"]]
     assert not [t for t in texts if REPR.search(t)]
+    tex = doc000.to_latex()
+    assert tex.isascii() and tex.count(r"\begin{equation*}") == 78  # pdfLaTeX reads it; matrix claims in words
 
 
 def test_exported_page_of_000_reads_back_with_the_same_verdicts(doc000, tmp_path):
