@@ -85,6 +85,16 @@ class _NotePrinter(LatexPrinter):
             return super()._print_Derivative(expr)
         return self.doprint(expr)
 
+    def _print_Function(self, expr, exp=None):
+        # the reader refuses \tanh^2 x: a power of a function call is bracketed
+        inner = super()._print_Function(expr)
+        return inner if exp is None else rf"\left({inner}\right)^{{{exp}}}"
+
+    def _print_log(self, expr, exp=None):
+        # the reader refuses \ln^2 x: a power of a logarithm is bracketed
+        inner = rf"\ln{{\left({self._print(expr.args[0])} \right)}}"
+        return inner if exp is None else rf"\left({inner}\right)^{{{exp}}}"
+
     def _print_identity(self, expr, exp=None):
         inner = rf"\left({self._print(expr.args[0])}\right)"
         return inner if exp is None else f"{inner}^{{{exp}}}"
@@ -97,20 +107,25 @@ class _Unwritable(Exception):
     """A claim that the note notation cannot express: the block is skipped with this reason."""
 
 
-_NAME = re.compile(r"([A-Za-z])(\d*)$")
+# W3, v_0_0 (a matrix entry), Z_ij; more letters are a label: bL_0_0 is b^{[L]}_{00}
+_NAME = re.compile(r"([A-Za-z])([A-Za-z]*)(\d*)((?:_[A-Za-z0-9]+)*)$")
 _GREEK = set(r"""alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho tau upsilon
 phi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega""".split())
 
 
 def _spelling(name: str, accent: str) -> str:
+    """The LaTeX the note reader reads as the symbol ``name`` (``accent``: a second domain's variant)."""
     m = _NAME.match(name)
-    if m:
-        letter, digits = m.groups()
-    elif name in _GREEK:
-        letter, digits = "\\" + name, ""
+    if name in _GREEK:
+        letter, label, digits = "\\" + name, "", ""
+    elif m:
+        letter, label, digits = m.group(1), m.group(2), m.group(3) + m.group(4).replace("_", "")
     else:
         raise _Unwritable(f"the name {name!r} has no spelling in the note notation")
+    if label and accent:
+        raise _Unwritable(f"{name} lives in two domains")
     base = f"{accent}{{{letter}}}" if accent else letter
+    base += f"^{{[{label}]}}" if label else ""
     return base + (f"_{{{digits}}}" if digits else "")
 
 
@@ -132,7 +147,10 @@ class _Names:
             taken = sum(1 for k in self.spelled if k[0] == sym.name)
             if taken >= len(ACCENTS):
                 raise _Unwritable(f"{sym.name} lives in more than {len(ACCENTS)} domains")
-            self.spelled[key] = _spelling(sym.name, ACCENTS[taken])
+            spelling = _spelling(sym.name, ACCENTS[taken])
+            if any(v == spelling and k[0] != sym.name for k, v in self.spelled.items()):
+                raise _Unwritable(f"{sym.name} would be spelled {spelling}, as another name is")
+            self.spelled[key] = spelling
             self.assume.append((self.spelled[key], interval, positive))
         return self.spelled[key]
 

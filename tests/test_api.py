@@ -157,6 +157,16 @@ def test_export_subcommand_writes_a_page_that_reads_back(tmp_path):
         assert "error" in err.getvalue() and "Traceback" not in err.getvalue()
 
 
+def test_names_are_spelled_as_the_reader_reads_them():
+    from gradproof.checks.export import _spelling
+    from gradproof.symbolic.latex import read
+
+    for name, spelled in [("x", "x"), ("W3", "W_{3}"), ("v_0_1", "v_{01}"), ("bL_0_0", "b^{[L]}_{00}"),
+                          ("alpha", r"\alpha"), ("Z_ij", "Z_{ij}")]:
+        assert _spelling(name, "") == spelled
+        assert len(read(spelled).free_symbols) == 1
+
+
 def test_note_page_spells_names_in_the_note_notation():
     page = note_page(ALL[0])
     assert any(line.startswith("let ") for line in page.header)
