@@ -8,6 +8,7 @@ Usage::
     gradproof --junit-xml R.xml   # and a JUnit report for CI systems
     gradproof check NOTES.md      # your own Markdown derivations (see checks.markdown)
     gradproof check --format github   # annotations on the failing lines of a pull request
+    gradproof export 000 --markdown -o 000.md   # a checked page to publish (see checks.export)
 
 Every option is parsed and validated here before anything heavy is imported
 (SymPy is never loaded for ``--help``, ``--version`` or a usage error), and
@@ -187,6 +188,8 @@ def _report_parser() -> argparse.ArgumentParser:
                    help="documents to check, by file-name prefix (000, 001, ...); default: all")
     p.add_argument("--version", action="version", version=f"gradproof {__version__}")
     _add_common(p, jobs_default="the number of cores, at most 4")
+    p.add_argument("-q", "--failures", action="store_true",
+                   help="show only the steps that did not hold, and the errata")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--width", type=int, default=None, help=argparse.SUPPRESS)
     return p
@@ -266,7 +269,7 @@ def _report(argv: list[str], console, err) -> int:
         for annotation in annotate(results, path_of=lambda d: str(folder / d.source)):
             console.file.write(annotation + "\n")
     else:
-        render(results, console)
+        render(results, console, failures_only=args.failures)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
 
 
@@ -483,8 +486,15 @@ def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] 
     return main(["check", *argv], _console(out, False), _console(err, False))
 
 
+def _export(argv: list[str], console, err) -> int:
+    from gradproof.checks.export import export_main
+
+    return export_main(argv, out=console.file, err=err.file)
+
+
 COMMANDS: dict[str, Command] = {
     "check": Command("check", "check the derivations in your own Markdown notes", _check),
+    "export": Command("export", "write a checked derivation as a Markdown or LaTeX page to publish", _export),
 }
 
 

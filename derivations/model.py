@@ -101,6 +101,11 @@ class Step:
     def checkable(self) -> bool:
         return self.kind in (Kind.EQUALS, Kind.DERIVATIVE, Kind.MATRIX)
 
+    def _repr_markdown_(self) -> str:  # Jupyter: the claim as LaTeX (gradproof.checks.export)
+        from gradproof.checks.export import step_markdown
+
+        return step_markdown(self)
+
 
 @dataclass(frozen=True)
 class Derivation:
@@ -121,6 +126,17 @@ class Derivation:
     def key(self) -> str:
         """The file-name prefix that selects this document (``000``)."""
         return self.source.split("_", 1)[0]
+
+    def check(self, jobs: int | None = None):
+        """Check every step -> a :class:`gradproof.checks.api.Report` (``jobs``: worker processes)."""
+        from gradproof.checks.api import check
+
+        return check(self, jobs=jobs)
+
+    def _repr_markdown_(self) -> str:  # Jupyter: every claim as LaTeX (gradproof.checks.export)
+        from gradproof.checks.export import derivation_markdown
+
+        return derivation_markdown(self)
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
