@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -144,10 +143,8 @@ def test_unreadable_input_is_file_line_message(case, tmp_path, monkeypatch):
     path = tmp_path / f"{case}.md"
     path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    start = time.perf_counter()
     with pytest.raises(InputError) as info:
         read_document(path)
-    assert time.perf_counter() - start < 2.0
     assert info.value.line == line and words in info.value.message
     out, err = io.StringIO(), io.StringIO()
     assert check_command([str(path)], out, err) == ExitCode.INPUT_ERROR
@@ -225,17 +222,13 @@ def test_junit_of_nothing():
     assert ET.fromstring(to_junit_xml([]).split("\n", 1)[1]).get("tests") == "0"
 
 
-def test_parse_time_of_the_corpus():
-    """Reading every corpus file (grammar + builder + expansion) is fast."""
-    start = time.perf_counter()
-    for p in CORPUS.glob("*.md"):
-        read_document(p)
-    assert time.perf_counter() - start < 2.0
+def test_every_corpus_file_reads():
+    """Every corpus file goes through the grammar, the builder and the expansion (timings: bench/reading.py)."""
+    for p in sorted(CORPUS.glob("*.md")):
+        assert read_document(p).derivation.source == str(p)
 
 
-def test_a_megabyte_of_prose_is_read_promptly():
+def test_a_megabyte_of_prose_is_read():
     text = "<!-- gradproof\n-->\n" + "word " * 200_000 + "\n$$1 + 1 = 2$$\n"
-    start = time.perf_counter()
     doc = parse_markdown(text, "big.md")
-    assert time.perf_counter() - start < 2.0
     assert [s.cite.line for s in doc.derivation.steps] == [4]
