@@ -477,3 +477,16 @@ def test_a_block_that_cannot_be_read_is_an_error_and_the_rest_is_checked(folder,
     code, out, _ = _check("wrong.md", "--format", "github")
     assert out.splitlines()[0] == "::error file=wrong.md,line=3,col=4,title=gradproof::cannot read this block"
     assert len(out.splitlines()) == 2  # and the failing link
+
+
+def test_a_reader_that_goes_away_is_not_a_defect(folder):
+    """``gradproof check ... | head -1``: the pipe closes under the report; no traceback, no 'internal error'."""
+    _write(folder, "wrong.md", BAD)
+    child = subprocess.Popen([sys.executable, "-m", "gradproof", "check", "wrong.md"], cwd=folder, env=_env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the child has written anything: it is still importing SymPy
+    with child.stderr:
+        stderr = child.stderr.read()
+    assert child.wait(timeout=600) == ExitCode.FAILED
+    assert "Traceback" not in stderr and "internal error" not in stderr and "Exception ignored" not in stderr
