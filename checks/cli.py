@@ -515,6 +515,14 @@ def _color_choice(argv: Sequence[str]) -> str:
     return choice if choice in ("auto", "always", "never") else "auto"
 
 
+def _silence(stream: IO[str]) -> None:
+    """Point a closed pipe at /dev/null, so that Python's flush at exit does not fail on it too."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a file descriptor (a StringIO in the tests)
+        pass
+
+
 def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
     """Run gradproof; return an :class:`ExitCode`.
 
@@ -538,6 +546,9 @@ def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
     except _UsageError as exc:
         err.print(f"gradproof: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return ExitCode.USAGE_ERROR
+    except BrokenPipeError:  # the reader went away (| head): not a defect, and nothing more to say
+        _silence(console.file)
+        return ExitCode.FAILED
     except Exception as exc:  # noqa: BLE001 -- the promise: never a traceback
         err.print(f"gradproof: internal error: {type(exc).__name__}: {exc} (a defect in gradproof; "
                   "please report it with the input)", markup=False, highlight=False, soft_wrap=True)
