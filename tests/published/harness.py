@@ -30,18 +30,22 @@ def read_links(path: Path) -> Reading:
 
     A verdict is ``holds``, ``fails``, ``undecided`` or ``definition``.  Today an unreadable block
     makes the whole file an InputError; that refusal is recorded for line 0 (every link)."""
-    from gradproof.checks.markdown import InputError, read_document
+    try:  # the reader as it is being extended: errors per block, the rest of the file read
+        from gradproof.checks.notes import InputError, read_file as read
+    except ImportError:  # the reader of this branch: one unreadable block refuses the file
+        from gradproof.checks.markdown import InputError, read_document as read
     from gradproof.checks.runner import run
     from gradproof.derivations.model import Kind
 
     try:
-        document = read_document(path)
+        document = read(path)
     except InputError as exc:
         return Reading((), {0: f"line {exc.line}: {exc.message}" if exc.line else exc.message})
     result = run(document.derivation)
     links = tuple((r.step.cite.line, "definition" if r.step.kind is Kind.DEFINITION else str(r.verdict))
                   for r in result.results)
-    refused = {note.line: note.message for note in document.notes}
+    refused = {note.line: note.message for note in getattr(document, "notes", ())}
+    refused.update({error.line: error.message for error in getattr(document, "errors", ())})
     return Reading(links, refused)
 
 
@@ -93,10 +97,18 @@ def match(folder: Path, name: str, links: list[dict], reading: Reading) -> list[
         k = seen[line]
         seen[line] += 1
         verdict = got[line][k] if k < len(got[line]) else None
-        reason = "" if verdict is not None else (reading.refused.get(line) or reading.refused.get(0)
-                                                 or "no link read at this line")
+        reason = "" if verdict is not None else _refusal(reading, line)
         out.append(Link(name, line, entry["verdict"], entry["why"], verdict, reason))
     return out
+
+
+def _refusal(reading: Reading, line: int) -> str:
+    """Why the link at ``line`` was not read: the last refusal at or before it (a refusal is
+    reported at the line of its block), else one of the whole file."""
+    before = [k for k in reading.refused if 0 < k <= line]
+    if before:
+        return reading.refused[max(before)]
+    return reading.refused.get(0, "no link read at this line")
 
 
 def all_links() -> list[tuple[Path, str, dict]]:
