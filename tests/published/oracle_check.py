@@ -13,6 +13,7 @@ first disagreement.  ``tests/test_published.py`` runs it as a test.
 """
 from __future__ import annotations
 
+import functools
 import sys
 import tomllib
 from collections.abc import Callable
@@ -398,6 +399,7 @@ class Net:
             self.z[l] = [sum(self.w[l][k][j] * self.a[l - 1][j] for j in range(n)) + self.b[l][k] for k in range(n)]
             self.a[l] = [sig(t) for t in self.z[l]]
 
+    @functools.lru_cache(maxsize=None)  # noqa: B019 -- one small Net per run
     def cost_of(self, layer, kind):
         """C as a function of fresh symbols standing for z^layer or a^layer; returns (C, symbols, values)."""
         n = self.n
@@ -409,6 +411,7 @@ class Net:
         values = self.z[layer] if kind == "z" else self.a[layer]
         return C, free, dict(zip(free, values))
 
+    @functools.lru_cache(maxsize=None)  # noqa: B019
     def dC(self, layer, kind, j):
         C, free, at = self.cost_of(layer, kind)
         return sp.diff(C, free[j]).subs(at)
@@ -672,6 +675,30 @@ def least_squares(slips=False):
     return verdicts if slips else [D] + verdicts
 
 
+def ridge(slips=False):
+    """n = 100 points, X with rows (1, x_i), C = (1/n)||X theta - y||^2 + lambda ||theta||^2."""
+    n = 100
+
+    def make(rng, which):
+        xs, ys = rng.uniform(0, 2, size=n), rng.normal(size=n)
+        X, yv = np.column_stack([np.ones(n), xs]), ys[:, None]
+        th, lam = rng.normal(size=(2, 1)), rng.uniform(0.1, 2)
+        C = lambda t: (np.sum((X @ t - yv) ** 2) / n + lam * np.sum(t ** 2))
+        g = grad(C, th)
+        t0, t1 = th[0, 0], th[1, 0]
+        written = 2 / n * np.array([[np.sum(t0 + t1 * xs - ys)], [np.sum(xs * (t0 + t1 * xs) - ys * xs)]]) + 2 * lam * th
+        ols = grad(lambda t: np.sum((X @ t - yv) ** 2) / n, th)
+        claims = {0: (C(th), np.sum((X @ th - yv) ** 2) / n + lam * np.sum(th ** 2)), 1: (g, written),
+                  2: (written, 2 * (X.T @ (X @ th - yv) / n + lam * th)),
+                  10: (g, 2 * (X.T @ (X @ th - yv) / n) + lam * th), 11: (g, 2 * (X.T @ (X @ th - yv) + lam * th)),
+                  12: (g, _matmul(X, X @ th - yv))  # 100 x 2 times 100 x 1: no product, the link fails
+                 , 13: (g, 2 * (X.T @ (yv - X @ th) / n + lam * th)),
+                  14: (ols, 2 / n * X.T @ (X @ th - yv))}
+        return [claims[which]]
+    ids = (10, 11, 12, 13, 14) if slips else (0, 1, 2)
+    return [decide_numpy(lambda rng, w=w: make(rng, w)) for w in ids]
+
+
 # --------------------------------------------------------------------------
 # the table: file -> verdicts in file order
 # --------------------------------------------------------------------------
@@ -697,6 +724,7 @@ ORACLE: dict[str, Callable[[], list[str]]] = {
     "coursera_llayer.md": llayer, "coursera_llayer_slips.md": lambda: llayer(True),
     "statsse_row_twolayer.md": rowlayout, "statsse_row_twolayer_slips.md": lambda: rowlayout(True),
     "nielsen_vector.md": nielsen_vector, "nielsen_vector_slips.md": lambda: nielsen_vector(True),
+    "compphysics_ridge.md": ridge, "compphysics_ridge_slips.md": lambda: ridge(True),
     "jemoka_least_squares.md": least_squares, "jemoka_least_squares_slips.md": lambda: least_squares(True),
 }
 
