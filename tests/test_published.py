@@ -14,9 +14,19 @@ import re
 import pytest
 
 from tests.published import oracle_check
-from tests.published.harness import FOLDERS, all_links, expected, match, read_links
+from tests.published.harness import FOLDERS, Reading, all_links, expected, match, read_links
 
-LINKS = all_links()
+def _numbered(links):
+    """(folder, name, line, k): the k-th link expected at that line of that note."""
+    seen, out = {}, []
+    for folder, name, entry in links:
+        key = (name, entry["line"])
+        out.append((folder, name, entry["line"], seen.get(key, 0)))
+        seen[key] = seen.get(key, 0) + 1
+    return out
+
+
+LINKS = _numbered(all_links())
 
 # Links whose reading NOTATION.md does not settle yet (a contract gap, not a reader slip): a
 # reader that decides them otherwise than the mathematics is reported as xfail, never as a pass.
@@ -34,20 +44,14 @@ def _reading(folder, name):
     return read_links(folder / name)
 
 
-def _counted(links):
-    seen, ids = {}, []
-    for folder, name, entry in links:
-        key = (name, entry["line"])
-        seen[key] = seen.get(key, 0) + 1
-        ids.append(f"{name}:{entry['line']}" + (f"#{seen[key]}" if seen[key] > 1 else ""))
-    return ids
+def _id(link):
+    folder, name, line, k = link
+    return f"{name}:{line}" + (f"#{k + 1}" if k else "")
 
 
-@pytest.mark.parametrize(("folder", "name", "entry"), LINKS, ids=_counted(LINKS))
-def test_link_read_is_decided_as_expected(folder, name, entry):
-    links = expected(folder)[name]
-    k = sum(1 for e in links[:links.index(entry)] if e["line"] == entry["line"])
-    link = [x for x in match(folder, name, links, _reading(folder, name)) if x.line == entry["line"]][k]
+@pytest.mark.parametrize(("folder", "name", "line", "k"), LINKS, ids=[_id(x) for x in LINKS])
+def test_link_read_is_decided_as_expected(folder, name, line, k):
+    link = [x for x in match(folder, name, expected(folder)[name], _reading(folder, name)) if x.line == line][k]
     if link.got is None:
         pytest.skip(f"not read: {link.reason}")
     assert not link.false_hold, f"FALSE HOLD at {link.id}: expected {link.verdict} ({link.why})"
@@ -56,6 +60,18 @@ def test_link_read_is_decided_as_expected(folder, name, entry):
     if link.got != link.verdict and (name, link.line) in CONTRACT_GAPS:
         pytest.xfail(f"contract gap: {CONTRACT_GAPS[name, link.line]}; gradproof says {link.got}")
     assert link.got == link.verdict, f"{link.id}: gradproof says {link.got}, expected {link.verdict} ({link.why})"
+
+
+def test_links_pair_by_line_in_order_and_a_false_hold_is_flagged():
+    links = [{"line": 3, "verdict": "fails", "why": "w"}, {"line": 3, "verdict": "holds", "why": "w"},
+             {"line": 5, "verdict": "holds", "why": "w"}, {"line": 9, "verdict": "holds", "why": "w"}]
+    reading = Reading(((3, "holds"), (3, "holds"), (7, "fails")), {4: "cannot read this block"})
+    got = match(FOLDERS[0], "n.md", links, reading)
+    assert [x.got for x in got] == ["holds", "holds", None, None]
+    assert got[0].false_hold and not got[0].right and got[1].right and not got[1].false_hold
+    assert got[2].reason == "cannot read this block" and got[3].reason == "cannot read this block"
+    whole = match(FOLDERS[0], "n.md", links, Reading((), {0: "line 2: no header"}))
+    assert {x.reason for x in whole} == {"line 2: no header"} and not any(x.read for x in whole)
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
