@@ -49,7 +49,7 @@ def figures(folder: Path) -> list[str]:
         for x in read:
             if not x.right and not x.false_hold:
                 out.append(f"  decided {x.got}, expected {x.verdict}: {x.id} ({x.why})")
-        refused = Counter(_reason(x.reason) if x.got is None else "undecided" for x in links if not x.read)
+        refused = Counter(_reason(x.reason) if x.got is None else x.got for x in links if not x.read)
         for reason, n in refused.most_common():
             out.append(f"  {n:4d} not read: {reason}")
     extra = {k: v for k, v in extra.items() if v}

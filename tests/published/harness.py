@@ -28,7 +28,7 @@ class Reading:
 def read_links(path: Path) -> Reading:
     """Run ``gradproof check``'s reader and engine on one note.
 
-    A verdict is ``holds``, ``fails``, ``undecided`` or ``definition``.  Today an unreadable block
+    A verdict is ``holds``, ``fails``, ``undecided``, ``skipped`` or ``definition``.  Today an unreadable block
     makes the whole file an InputError; that refusal is recorded for line 0 (every link)."""
     try:  # the reader as it is being extended: errors per block, the rest of the file read
         from gradproof.checks.notes import InputError, read_file as read
@@ -68,8 +68,8 @@ class Link:
 
     @property
     def read(self) -> bool:
-        """Read and decided (an undecided link is not a reading)."""
-        return self.got is not None and self.got != "undecided"
+        """Read and decided (an undecided or skipped link is not a reading)."""
+        return self.got not in (None, "undecided", "skipped")
 
     @property
     def right(self) -> bool:
