@@ -383,6 +383,21 @@ def logistic(slips=False):
     return [H, claim(lambda j: sum((h[i] - Y[i]) * X[i][j] for i in range(m)))]
 
 
+def jpark(slips=False):
+    q = sp.Symbol("q", positive=True)
+    dC_ds = lambda y, p, k: sp.diff(-y[k] * sp.log(q), q).subs(q, p[k])  # C with s_k held as a variable
+
+    def body(fn):
+        return softmax_decide(lambda o, y, p, L, n: [fn(o, y, p, L, n, i) for i in range(n)])
+    if slips:
+        return [body(lambda o, y, p, L, n, i: (sp.diff(L, o[i]), y[i] - p[i])),
+                body(lambda o, y, p, L, n, i: (sp.diff(L, o[i]), sum(dC_ds(y, p, k) for k in range(n))))]
+    chain_rule = lambda o, y, p, n, i: sum(dC_ds(y, p, k) * sp.diff(p[k], o[i]) for k in range(n))
+    return [body(lambda o, y, p, L, n, i: (sp.diff(L, o[i]), chain_rule(o, y, p, n, i))),
+            body(lambda o, y, p, L, n, i: (chain_rule(o, y, p, n, i), p[i] - y[i])),
+            H]  # C restated as the header defines it
+
+
 # ---- Nielsen's components: a network of depth 3, two units per layer ------
 
 class Net:
@@ -657,6 +672,28 @@ def nielsen_vector(slips=False):
     return [decide_numpy(lambda rng, w_=w_: make(rng, w_)) for w_ in ids]
 
 
+def aise(slips=False):
+    """E = -sum(Y * log softmax_rows(X)), n = 4 samples, c = 3 classes, rows of Y summing to 1."""
+    n, c = 4, 3
+
+    def make(rng, which):
+        X = rng.normal(size=(n, c))
+        Y = rng.uniform(0.1, 1, size=(n, c))
+        Y /= Y.sum(axis=1, keepdims=True)
+        soft = lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+        Yh = soft(X)
+        dE_dYh = grad(lambda V: -np.sum(Y * np.log(V)), Yh)  # Y-hat held as a variable
+        dE_dX = grad(lambda Z: -np.sum(Y * np.log(soft(Z))), X)
+        jac = [np.array([[grad(lambda Z, i=i, k=k: soft(Z)[i, k], X)[i, j] for j in range(c)] for k in range(c)])
+               for i in range(n)]
+        chained = np.array([[sum(dE_dYh[i, k] * jac[i][k, j] for k in range(c)) for j in range(c)] for i in range(n)])
+        claims = {0: (dE_dYh, -Y / Yh), 1: (dE_dX, chained),
+                  10: (dE_dYh, Y / Yh), 11: (dE_dX, Y - Yh), 12: (dE_dX, Yh - Y), 13: (dE_dYh, -Y)}
+        return [claims[which]]
+    ids = (10, 11, 12, 13) if slips else (0, 1)
+    return [decide_numpy(lambda rng, w=w: make(rng, w)) for w in ids]
+
+
 def least_squares(slips=False):
     nn, d = 6, 3
 
@@ -725,6 +762,8 @@ ORACLE: dict[str, Callable[[], list[str]]] = {
     "statsse_row_twolayer.md": rowlayout, "statsse_row_twolayer_slips.md": lambda: rowlayout(True),
     "nielsen_vector.md": nielsen_vector, "nielsen_vector_slips.md": lambda: nielsen_vector(True),
     "compphysics_ridge.md": ridge, "compphysics_ridge_slips.md": lambda: ridge(True),
+    "jpark7ca_softmax.md": jpark, "jpark7ca_softmax_slips.md": lambda: jpark(True),
+    "aise_softmax_rows.md": aise, "aise_softmax_rows_slips.md": lambda: aise(True),
     "jemoka_least_squares.md": least_squares, "jemoka_least_squares_slips.md": lambda: least_squares(True),
 }
 
