@@ -1,0 +1,906 @@
+r"""Diagnosis of a failing step: name the single slip that explains it, propose the fix.
+
+When a claim fails, people have usually made *one* of a small number of
+slips: a sign, a factor of 2 or of ``m``, a missing ``1/m``, a dropped or an
+extra transpose, the order of a product, ``@`` for ``\odot``, the axis of a
+sum, ``l`` for ``l-1`` in a layer label, an activation for its derivative (or
+another layer's), ``y`` swapped with ``a``, an exponent off by one, a
+dropped chain-rule factor or term.  :func:`diagnose` builds every claim
+that differs from the failing one by exactly one such slip, in a fixed
+order, and reports the first that **holds** under the full decision
+procedure -- :func:`symbolic.equivalence.decide` for a scalar claim, the
+shape and entry checks of :func:`checks.matrix.check_claim` for a matrix
+claim.  A proposal that is not proved is never shown: where no single slip
+explains the failure the answer is ``None`` ("no single slip explains it").
+
+Candidates are cheap to reject: a scalar candidate must first agree with the
+oracle at two seeded points (30 digits), a matrix candidate must have the
+right shapes with symbolic dimensions and agree with central differences in
+float64, before the proof is attempted.  The search is bounded by a cap on
+candidates and a budget of CPU time.
+
+Matrix claims hold their closed form as a function (``rhs(v)``); it is
+*traced* once in a namespace that records the operations instead of
+performing them, the recorded tree is mutated, and each mutant becomes a new
+closed form that replays the tree in a real namespace.  A layer label is
+traced as a symbol (``l``; ``L`` for ``v.net.L``), so ``A^{[l-1]}`` for
+``A^{[l]}`` is a change of one label for every depth at once.
+
+Examples
+--------
+>>> import sympy as sp
+>>> from gradproof.derivations.model import Claim
+>>> from gradproof.symbolic.activations import sigmoid
+>>> z = sp.Symbol("z", real=True)
+>>> d = diagnose(Claim(sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 + sigmoid(z))))
+>>> d.slip
+'sign'
+>>> diagnose(Claim(sp.Derivative(sigmoid(z), z), sigmoid(z) * (1 - sigmoid(z)))) is None
+True
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sympy as sp
+
+from gradproof.derivations.matrix import MatrixClaim
+from gradproof.derivations.model import Claim, Kind, Step
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.domain import Domain, stable_seed
+from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
+
+__all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIPS", "agrees", "diagnose",
+           "diagnose_result"]
+
+DIAGNOSIS_BUDGET = 20.0  # CPU seconds for one diagnosis: every screen and proof included
+MAX_CANDIDATES = 400  # single slips generated per claim, at most
+SCREEN_POINTS = 2
+SCREEN_DIGITS = 30
+SCREEN_RTOL = sp.Float("1e-15")
+
+SLIPS = ("sign", "factor-2", "factor-m", "missing-1/m", "transpose", "product-order", "elementwise",
+         "sum-axis", "missing-sum", "extra-sum", "layer-index", "activation", "swap-y-a", "exponent",
+         "function", "chain-factor", "extra-factor", "dropped-term")
+"""The slips searched, in the order they are tried."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The single slip that makes a failing claim hold, and the corrected expression.
+
+    ``slip`` is one of :data:`SLIPS`; ``latex`` the corrected step (the
+    document's own LaTeX edited where the edit can be located, else the
+    corrected right-hand side printed); ``note`` says what was changed.
+    """
+
+    slip: str
+    latex: str
+    note: str
+    claim: Any = field(default=None, compare=False, repr=False)  # the corrected claim, proved
+
+
+@dataclass(frozen=True)
+class ScalarNet:
+    """The layers of a scalar network, so that a slip of layer label can be named as one.
+
+    ``g[k]`` is layer k's activation class, ``a[k]`` the symbol of its output
+    (``a[0]`` the input).
+    """
+
+    g: Mapping[int, type]
+    a: Mapping[int, sp.Symbol]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    slip: str
+    note: str
+    value: Any  # a SymPy expression (scalar) or a traced tree (matrix)
+    edit: tuple = ()  # a textual edit of the LaTeX: (old, new) or ("whole-sign",)
+
+
+# --------------------------------------------------------------------------
+# budgets
+# --------------------------------------------------------------------------
+
+class _Clock:
+    """CPU time left of a diagnosis (a busy machine does not change what is found)."""
+
+    def __init__(self, seconds: float):
+        self.end = time.process_time() + seconds
+
+    def left(self) -> float:
+        return self.end - time.process_time()
+
+
+# --------------------------------------------------------------------------
+# scalar claims
+# --------------------------------------------------------------------------
+
+_OPAQUE = (sp.Derivative, sp.Subs, sp.Integral)
+
+
+def _positions(expr, path=()) -> Iterator[tuple[tuple[int, ...], sp.Expr]]:
+    """Every subexpression and its path, preorder; derivatives and evaluations are atoms."""
+    yield path, expr
+    if isinstance(expr, _OPAQUE) or not expr.args:
+        return
+    for i, arg in enumerate(expr.args):
+        yield from _positions(arg, path + (i,))
+
+
+def _replace_at(expr, path, new):
+    if not path:
+        return new
+    args = list(expr.args)
+    args[path[0]] = _replace_at(args[path[0]], path[1:], new)
+    return expr.func(*args)
+
+
+def _gprime_layer(node, net: ScalarNet | None) -> int | None:
+    """``k`` when ``node`` is ``g'^{[k]}(v)``: ``Subs(Derivative(g_k(u), u), u, v)``."""
+    if net is None or not isinstance(node, sp.Subs) or len(node.variables) != 1:
+        return None
+    d = node.expr
+    if not (isinstance(d, sp.Derivative) and len(d.variables) == 1 and d.variables[0] == node.variables[0]):
+        return None
+    f = d.expr
+    if not (isinstance(f, sp.Function) and f.args == (node.variables[0],)):
+        return None
+    hits = [k for k, g in net.g.items() if f.func is g]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _activation_layer(node, net: ScalarNet | None) -> int | None:
+    if net is None or not isinstance(node, _Activation):
+        return None
+    hits = [k for k, g in net.g.items() if node.func is g]
+    return hits[0] if len(hits) == 1 else None
+
+
+_LAYERED = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def _latex(e) -> str:
+    return sp.latex(e)
+
+
+def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candidate]:
+    lhs, rhs = claim.lhs, claim.rhs
+    rhs = sp.sympify(rhs)
+    positions = list(_positions(rhs))
+    syms = sorted(rhs.free_symbols | sp.sympify(lhs).free_symbols, key=sp.default_sort_key)
+    # sign
+    yield _Candidate("sign", "the sign of the whole right-hand side", -rhs, ("whole-sign",))
+    for path, node in positions:
+        if isinstance(node, sp.Add):
+            for i, term in enumerate(node.args):
+                yield _Candidate("sign", f"the sign of the term {_latex(term)}",
+                                 _replace_at(rhs, path + (i,), -term))
+    # factors of 2 and of m
+    yield _Candidate("factor-2", "a factor of 2: twice the right-hand side", 2 * rhs)
+    yield _Candidate("factor-2", "a factor of 2: half the right-hand side", rhs / 2)
+    for m in (s for s in syms if s.name == "m"):
+        yield _Candidate("missing-1/m", "a missing factor 1/m", rhs / m)
+        yield _Candidate("factor-m", "a factor of m: the right-hand side times m", rhs * m)
+    # layer labels
+    families: dict[str, dict[int, sp.Symbol]] = {}
+    for s in syms:
+        hit = _LAYERED.match(s.name)
+        if hit:
+            families.setdefault(hit.group(1), {})[int(hit.group(2))] = s
+    if net is not None:
+        for k, s in net.a.items():
+            families.setdefault("A", {}).setdefault(k, s)
+    for path, node in positions:
+        hit = _LAYERED.match(node.name) if isinstance(node, sp.Symbol) else None
+        if hit:
+            for k, other in sorted(families.get(hit.group(1), {}).items()):
+                if other != node:
+                    yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}",
+                                     _replace_at(rhs, path, other))
+        k = _gprime_layer(node, net)
+        if k is not None:
+            for j, g in sorted(net.g.items()):
+                if j != k and g is not net.g[k]:
+                    u = node.variables[0]
+                    new = sp.Subs(sp.Derivative(g(u), u), node.variables, node.point)
+                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", _replace_at(rhs, path, new))
+        k = _activation_layer(node, net)
+        if k is not None and k - 1 in net.a:
+            yield _Candidate("layer-index", f"A^{{[{k - 1}]}} for A^{{[{k}]}}",
+                             _replace_at(rhs, path, net.a[k - 1]))
+    # an activation for its derivative, or for another activation
+    u = sp.Symbol("u", real=True)
+    for path, node in positions:
+        if isinstance(node, _Activation):
+            (arg,) = node.args
+            deriv = sp.Subs(sp.Derivative(node.func(u), u), u, arg)
+            yield _Candidate("activation", f"the derivative {node.func.__name__}' for {node.func.__name__}",
+                             _replace_at(rhs, path, deriv))
+            for name, g in ACTIVATIONS.items():
+                if g is not node.func and name in ("sigmoid", "tanh"):
+                    yield _Candidate("activation", f"{name} for {node.func.__name__}",
+                                     _replace_at(rhs, path, g(arg)))
+        if (isinstance(node, sp.Subs) and isinstance(node.expr, sp.Derivative)
+                and isinstance(node.expr.expr, _Activation) and len(node.point) == 1):
+            f = node.expr.expr.func
+            yield _Candidate("activation", f"{f.__name__} for its derivative {f.__name__}'",
+                             _replace_at(rhs, path, f(node.point[0])))
+    # y swapped with a
+    ys = [s for s in syms if s.name in ("y", "Y")]
+    acts = sorted({s for s in syms if s.name == "a"} | {f for f in rhs.atoms(_Activation)},
+                  key=sp.default_sort_key)
+    for y in ys:
+        for a in acts:
+            if rhs.has(y) or rhs.has(a):
+                yield _Candidate("swap-y-a", f"{_latex(y)} and {_latex(a)} swapped",
+                                 rhs.xreplace({y: a, a: y}) if isinstance(a, sp.Symbol)
+                                 else rhs.subs({y: a, a: y}, simultaneous=True))
+    # exponents
+    for path, node in positions:
+        if isinstance(node, sp.Pow) and node.exp.is_Integer:
+            for k in (node.exp - 1, node.exp + 1):
+                if k != 0:
+                    yield _Candidate("exponent", f"the exponent {k} for {node.exp}",
+                                     _replace_at(rhs, path, sp.Pow(node.base, k)),
+                                     (f"^{{{node.exp}}}", f"^{{{k}}}"))
+    # a function applied to its argument by mistake (ln(a) for a)
+    for path, node in positions:
+        if isinstance(node, (sp.log, sp.exp)) and path:
+            yield _Candidate("function", f"{_latex(node.args[0])} for {_latex(node)}",
+                             _replace_at(rhs, path, node.args[0]))
+    # chain-rule factors: the derivative of every inner argument by the variable, and the
+    # derivative of every activation of the definition differentiated
+    for factor in _chain_factors(lhs):
+        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", rhs * factor)
+        yield _Candidate("extra-factor", f"the extra factor {_latex(factor)}", rhs / factor)
+    # a dropped term: a variable of the definition that the right-hand side lost
+    lost = sorted(sp.sympify(lhs).free_symbols - rhs.free_symbols, key=sp.default_sort_key)
+    for path, node in positions:
+        if isinstance(node, sp.Function) and not isinstance(node, _OPAQUE) and node.args[0].free_symbols:
+            for v in lost:
+                arg = node.args[0]
+                yield _Candidate("dropped-term", f"{_latex(arg + v)} for {_latex(arg)}",
+                                 _replace_at(rhs, path, node.func(arg + v)))
+
+
+def _chain_factors(lhs) -> list[sp.Expr]:
+    """Small factors a chain rule multiplies in: d(inner)/dv for every function of the definition."""
+    out: list[sp.Expr] = []
+    for d in sorted(sp.sympify(lhs).atoms(sp.Derivative), key=sp.default_sort_key):
+        if len(d.variables) != 1:
+            continue
+        v = d.variables[0]
+        for f in sorted(d.expr.atoms(sp.Function), key=sp.default_sort_key):
+            for arg in f.args:
+                if arg.has(v) and arg != v:
+                    k = sp.diff(arg, v)
+                    if k not in (0, 1, -1) and k not in out and len(out) < 8:
+                        out.append(k)
+            if isinstance(f, _Activation) and f.args[0].has(v):
+                k = f.fdiff()
+                if k not in out and len(out) < 8:
+                    out.append(k)
+    return out
+
+
+def _value(expr, point, digits=SCREEN_DIGITS):
+    try:
+        out = sp.N(expr.xreplace(point), digits)
+    except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+        return None
+    if not out.is_number or out.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    re_, im = out.as_real_imag()
+    if im != 0 and abs(im) > 1e-20 * (1 + abs(re_)):
+        return None
+    return re_
+
+
+def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
+                     net: ScalarNet | None, cap: int) -> tuple[_Candidate, Any] | None:
+    try:
+        L = bounded(lambda: oracle(claim.lhs), max(clock.left(), 0))
+    except (Timeout, Exception):
+        return None
+    candidates = []
+    for c in _scalar_candidates(claim, net):
+        candidates.append(c)
+        if len(candidates) >= cap:
+            break
+    syms = set(L.free_symbols)
+    for c in candidates:
+        syms |= sp.sympify(c.value).free_symbols
+    syms = {s for s in syms if isinstance(s, sp.Symbol)}
+    points = domain.sample(syms, SCREEN_POINTS, stable_seed("diagnosis", claim.lhs, claim.rhs))
+    try:
+        lvals = bounded(lambda: [_value(L, p) for p in points], max(clock.left(), 0))
+    except Timeout:
+        return None
+    if any(v is None for v in lvals):
+        lvals = [None] * len(points)  # no screen where the oracle has no value
+    seen: set = set()
+    for c in candidates:
+        if clock.left() <= 0:
+            return None
+        if c.value in seen or c.value == claim.rhs:
+            continue
+        seen.add(c.value)
+        if lvals[0] is not None:
+            try:
+                R = bounded(lambda c=c: oracle(c.value), max(clock.left(), 0))
+                rvals = bounded(lambda: [_value(R, p) for p in points], max(clock.left(), 0))
+            except Timeout:
+                return None
+            except Exception:  # a mutant SymPy cannot evaluate is no proposal
+                continue
+            if any(r is None or abs(r - l) > SCREEN_RTOL * (1 + abs(l)) for r, l in zip(rvals, lvals)):
+                continue
+        v = decide(claim.lhs, c.value, domain, min(budget, max(clock.left(), 0.01)))
+        if v.status is Status.HOLDS:
+            return c, v
+    return None
+
+
+def _split_rhs(latex: str) -> tuple[str, str]:
+    """The step's LaTeX cut before its last top-level ``=``: (head with ``=``, right-hand side)."""
+    depth, cut = 0, -1
+    for i, ch in enumerate(latex):
+        if ch in "{(":
+            depth += 1
+        elif ch in "})":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            cut = i
+    if cut < 0:
+        return "", latex
+    return latex[:cut + 1] + " ", latex[cut + 1:].strip()
+
+
+def _scalar_latex(step_latex: str | None, c: _Candidate) -> str:
+    if step_latex is None:
+        return _latex(c.value)
+    head, rhs = _split_rhs(step_latex)
+    head = head.replace("&=", "=")
+    if c.edit == ("whole-sign",):
+        rhs = rhs.strip()
+        if rhs.startswith("-") and not rhs.startswith("-\\") and rhs.count("-") == 1:
+            return head + rhs[1:].strip()
+        return head + r"-\left(" + rhs + r"\right)"
+    if len(c.edit) == 2 and rhs.count(c.edit[0]) == 1:
+        old, new = c.edit
+        npows = sum(1 for p in sp.preorder_traversal(c.value) if isinstance(p, sp.Pow)
+                    and f"^{{{p.exp}}}" in (old, new))
+        if npows == 1:
+            return head + rhs.replace(old, new)
+    return head + _latex(c.value)
+
+
+# --------------------------------------------------------------------------
+# matrix claims: a traced closed form
+# --------------------------------------------------------------------------
+
+_L = sp.Symbol("l", integer=True)  # the layer a layer claim is made for
+_LNET = sp.Symbol("L", integer=True)  # the depth of the network (v.net.L)
+_M = sp.Symbol("m", positive=True, integer=True)  # the batch size (v.m)
+_NODE = re.compile(r"^(d?)(X|Y|W|b|Z|A)(\d*)$")
+
+
+@dataclass(frozen=True)
+class _T:
+    """One node of a traced closed form: an operation and its arguments (nodes or scalars)."""
+
+    op: str
+    args: tuple
+
+
+class _NotTraceable(Exception):
+    pass
+
+
+def _wrap(t: _T) -> "_Traced":
+    return _Traced(t)
+
+
+def _arg(x):
+    if isinstance(x, _Traced):
+        return x.t
+    if isinstance(x, (int, float, sp.Expr)) and not isinstance(x, bool):
+        return sp.nsimplify(x) if isinstance(x, float) else sp.sympify(x)
+    raise _NotTraceable(type(x).__name__)
+
+
+class _Traced:
+    """A closed form's value while it is traced: every operation is recorded."""
+
+    __slots__ = ("t",)
+
+    def __init__(self, t: _T):
+        self.t = t
+
+    @property
+    def T(self):
+        return _wrap(_T("T", (self.t,)))
+
+    def __matmul__(self, o):
+        return _wrap(_T("mm", (self.t, _arg(o))))
+
+    def odot(self, o):
+        return _wrap(_T("odot", (self.t, _arg(o))))
+
+    def __add__(self, o):
+        return _wrap(_T("add", (self.t, _arg(o))))
+
+    def __radd__(self, o):
+        return _wrap(_T("add", (_arg(o), self.t)))
+
+    def __sub__(self, o):
+        return _wrap(_T("sub", (self.t, _arg(o))))
+
+    def __rsub__(self, o):
+        return _wrap(_T("sub", (_arg(o), self.t)))
+
+    def __neg__(self):
+        return _wrap(_T("neg", (self.t,)))
+
+    def __mul__(self, o):
+        if isinstance(o, _Traced):
+            raise _NotTraceable("* between matrices")
+        return _wrap(_T("smul", (_arg(o), self.t)))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        return _wrap(_T("div", (self.t, _arg(o))))
+
+    def __rtruediv__(self, o):
+        return _wrap(_T("div", (_arg(o), self.t)))
+
+    def __pow__(self, k):
+        return _wrap(_T("pow", (self.t, _arg(k))))
+
+    def sum(self, axis: int):
+        return _wrap(_T("sum", (self.t, int(axis))))
+
+
+class _TraceLayers:
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __getitem__(self, l):
+        return _wrap(_T("leaf", (self.kind, sp.sympify(l))))
+
+
+class _TraceNet:
+    L = _LNET
+
+
+class _Tracer:
+    """The namespace of :class:`symbolic.layouts.Quantities`, recording instead of computing."""
+
+    m = _M
+    net = _TraceNet()
+
+    def __init__(self):
+        for kind in ("W", "b", "Z", "A", "dW", "db", "dZ", "dA"):
+            setattr(self, kind, _TraceLayers(kind))
+
+    def __getattr__(self, name: str):
+        hit = _NODE.match(name)
+        if not hit:
+            raise _NotTraceable(name)
+        d, kind, idx = hit.groups()
+        return _wrap(_T("leaf", (d + kind, sp.Integer(int(idx)) if idx else None)))
+
+    def g(self, l, M):
+        return _wrap(_T("g", (sp.sympify(l), _arg(M))))
+
+    def g_prime(self, l, M):
+        return _wrap(_T("gp", (sp.sympify(l), _arg(M))))
+
+
+def trace(claim: MatrixClaim) -> _T | None:
+    """The closed form of ``claim`` as a tree, or None when it is not written in the namespace alone."""
+    try:
+        out = claim.evaluate(_Tracer(), _L if claim.layer_claim else None)
+    except Exception:  # an explicit matrix, a sum over examples, ...: not traceable
+        return None
+    return out.t if isinstance(out, _Traced) else None
+
+
+def replay(t, v, env: Mapping[sp.Symbol, Any]):
+    """The traced tree evaluated in a real namespace ``v`` (symbolic, SymPy or NumPy)."""
+    if not isinstance(t, _T):
+        return sp.sympify(t).xreplace(env) if isinstance(t, sp.Basic) else t
+    a = t.args
+    if t.op == "leaf":
+        kind, idx = a
+        if idx is None:
+            return v.node(kind)
+        k = idx.xreplace(env)
+        if not k.is_Integer:
+            raise ValueError(f"layer label {idx} is not a number")
+        return v.node(f"{kind}{int(k)}")
+    if t.op in ("g", "gp"):
+        k = a[0].xreplace(env)
+        M = replay(a[1], v, env)
+        return v.g(int(k), M) if t.op == "g" else v.g_prime(int(k), M)
+    x = [replay(y, v, env) for y in a]
+    if t.op == "T":
+        return x[0].T
+    if t.op == "mm":
+        return x[0] @ x[1]
+    if t.op == "odot":
+        return x[0].odot(x[1])
+    if t.op == "add":
+        return x[0] + x[1]
+    if t.op == "sub":
+        return x[0] - x[1]
+    if t.op == "neg":
+        return -x[0]
+    if t.op == "smul":
+        return x[0] * x[1]
+    if t.op == "div":
+        return x[0] / x[1]
+    if t.op == "pow":
+        return x[0] ** x[1]
+    if t.op == "sum":
+        return x[0].sum(a[1])
+    raise ValueError(f"unknown traced operation {t.op!r}")
+
+
+def _closed_form(t: _T, layer_claim: bool) -> Callable:
+    def env_of(v, l):
+        env = {_M: v.m, _LNET: sp.Integer(v.net.L)}
+        if l is not None:
+            env[_L] = sp.Integer(l)
+        return env
+
+    if layer_claim:
+        return lambda v, l: replay(t, v, env_of(v, l))
+    return lambda v: replay(t, v, env_of(v, None))
+
+
+def _subtrees(t, path=()) -> Iterator[tuple[tuple[int, ...], Any]]:
+    yield path, t
+    if isinstance(t, _T) and t.op != "leaf":
+        for i, a in enumerate(t.args):
+            if isinstance(a, _T):
+                yield from _subtrees(a, path + (i,))
+
+
+def _put(t: _T, path, new) -> _T:
+    if not path:
+        return new
+    args = list(t.args)
+    args[path[0]] = _put(args[path[0]], path[1:], new)
+    return _T(t.op, tuple(args))
+
+
+def _labels(t) -> list[sp.Expr]:
+    out: list[sp.Expr] = []
+    for _, n in _subtrees(t):
+        if isinstance(n, _T) and n.op in ("leaf", "g", "gp") and n.args[1 if n.op == "leaf" else 0] is not None:
+            e = n.args[1] if n.op == "leaf" else n.args[0]
+            if e not in out:
+                out.append(e)
+    return out
+
+
+def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
+    nodes = list(_subtrees(t))
+    labels = _labels(t)
+    # sign and factors of the whole
+    yield _Candidate("sign", "the sign of the whole right-hand side", _T("neg", (t,)), ("whole-sign",))
+    for path, n in nodes:
+        if n.op == "add":
+            yield _Candidate("sign", "- for +", _put(t, path, _T("sub", n.args)))
+        elif n.op == "sub":
+            yield _Candidate("sign", "+ for -", _put(t, path, _T("add", n.args)))
+    yield _Candidate("factor-2", "a factor of 2: twice the right-hand side", _T("smul", (sp.Integer(2), t)))
+    yield _Candidate("factor-2", "a factor of 2: half the right-hand side", _T("smul", (sp.Rational(1, 2), t)))
+    yield _Candidate("missing-1/m", "a missing factor 1/m", _T("smul", (1 / _M, t)))
+    yield _Candidate("factor-m", "a factor of m: the right-hand side times m", _T("smul", (_M, t)))
+    # transposes
+    for path, n in nodes:
+        if n.op == "T":
+            yield _Candidate("transpose", f"{_tex(n.args[0])} for {_tex(n)}: an extra transpose",
+                             _put(t, path, n.args[0]), ("untranspose", n.args[0]))
+        else:
+            yield _Candidate("transpose", f"{_tex(_T('T', (n,)))} for {_tex(n)}: a missing transpose",
+                             _put(t, path, _T("T", (n,))), ("transpose", n))
+    # products
+    for path, n in nodes:
+        if n.op == "mm":
+            yield _Candidate("product-order", f"{_tex(_T('mm', n.args[::-1]))} for {_tex(n)}: the order "
+                             "of the product", _put(t, path, _T("mm", n.args[::-1])))
+            yield _Candidate("elementwise", "the element-wise product for the matrix product",
+                             _put(t, path, _T("odot", n.args)))
+        elif n.op == "odot":
+            yield _Candidate("elementwise", "the matrix product for the element-wise product",
+                             _put(t, path, _T("mm", n.args)))
+    # sums over an axis
+    for path, n in nodes:
+        if n.op == "sum":
+            yield _Candidate("sum-axis", f"the sum along axis {1 - n.args[1]} for axis {n.args[1]}",
+                             _put(t, path, _T("sum", (n.args[0], 1 - n.args[1]))))
+            yield _Candidate("extra-sum", f"{_tex(n.args[0])} for {_tex(n)}: an extra sum",
+                             _put(t, path, n.args[0]))
+        else:
+            for axis in (0, 1):
+                yield _Candidate("missing-sum", f"{_tex(_T('sum', (n, axis)))} for {_tex(n)}: a missing sum "
+                                 "over the batch", _put(t, path, _T("sum", (n, axis))))
+    # layer labels
+    for path, n in nodes:
+        if n.op == "leaf" and n.args[1] is not None or n.op in ("g", "gp"):
+            pos = 1 if n.op == "leaf" else 0
+            old = n.args[pos]
+            alts = [old - 1, old + 1] + [e for e in labels if e != old]
+            if old.has(_LNET):
+                alts.append(old.xreplace({_LNET: _L}))
+            if old.has(_L):
+                alts.append(old.xreplace({_L: _LNET}))
+            done = set()
+            for new in alts:
+                if new == old or new in done:
+                    continue
+                done.add(new)
+                args = list(n.args)
+                args[pos] = new
+                yield _Candidate("layer-index", f"{_tex(_T(n.op, tuple(args)))} for {_tex(n)}",
+                                 _put(t, path, _T(n.op, tuple(args))), ("label", n, _T(n.op, tuple(args))))
+    # an activation for its derivative, a dropped g' factor
+    for path, n in nodes:
+        if n.op in ("g", "gp"):
+            other = _T("gp" if n.op == "g" else "g", n.args)
+            yield _Candidate("activation", f"{_tex(other)} for {_tex(n)}", _put(t, path, other))
+        if n.op == "odot":
+            for keep in (0, 1):
+                if isinstance(n.args[keep], _T):
+                    yield _Candidate("extra-factor", f"{_tex(n.args[keep])} for {_tex(n)}: an extra factor",
+                                     _put(t, path, n.args[keep]))
+    for e in labels:
+        factor = _T("gp", (e, _T("leaf", ("Z", e))))
+        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_tex(factor)}",
+                         _T("odot", (t, factor)))
+    # Y swapped with the output
+    for path, n in nodes:
+        if n.op == "leaf" and n.args[0] == "Y":
+            for e in [_LNET] + labels:
+                yield _Candidate("swap-y-a", f"A^{{[{_label(e)}]}} for Y", _put(t, path, _T("leaf", ("A", e))))
+        elif n.op == "leaf" and n.args[0] == "A":
+            yield _Candidate("swap-y-a", f"Y for {_tex(n)}", _put(t, path, _T("leaf", ("Y", None))))
+    # exponents
+    for path, n in nodes:
+        if n.op == "pow" and sp.sympify(n.args[1]).is_Integer:
+            for k in (n.args[1] - 1, n.args[1] + 1):
+                if k != 0:
+                    yield _Candidate("exponent", f"the exponent {k} for {n.args[1]}",
+                                     _put(t, path, _T("pow", (n.args[0], k))))
+
+
+# --- LaTeX of a traced tree ---------------------------------------------------------
+
+def _label(e) -> str:
+    return str(e).replace(" ", "")
+
+
+def _leaf_tex(kind: str, idx) -> str:
+    if kind == "A" and idx is not None and idx == 0:
+        return "X"
+    if idx is None:
+        return kind
+    return f"{kind}^{{[{_label(idx)}]}}"
+
+
+def _tex(t) -> str:
+    if not isinstance(t, _T):
+        return _latex(t)
+    a = t.args
+    if t.op == "leaf":
+        return _leaf_tex(*a)
+    if t.op == "g":
+        return f"g^{{[{_label(a[0])}]}}({_tex(a[1])})"
+    if t.op == "gp":
+        return f"g'^{{[{_label(a[0])}]}}({_tex(a[1])})"
+    if t.op == "T":
+        inner = _tex(a[0])
+        if isinstance(a[0], _T) and a[0].op == "leaf" and inner.endswith("]}"):
+            return inner[:-1] + "T}"
+        if isinstance(a[0], _T) and a[0].op == "leaf":
+            return inner + "^T"
+        return rf"\left({inner}\right)^T"
+    if t.op == "mm":
+        return f"{_paren(a[0])} {_paren(a[1])}"
+    if t.op == "odot":
+        return rf"{_paren(a[0])} \odot {_paren(a[1])}"
+    if t.op == "add":
+        return f"{_tex(a[0])} + {_tex(a[1])}"
+    if t.op == "sub":
+        return f"{_tex(a[0])} - {_paren(a[1])}"
+    if t.op == "neg":
+        return f"-{_paren(a[0])}"
+    if t.op == "smul":
+        return f"{_latex(a[0])} {_paren(a[1])}"
+    if t.op == "div":
+        return rf"{_paren(a[0])} \oslash {_paren(a[1])}"
+    if t.op == "pow":
+        return f"{_paren(a[0])}^{{{_latex(a[1])}}}"
+    if t.op == "sum":
+        return rf"\operatorname{{np.sum}}({_tex(a[0])}, axis = {a[1]}, keepdims = True)"
+    return str(t)
+
+
+def _paren(t) -> str:
+    s = _tex(t)
+    if isinstance(t, _T) and t.op in ("add", "sub", "neg", "odot", "smul"):
+        return rf"\left({s}\right)"
+    return s
+
+
+def _label_spellings(e, lower: bool) -> list[str]:
+    """How a document writes a layer label: ``L``, ``L-1``, ``l``, ``1``."""
+    s = _label(e.xreplace({_L: sp.Symbol("l" if lower else "L")}) if isinstance(e, sp.Basic) else e)
+    return [s, s.replace("-", " - ")]
+
+
+def _matrix_latex(step: Step, c: _Candidate) -> str:
+    """The step's LaTeX with the slip edited in place when it can be located once, else printed."""
+    head, rhs = _split_rhs(step.latex)
+    head = head.replace("&=", "=")
+    lower = bool(re.search(r"\[l(\]|-)", step.latex))
+    if c.edit == ("whole-sign",):
+        return head + r"-\left(" + rhs + r"\right)"
+    if c.edit and c.edit[0] == "label":
+        old, new = c.edit[1], c.edit[2]
+        pos = 1 if old.op == "leaf" else 0
+        kind = {"g": "g", "gp": "g'"}.get(old.op, old.args[0])
+        for before in _label_spellings(old.args[pos], lower):
+            after = _label_spellings(new.args[pos], lower)[0]
+            pattern = re.escape(kind) + r"\^\{\[" + re.escape(before) + r"\]"
+            hits = list(re.finditer(pattern, rhs))
+            if len(hits) == 1 and not (kind == "A" and new.args[pos] == 0 and False):
+                h = hits[0]
+                return head + rhs[:h.start()] + f"{kind}^{{[{after}]" + rhs[h.end():]
+    if c.edit and c.edit[0] in ("transpose", "untranspose") and c.edit[1].op == "leaf":
+        kind, idx = c.edit[1].args
+        if idx is not None:
+            for label in _label_spellings(idx, lower):
+                if c.edit[0] == "transpose":
+                    pattern, new = re.escape(f"{kind}^{{[{label}]}}"), f"{kind}^{{[{label}]T}}"
+                else:
+                    pattern, new = re.escape(f"{kind}^{{[{label}]T}}"), f"{kind}^{{[{label}]}}"
+                hits = list(re.finditer(pattern, rhs))
+                if len(hits) == 1:
+                    h = hits[0]
+                    return head + rhs[:h.start()] + new + rhs[h.end():]
+    text = _tex(c.value)
+    if not lower:
+        text = text.replace("[l", "[L")
+    return head + text
+
+
+def _diagnose_matrix(claim: MatrixClaim, clock: _Clock, budget: float, cap: int):
+    from gradproof.checks.matrix import _numeric, check_claim
+    from gradproof.checks.shapes import check_shapes
+
+    t = trace(claim)
+    if t is None:
+        return None
+    seen: set = set()
+    for n, c in enumerate(_matrix_candidates(t)):
+        if n >= cap or clock.left() <= 0:
+            return None
+        if c.value in seen or c.value == t:
+            continue
+        seen.add(c.value)
+        mutant = replace(claim, rhs=_closed_form(c.value, claim.layer_claim), says=f"{claim.says} [{c.note}]")
+        try:
+            if check_shapes(mutant).status is not Status.HOLDS:
+                continue
+            if not claim.shape_only and _numeric(mutant).status is not Status.HOLDS:
+                continue
+            r = check_claim(mutant, min(budget, max(clock.left(), 0.01)), numeric=False)
+        except Exception:  # a label outside the network, an operation NumPy refuses: no proposal
+            continue
+        if r.verdict is Status.HOLDS and (claim.shape_only or r.symbolic.status is Status.HOLDS):
+            return c, mutant
+    return None
+
+
+# --------------------------------------------------------------------------
+# the entry points
+# --------------------------------------------------------------------------
+
+def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUDGET,
+             total: float = DIAGNOSIS_BUDGET, cap: int = MAX_CANDIDATES,
+             net: ScalarNet | None = None) -> Diagnosis | None:
+    """The single slip that makes a failing claim hold, proved; None when no single slip does.
+
+    ``step_or_claim`` is a :class:`~derivations.model.Step` (its LaTeX is
+    edited for the proposal) or a bare :class:`~derivations.model.Claim` or
+    :class:`~derivations.matrix.MatrixClaim`.  ``budget`` bounds each proof,
+    ``total`` the whole search (CPU seconds), ``cap`` the candidates.  The
+    claim itself is not re-checked: call this for a claim that fails.
+    """
+    step = step_or_claim if isinstance(step_or_claim, Step) else None
+    claim = step.claim if step is not None else step_or_claim
+    if step is not None and domain is None:
+        domain = step.domain
+    domain = domain or Domain()
+    clock = _Clock(total)
+    if isinstance(claim, MatrixClaim):
+        found = _diagnose_matrix(claim, clock, budget, cap)
+        if found is None:
+            return None
+        c, mutant = found
+        latex = _matrix_latex(step, c) if step is not None else _tex(c.value)
+        return Diagnosis(c.slip, latex, c.note, mutant)
+    if isinstance(claim, Claim):
+        if isinstance(claim.lhs, sp.MatrixBase) or isinstance(claim.rhs, sp.MatrixBase):
+            return None  # explicit matrices of entries: no slip of notation to name
+        if net is None and step is not None:
+            net = _scalar_net_of(claim)
+        found = _diagnose_scalar(claim, domain, clock, budget, net, cap)
+        if found is None:
+            return None
+        c, _ = found
+        return Diagnosis(c.slip, _scalar_latex(step.latex if step is not None else None, c), c.note,
+                         Claim(claim.lhs, c.value))
+    return None
+
+
+def _scalar_net_of(claim: Claim) -> ScalarNet | None:
+    """The scalar L-layer network of the built-in documents, when the claim is about it."""
+    from gradproof.derivations import logistic
+
+    syms = sp.sympify(claim.lhs).free_symbols | sp.sympify(claim.rhs).free_symbols
+    if syms & set(logistic.W.values()):
+        return ScalarNet(logistic.G, logistic.A)
+    return None
+
+
+def diagnose_result(step: Step, result, **kw) -> Diagnosis | None:
+    """The runner's hook: a diagnosis for a checkable step whose verdict is FAILS, else None."""
+    if not step.checkable or step.kind not in (Kind.EQUALS, Kind.DERIVATIVE, Kind.MATRIX):
+        return None
+    if result.verdict is not Status.FAILS:
+        return None
+    return diagnose(step, **kw)
+
+
+def agrees(step: Step, diagnosis: Diagnosis, budget: float = BUDGET) -> bool:
+    """Does the proposal say what the step's recorded correction says (decided, not compared as text)?
+
+    Scalar claims: ``decide`` of the two right-hand sides on the step's domain
+    (the left-hand sides must be the same quantity).  Matrix claims: the two
+    closed forms decided equal, entry by entry, at every size and depth the
+    proposal is checked at.
+    """
+    fixed = step.erratum.fixed if step.erratum is not None else None
+    prop = diagnosis.claim
+    if fixed is None or prop is None:
+        return False
+    if isinstance(prop, Claim) and isinstance(fixed, Claim):
+        if sp.sympify(prop.lhs) != sp.sympify(fixed.lhs):
+            return False
+        return decide(prop.rhs, fixed.rhs, step.domain, budget).status is Status.HOLDS
+    if isinstance(prop, MatrixClaim) and isinstance(fixed, MatrixClaim):
+        nets = set(fixed.networks)
+        for net, l, size in prop.instances():
+            if net not in nets:
+                continue
+            try:
+                mine, theirs = prop.rhs_at(net, size, l), fixed.rhs_at(net, size, l)
+            except Exception:  # the correction is not defined where the proposal is
+                return False
+            if decide(mine, theirs, Domain(), budget).status is not Status.HOLDS:
+                return False
+        return True
+    return False
