@@ -18,8 +18,9 @@ from __future__ import annotations
 import sys
 import time
 
-from gradproof.checks.diagnosis import agrees, diagnose_result
+from gradproof.checks.diagnosis import agrees, diagnose
 from gradproof.checks.runner import check_step
+from gradproof.symbolic.equivalence import Status
 from gradproof.derivations import ALL
 
 
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             result = check_step(step)
             start = time.process_time()
-            d = diagnose_result(step, result)
+            d = diagnose(step) if result.verdict is Status.FAILS else None
             seconds = time.process_time() - start
             agree = agrees(step, d) if d is not None else None
             rows.append((doc.key, step.id, d, agree, seconds))

@@ -48,6 +48,8 @@ from typing import Any
 
 import sympy as sp
 
+from gradproof.checks.matrix import _numeric, check_claim
+from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim
 from gradproof.derivations.model import Claim, Kind, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation
@@ -176,18 +178,18 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
     positions = list(_positions(rhs))
     syms = sorted(rhs.free_symbols | sp.sympify(lhs).free_symbols, key=sp.default_sort_key)
     # sign
-    yield _Candidate("sign", "the sign of the whole right-hand side", -rhs, ("whole-sign",))
+    yield _Candidate("sign", "the opposite sign", -rhs, ("whole-sign",))
     for path, node in positions:
         if isinstance(node, sp.Add):
             for i, term in enumerate(node.args):
-                yield _Candidate("sign", f"the sign of the term {_latex(term)}",
+                yield _Candidate("sign", f"the opposite sign of the term {_latex(term)}",
                                  _replace_at(rhs, path + (i,), -term))
     # factors of 2 and of m
-    yield _Candidate("factor-2", "a factor of 2: twice the right-hand side", 2 * rhs)
-    yield _Candidate("factor-2", "a factor of 2: half the right-hand side", rhs / 2)
+    yield _Candidate("factor-2", "twice the right-hand side", 2 * rhs)
+    yield _Candidate("factor-2", "half the right-hand side", rhs / 2)
     for m in (s for s in syms if s.name == "m"):
-        yield _Candidate("missing-1/m", "a missing factor 1/m", rhs / m)
-        yield _Candidate("factor-m", "a factor of m: the right-hand side times m", rhs * m)
+        yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", rhs / m)
+        yield _Candidate("factor-m", "m times the right-hand side", rhs * m)
     # layer labels
     families: dict[str, dict[int, sp.Symbol]] = {}
     for s in syms:
@@ -197,24 +199,28 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
     if net is not None:
         for k, s in net.a.items():
             families.setdefault("A", {}).setdefault(k, s)
+    depth = max(net.g) if net is not None else None
     for path, node in positions:
         hit = _LAYERED.match(node.name) if isinstance(node, sp.Symbol) else None
         if hit:
             for k, other in sorted(families.get(hit.group(1), {}).items()):
                 if other != node:
+                    j = _LAYERED.match(other.name)
+                    edit = ("layer", hit.group(1), int(hit.group(2)), int(j.group(2)) if j else k, depth)
                     yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}",
-                                     _replace_at(rhs, path, other))
+                                     _replace_at(rhs, path, other), edit)
         k = _gprime_layer(node, net)
         if k is not None:
             for j, g in sorted(net.g.items()):
                 if j != k and g is not net.g[k]:
                     u = node.variables[0]
                     new = sp.Subs(sp.Derivative(g(u), u), node.variables, node.point)
-                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", _replace_at(rhs, path, new))
+                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", _replace_at(rhs, path, new),
+                                     ("layer", "g'", k, j, depth))
         k = _activation_layer(node, net)
         if k is not None and k - 1 in net.a:
             yield _Candidate("layer-index", f"A^{{[{k - 1}]}} for A^{{[{k}]}}",
-                             _replace_at(rhs, path, net.a[k - 1]))
+                             _replace_at(rhs, path, net.a[k - 1]), ("layer", "A", k, k - 1, depth))
     # an activation for its derivative, or for another activation
     u = sp.Symbol("u", real=True)
     for path, node in positions:
@@ -261,13 +267,17 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
         yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", rhs * factor)
         yield _Candidate("extra-factor", f"the extra factor {_latex(factor)}", rhs / factor)
     # a dropped term: a variable of the definition that the right-hand side lost
+    # (every occurrence of the argument: the same slip, repeated, as in e^{wx} / (1 + e^{wx}))
     lost = sorted(sp.sympify(lhs).free_symbols - rhs.free_symbols, key=sp.default_sort_key)
-    for path, node in positions:
-        if isinstance(node, sp.Function) and not isinstance(node, _OPAQUE) and node.args[0].free_symbols:
+    done: set = set()
+    for _, node in positions:
+        if (isinstance(node, sp.Function) and not isinstance(node, _OPAQUE) and len(node.args) == 1
+                and node.args[0].free_symbols and node not in done):
+            done.add(node)
             for v in lost:
                 arg = node.args[0]
                 yield _Candidate("dropped-term", f"{_latex(arg + v)} for {_latex(arg)}",
-                                 _replace_at(rhs, path, node.func(arg + v)))
+                                 rhs.xreplace({node: node.func(arg + v)}))
 
 
 def _chain_factors(lhs) -> list[sp.Expr]:
@@ -363,23 +373,56 @@ def _split_rhs(latex: str) -> tuple[str, str]:
     return latex[:cut + 1] + " ", latex[cut + 1:].strip()
 
 
-def _scalar_latex(step_latex: str | None, c: _Candidate) -> str:
+def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
+    """The step's LaTeX with the slip edited in, where the edit can be located; else printed."""
     if step_latex is None:
-        return _latex(c.value)
+        return _latex(c.value), c.note
     head, rhs = _split_rhs(step_latex)
     head = head.replace("&=", "=")
     if c.edit == ("whole-sign",):
-        rhs = rhs.strip()
-        if rhs.startswith("-") and not rhs.startswith("-\\") and rhs.count("-") == 1:
-            return head + rhs[1:].strip()
-        return head + r"-\left(" + rhs + r"\right)"
+        return head + r"-\left(" + rhs.strip() + r"\right)", c.note
+    if c.edit and c.edit[0] == "layer":
+        edited = _relabel(rhs, *c.edit[1:], step_latex)
+        if edited is not None:
+            text, before, after = edited
+            kind = c.edit[1]
+            return head + text, f"{kind}^{{[{after}]}} for {kind}^{{[{before}]}}: a layer label"
     if len(c.edit) == 2 and rhs.count(c.edit[0]) == 1:
         old, new = c.edit
         npows = sum(1 for p in sp.preorder_traversal(c.value) if isinstance(p, sp.Pow)
                     and f"^{{{p.exp}}}" in (old, new))
         if npows == 1:
-            return head + rhs.replace(old, new)
-    return head + _latex(c.value)
+            return head + rhs.replace(old, new), c.note
+    return head + _latex(c.value), c.note
+
+
+def _spellings(k: int, depth: int | None) -> list[str]:
+    """How a document writes layer ``k`` of a network of ``depth`` layers: ``2``, ``L-1``, ``L - 1``."""
+    out = [str(k)]
+    if depth is not None and k == depth:
+        out.append("L")
+    elif depth is not None and 0 < depth - k:
+        out += [f"L-{depth - k}", f"L - {depth - k}"]
+    return out
+
+
+def _relabel(rhs: str, kind: str, k: int, j: int, depth: int | None, whole: str) -> tuple | None:
+    """``rhs`` with the one label of ``kind`` for layer ``k`` changed to ``j`` (and both labels as
+    spelled); None unless the label occurs exactly once."""
+    for before in _spellings(k, depth):
+        pattern = r"(?<![A-Za-z])" + re.escape(kind) + r"(\^\{\[|\[)" + re.escape(before) + r"\]"
+        hits = list(re.finditer(pattern, rhs))
+        if len(hits) != 1:
+            continue
+        if depth is not None and j == depth:
+            after = "L"
+        elif f"[{j}]" in whole or before.isdigit() or depth is None or j <= 0:
+            after = str(j)
+        else:
+            after = f"L-{depth - j}"
+        h = hits[0]
+        return rhs[:h.start()] + kind + h.group(1) + after + "]" + rhs[h.end():], before, after
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -597,16 +640,16 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
     nodes = list(_subtrees(t))
     labels = _labels(t)
     # sign and factors of the whole
-    yield _Candidate("sign", "the sign of the whole right-hand side", _T("neg", (t,)), ("whole-sign",))
+    yield _Candidate("sign", "the opposite sign", _T("neg", (t,)), ("whole-sign",))
     for path, n in nodes:
         if n.op == "add":
             yield _Candidate("sign", "- for +", _put(t, path, _T("sub", n.args)))
         elif n.op == "sub":
             yield _Candidate("sign", "+ for -", _put(t, path, _T("add", n.args)))
-    yield _Candidate("factor-2", "a factor of 2: twice the right-hand side", _T("smul", (sp.Integer(2), t)))
-    yield _Candidate("factor-2", "a factor of 2: half the right-hand side", _T("smul", (sp.Rational(1, 2), t)))
-    yield _Candidate("missing-1/m", "a missing factor 1/m", _T("smul", (1 / _M, t)))
-    yield _Candidate("factor-m", "a factor of m: the right-hand side times m", _T("smul", (_M, t)))
+    yield _Candidate("factor-2", "twice the right-hand side", _T("smul", (sp.Integer(2), t)))
+    yield _Candidate("factor-2", "half the right-hand side", _T("smul", (sp.Rational(1, 2), t)))
+    yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", _T("smul", (1 / _M, t)))
+    yield _Candidate("factor-m", "m times the right-hand side", _T("smul", (_M, t)))
     # transposes
     for path, n in nodes:
         if n.op == "T":
@@ -620,10 +663,10 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
         if n.op == "mm":
             yield _Candidate("product-order", f"{_tex(_T('mm', n.args[::-1]))} for {_tex(n)}: the order "
                              "of the product", _put(t, path, _T("mm", n.args[::-1])))
-            yield _Candidate("elementwise", "the element-wise product for the matrix product",
+            yield _Candidate("elementwise", "the element-wise product \\odot for the matrix product",
                              _put(t, path, _T("odot", n.args)))
         elif n.op == "odot":
-            yield _Candidate("elementwise", "the matrix product for the element-wise product",
+            yield _Candidate("elementwise", "the matrix product for the element-wise product \\odot",
                              _put(t, path, _T("mm", n.args)))
     # sums over an axis
     for path, n in nodes:
@@ -750,46 +793,47 @@ def _label_spellings(e, lower: bool) -> list[str]:
     return [s, s.replace("-", " - ")]
 
 
-def _matrix_latex(step: Step, c: _Candidate) -> str:
-    """The step's LaTeX with the slip edited in place when it can be located once, else printed."""
+def _matrix_latex(step: Step, c: _Candidate) -> tuple[str, str]:
+    """The step's LaTeX with the slip edited in place when it can be located once, else printed;
+    and the note, in the document's spelling of layers."""
     head, rhs = _split_rhs(step.latex)
     head = head.replace("&=", "=")
-    lower = bool(re.search(r"\[l(\]|-)", step.latex))
+    lower = bool(re.search(r"\[l(\]|-)", step.latex)) or any(
+        isinstance(x, _T) and any(e.has(_LNET) for e in _labels(x)) for x in c.edit[1:])
+    note = _styled(c.note, step.latex, lower)
     if c.edit == ("whole-sign",):
-        return head + r"-\left(" + rhs + r"\right)"
+        return head + r"-\left(" + rhs + r"\right)", note
     if c.edit and c.edit[0] == "label":
         old, new = c.edit[1], c.edit[2]
         pos = 1 if old.op == "leaf" else 0
         kind = {"g": "g", "gp": "g'"}.get(old.op, old.args[0])
         for before in _label_spellings(old.args[pos], lower):
             after = _label_spellings(new.args[pos], lower)[0]
-            pattern = re.escape(kind) + r"\^\{\[" + re.escape(before) + r"\]"
-            hits = list(re.finditer(pattern, rhs))
-            if len(hits) == 1 and not (kind == "A" and new.args[pos] == 0 and False):
+            hits = list(re.finditer(re.escape(kind) + r"\^\{\[" + re.escape(before) + r"\]", rhs))
+            if len(hits) == 1:
                 h = hits[0]
-                return head + rhs[:h.start()] + f"{kind}^{{[{after}]" + rhs[h.end():]
+                return head + rhs[:h.start()] + f"{kind}^{{[{after}]" + rhs[h.end():], note
     if c.edit and c.edit[0] in ("transpose", "untranspose") and c.edit[1].op == "leaf":
         kind, idx = c.edit[1].args
-        if idx is not None:
-            for label in _label_spellings(idx, lower):
-                if c.edit[0] == "transpose":
-                    pattern, new = re.escape(f"{kind}^{{[{label}]}}"), f"{kind}^{{[{label}]T}}"
-                else:
-                    pattern, new = re.escape(f"{kind}^{{[{label}]T}}"), f"{kind}^{{[{label}]}}"
-                hits = list(re.finditer(pattern, rhs))
-                if len(hits) == 1:
-                    h = hits[0]
-                    return head + rhs[:h.start()] + new + rhs[h.end():]
-    text = _tex(c.value)
+        for label in _label_spellings(idx, lower) if idx is not None else ():
+            plain, transposed = f"{kind}^{{[{label}]}}", f"{kind}^{{[{label}]T}}"
+            old, new = (plain, transposed) if c.edit[0] == "transpose" else (transposed, plain)
+            if rhs.count(old) == 1:
+                return head + rhs.replace(old, new), note
+    return head + _styled(_tex(c.value), step.latex, lower), note
+
+
+def _styled(text: str, step_latex: str, lower: bool) -> str:
+    """Layer labels as the document writes them: ``[L]`` or ``[l]``, superscripts or subscripts."""
     if not lower:
         text = text.replace("[l", "[L")
-    return head + text
+    if "^{[" not in step_latex:  # the document writes layers as subscripts: dZ_2, A_1
+        text = re.sub(r"\^\{\[([^\]]*)\]T\}", r"_{\1}^T", text)
+        text = re.sub(r"\^\{\[([^\]]*)\]\}", r"_{\1}", text)
+    return text
 
 
 def _diagnose_matrix(claim: MatrixClaim, clock: _Clock, budget: float, cap: int):
-    from gradproof.checks.matrix import _numeric, check_claim
-    from gradproof.checks.shapes import check_shapes
-
     t = trace(claim)
     if t is None:
         return None
@@ -840,8 +884,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         if found is None:
             return None
         c, mutant = found
-        latex = _matrix_latex(step, c) if step is not None else _tex(c.value)
-        return Diagnosis(c.slip, latex, c.note, mutant)
+        latex, note = _matrix_latex(step, c) if step is not None else (_tex(c.value), c.note)
+        return Diagnosis(c.slip, latex, note, mutant)
     if isinstance(claim, Claim):
         if isinstance(claim.lhs, sp.MatrixBase) or isinstance(claim.rhs, sp.MatrixBase):
             return None  # explicit matrices of entries: no slip of notation to name
@@ -851,8 +895,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         if found is None:
             return None
         c, _ = found
-        return Diagnosis(c.slip, _scalar_latex(step.latex if step is not None else None, c), c.note,
-                         Claim(claim.lhs, c.value))
+        latex, note = _scalar_latex(step.latex if step is not None else None, c)
+        return Diagnosis(c.slip, latex, note, Claim(claim.lhs, c.value))
     return None
 
 
@@ -872,7 +916,8 @@ def diagnose_result(step: Step, result, **kw) -> Diagnosis | None:
         return None
     if result.verdict is not Status.FAILS:
         return None
-    return diagnose(step, **kw)
+    d = diagnose(step, **kw)
+    return None if d is None else replace(d, claim=None)  # plain data: results travel between processes
 
 
 def agrees(step: Step, diagnosis: Diagnosis, budget: float = BUDGET) -> bool:

@@ -131,6 +131,8 @@ def step_json(r: StepResult) -> dict:
             "why": s.erratum.why,
             "correction_verdict": r.fixed.status.value if r.fixed is not None else None,
         }
+    d = getattr(r, "diagnosis", None)
+    out["diagnosis"] = {"slip": d.slip, "latex": d.latex, "note": d.note} if d is not None else None
     return out
 
 
@@ -207,6 +209,9 @@ def _failure_detail(r: StepResult) -> Text | None:
             lines.append(f"  lhs − rhs = {v.residual}\n", style="dim")
     if r.symbolic.status is Status.UNDECIDED and r.symbolic.reason:
         lines.append(f"undecided: {r.symbolic.reason}\n", style="yellow")
+    d = getattr(r, "diagnosis", None)
+    if d is not None:
+        lines.append(f"fails — it holds with {d.note} ({d.slip}): {d.latex}\n", style="green")
     e = r.step.erratum
     if e is not None:
         fixed = f" (correction {r.fixed.status.value})" if r.fixed is not None else ""

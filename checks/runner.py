@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+from gradproof.checks.diagnosis import diagnose_result
 from gradproof.derivations.model import Claim, Derivation, Kind, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
 
@@ -31,6 +33,7 @@ class StepResult:
     numeric: Verdict
     shapes: Verdict | None = None  # matrix steps: are the products defined, the shape right?
     fixed: Verdict | None = None  # the erratum's corrected claim, which must hold
+    diagnosis: Any = None  # a failing step's single slip, proved (checks.diagnosis.Diagnosis)
 
     @property
     def verdict(self) -> Status:
@@ -79,7 +82,12 @@ def _numeric_claim(claim, step: Step) -> Verdict:
 
 
 def check_step(step: Step, budget: float = BUDGET) -> StepResult:
-    """Both verdicts for one step (and for its erratum's correction)."""
+    """Both verdicts for one step (its erratum's correction, and a failure's diagnosis)."""
+    r = _check_step(step, budget)
+    return replace(r, diagnosis=diagnose_result(step, r))
+
+
+def _check_step(step: Step, budget: float) -> StepResult:
     if not step.checkable:
         return StepResult(step, _SKIPPED, _SKIPPED)
     if step.kind is Kind.MATRIX:
@@ -110,7 +118,7 @@ def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
     out = []
     for step in _WORK[start:stop]:
         r = check_step(step, budget)
-        out.append((r.symbolic, r.numeric, r.shapes, r.fixed))
+        out.append((r.symbolic, r.numeric, r.shapes, r.fixed, r.diagnosis))
     return out
 
 
