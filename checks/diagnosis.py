@@ -59,14 +59,16 @@ from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, dec
 __all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIPS", "agrees", "diagnose",
            "diagnose_result"]
 
-DIAGNOSIS_BUDGET = 20.0  # CPU seconds for one diagnosis: every screen and proof included
+DIAGNOSIS_BUDGET = 5.0  # CPU seconds for one diagnosis: every screen and proof included
 MAX_CANDIDATES = 400  # single slips generated per claim, at most
+MAX_NODES = 400  # a longer right-hand side (a contraction of explicit matrices) is not a line a person
+# wrote: its slips are not slips of notation, and searching them only spends the budget
 SCREEN_POINTS = 2
 SCREEN_DIGITS = 30
 SCREEN_RTOL = sp.Float("1e-15")
 
-SLIPS = ("sign", "factor-2", "factor-m", "missing-1/m", "transpose", "product-order", "elementwise",
-         "sum-axis", "missing-sum", "extra-sum", "layer-index", "activation", "swap-y-a", "exponent",
+SLIPS = ("sign", "factor-2", "factor-m", "missing-1/m", "sum-axis", "missing-sum", "extra-sum", "transpose",
+         "product-order", "elementwise", "layer-index", "activation", "swap-y-a", "exponent",
          "function", "chain-factor", "extra-factor", "dropped-term")
 """The slips searched, in the order they are tried."""
 
@@ -238,6 +240,11 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
             f = node.expr.expr.func
             yield _Candidate("activation", f"{f.__name__} for its derivative {f.__name__}'",
                              _replace_at(rhs, path, f(node.point[0])))
+            for name in ("sigmoid", "tanh"):
+                g = ACTIVATIONS[name]
+                if g is not f:
+                    yield _Candidate("activation", f"{name}' for {f.__name__}'", _replace_at(
+                        rhs, path, sp.Subs(sp.Derivative(g(u), u), u, node.point[0])))
     # y swapped with a
     ys = [s for s in syms if s.name in ("y", "Y")]
     acts = sorted({s for s in syms if s.name == "a"} | {f for f in rhs.atoms(_Activation)},
@@ -650,6 +657,17 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
     yield _Candidate("factor-2", "half the right-hand side", _T("smul", (sp.Rational(1, 2), t)))
     yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", _T("smul", (1 / _M, t)))
     yield _Candidate("factor-m", "m times the right-hand side", _T("smul", (_M, t)))
+    # sums over an axis
+    for path, n in nodes:
+        if n.op == "sum":
+            yield _Candidate("sum-axis", f"the sum along axis {1 - n.args[1]} for axis {n.args[1]}",
+                             _put(t, path, _T("sum", (n.args[0], 1 - n.args[1]))))
+            yield _Candidate("extra-sum", f"{_tex(n.args[0])} for {_tex(n)}: an extra sum",
+                             _put(t, path, n.args[0]))
+        else:
+            for axis in (0, 1):
+                yield _Candidate("missing-sum", f"{_tex(_T('sum', (n, axis)))} for {_tex(n)}: a missing sum "
+                                 "over the batch", _put(t, path, _T("sum", (n, axis))))
     # transposes
     for path, n in nodes:
         if n.op == "T":
@@ -668,17 +686,6 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
         elif n.op == "odot":
             yield _Candidate("elementwise", "the matrix product for the element-wise product \\odot",
                              _put(t, path, _T("mm", n.args)))
-    # sums over an axis
-    for path, n in nodes:
-        if n.op == "sum":
-            yield _Candidate("sum-axis", f"the sum along axis {1 - n.args[1]} for axis {n.args[1]}",
-                             _put(t, path, _T("sum", (n.args[0], 1 - n.args[1]))))
-            yield _Candidate("extra-sum", f"{_tex(n.args[0])} for {_tex(n)}: an extra sum",
-                             _put(t, path, n.args[0]))
-        else:
-            for axis in (0, 1):
-                yield _Candidate("missing-sum", f"{_tex(_T('sum', (n, axis)))} for {_tex(n)}: a missing sum "
-                                 "over the batch", _put(t, path, _T("sum", (n, axis))))
     # layer labels
     for path, n in nodes:
         if n.op == "leaf" and n.args[1] is not None or n.op in ("g", "gp"):
@@ -708,7 +715,7 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
                 if isinstance(n.args[keep], _T):
                     yield _Candidate("extra-factor", f"{_tex(n.args[keep])} for {_tex(n)}: an extra factor",
                                      _put(t, path, n.args[keep]))
-    for e in labels:
+    for e in dict.fromkeys(x for e in labels for x in (e, e - 1)):  # the layer's own g', or the one below
         factor = _T("gp", (e, _T("leaf", ("Z", e))))
         yield _Candidate("chain-factor", f"the dropped chain-rule factor {_tex(factor)}",
                          _T("odot", (t, factor)))
@@ -864,14 +871,15 @@ def _diagnose_matrix(claim: MatrixClaim, clock: _Clock, budget: float, cap: int)
 
 def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUDGET,
              total: float = DIAGNOSIS_BUDGET, cap: int = MAX_CANDIDATES,
-             net: ScalarNet | None = None) -> Diagnosis | None:
+             net: ScalarNet | None = None, fails: bool = False) -> Diagnosis | None:
     """The single slip that makes a failing claim hold, proved; None when no single slip does.
 
     ``step_or_claim`` is a :class:`~derivations.model.Step` (its LaTeX is
     edited for the proposal) or a bare :class:`~derivations.model.Claim` or
     :class:`~derivations.matrix.MatrixClaim`.  ``budget`` bounds each proof,
     ``total`` the whole search (CPU seconds), ``cap`` the candidates.  The
-    claim itself is not re-checked: call this for a claim that fails.
+    claim itself is decided first, unless the caller knows it ``fails``: a
+    claim that does not fail is never diagnosed.
     """
     step = step_or_claim if isinstance(step_or_claim, Step) else None
     claim = step.claim if step is not None else step_or_claim
@@ -879,6 +887,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         domain = step.domain
     domain = domain or Domain()
     clock = _Clock(total)
+    if not fails and not _fails(claim, domain, budget):
+        return None
     if isinstance(claim, MatrixClaim):
         found = _diagnose_matrix(claim, clock, budget, cap)
         if found is None:
@@ -889,6 +899,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
     if isinstance(claim, Claim):
         if isinstance(claim.lhs, sp.MatrixBase) or isinstance(claim.rhs, sp.MatrixBase):
             return None  # explicit matrices of entries: no slip of notation to name
+        if sum(1 for _ in sp.preorder_traversal(sp.sympify(claim.rhs))) > MAX_NODES:
+            return None
         if net is None and step is not None:
             net = _scalar_net_of(claim)
         found = _diagnose_scalar(claim, domain, clock, budget, net, cap)
@@ -898,6 +910,14 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         latex, note = _scalar_latex(step.latex if step is not None else None, c)
         return Diagnosis(c.slip, latex, note, Claim(claim.lhs, c.value))
     return None
+
+
+def _fails(claim, domain: Domain, budget: float) -> bool:
+    if isinstance(claim, MatrixClaim):
+        return check_claim(claim, budget, numeric=False).verdict is Status.FAILS
+    if isinstance(claim, Claim):
+        return decide(claim.lhs, claim.rhs, domain, budget).status is Status.FAILS
+    return False
 
 
 def _scalar_net_of(claim: Claim) -> ScalarNet | None:
@@ -916,7 +936,7 @@ def diagnose_result(step: Step, result, **kw) -> Diagnosis | None:
         return None
     if result.verdict is not Status.FAILS:
         return None
-    d = diagnose(step, **kw)
+    d = diagnose(step, fails=True, **kw)
     return None if d is None else replace(d, claim=None)  # plain data: results travel between processes
 
 
