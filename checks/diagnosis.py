@@ -138,6 +138,12 @@ def _positions(expr, path=()) -> Iterator[tuple[tuple[int, ...], sp.Expr]]:
         yield from _positions(arg, path + (i,))
 
 
+def _at(expr, path):
+    for i in path:
+        expr = expr.args[i]
+    return expr
+
+
 def _replace_at(expr, path, new):
     if not path:
         return new
@@ -167,7 +173,7 @@ def _activation_layer(node, net: ScalarNet | None) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
-_LAYERED = re.compile(r"^([A-Za-z]+)(\d+)$")
+_LAYERED = re.compile(r"^([A-Za-z]+_?)\{?(\d+)\}?$")  # W3, x_1, w_{2}
 
 
 def _latex(e) -> str:
@@ -187,11 +193,11 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
                 yield _Candidate("sign", f"the opposite sign of the term {_latex(term)}",
                                  _replace_at(rhs, path + (i,), -term))
     # factors of 2 and of m
-    yield _Candidate("factor-2", "twice the right-hand side", 2 * rhs)
-    yield _Candidate("factor-2", "half the right-hand side", rhs / 2)
+    yield _Candidate("factor-2", "twice the right-hand side", 2 * rhs, ("wrap", "2"))
+    yield _Candidate("factor-2", "half the right-hand side", rhs / 2, ("wrap", r"\frac{1}{2}"))
     for m in (s for s in syms if s.name == "m"):
-        yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", rhs / m)
-        yield _Candidate("factor-m", "m times the right-hand side", rhs * m)
+        yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", rhs / m, ("wrap", r"\frac{1}{m}"))
+        yield _Candidate("factor-m", "m times the right-hand side", rhs * m, ("wrap", "m"))
     # layer labels
     families: dict[str, dict[int, sp.Symbol]] = {}
     for s in syms:
@@ -208,7 +214,8 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
             for k, other in sorted(families.get(hit.group(1), {}).items()):
                 if other != node:
                     j = _LAYERED.match(other.name)
-                    edit = ("layer", hit.group(1), int(hit.group(2)), int(j.group(2)) if j else k, depth)
+                    edit = ("layer", hit.group(1), int(hit.group(2)), int(j.group(2)) if j else k, depth,
+                            node, other)
                     yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}",
                                      _replace_at(rhs, path, other), edit)
         k = _gprime_layer(node, net)
@@ -263,6 +270,12 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
                     yield _Candidate("exponent", f"the exponent {k} for {node.exp}",
                                      _replace_at(rhs, path, sp.Pow(node.base, k)),
                                      (f"^{{{node.exp}}}", f"^{{{k}}}"))
+    for path, node in positions:  # a square written as the first power: 1 - h for 1 - h^2
+        parent = _at(rhs, path[:-1]) if path else None
+        if (isinstance(node, (sp.Symbol, _Activation)) and not isinstance(parent, sp.Pow)
+                and not node.is_number):
+            yield _Candidate("exponent", f"{_latex(node ** 2)} for {_latex(node)}",
+                             _replace_at(rhs, path, node ** 2), ("square", node))
     # a function applied to its argument by mistake (ln(a) for a)
     for path, node in positions:
         if isinstance(node, (sp.log, sp.exp)) and path:
@@ -271,7 +284,8 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
     # chain-rule factors: the derivative of every inner argument by the variable, and the
     # derivative of every activation of the definition differentiated
     for factor in _chain_factors(lhs):
-        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", rhs * factor)
+        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", rhs * factor,
+                         ("wrap", _latex(factor)))
         yield _Candidate("extra-factor", f"the extra factor {_latex(factor)}", rhs / factor)
     # a dropped term: a variable of the definition that the right-hand side lost
     # (every occurrence of the argument: the same slip, repeated, as in e^{wx} / (1 + e^{wx}))
@@ -294,6 +308,10 @@ def _chain_factors(lhs) -> list[sp.Expr]:
         if len(d.variables) != 1:
             continue
         v = d.variables[0]
+        if not d.expr.atoms(sp.Function) and d.expr.count_ops() <= 10:
+            k = d.doit()  # a factor the note wrote out, dz/dw of z = w x + b: x
+            if k not in (0, 1, -1) and k not in out and len(out) < 8:
+                out.append(k)
         for f in sorted(d.expr.atoms(sp.Function), key=sp.default_sort_key):
             for arg in f.args:
                 if arg.has(v) and arg != v:
@@ -388,12 +406,22 @@ def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
     head = head.replace("&=", "=")
     if c.edit == ("whole-sign",):
         return head + r"-\left(" + rhs.strip() + r"\right)", c.note
+    if c.edit and c.edit[0] == "wrap":
+        return head + c.edit[1] + r" \left(" + rhs.strip() + r"\right)", c.note
     if c.edit and c.edit[0] == "layer":
-        edited = _relabel(rhs, *c.edit[1:], step_latex)
+        edited = _relabel(rhs, *c.edit[1:5], step_latex)
         if edited is not None:
             text, before, after = edited
             kind = c.edit[1]
             return head + text, f"{kind}^{{[{after}]}} for {kind}^{{[{before}]}}: a layer label"
+        if len(c.edit) == 7:
+            edited = _respell(rhs, c.edit[5], lambda old: _spelled_like(old, c.edit[6]))
+            if edited is not None:
+                return head + edited, c.note
+    if c.edit and c.edit[0] == "square" and isinstance(c.edit[1], sp.Symbol):
+        edited = _respell(rhs, c.edit[1], lambda old: old + "^{2}")
+        if edited is not None:
+            return head + edited, c.note
     if len(c.edit) == 2 and rhs.count(c.edit[0]) == 1:
         old, new = c.edit
         npows = sum(1 for p in sp.preorder_traversal(c.value) if isinstance(p, sp.Pow)
@@ -401,6 +429,35 @@ def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
         if npows == 1:
             return head + rhs.replace(old, new), c.note
     return head + _latex(c.value), c.note
+
+
+def _symbol_spellings(sym: sp.Symbol) -> list[str]:
+    """How a note writes a symbol: ``x_1``, ``x_{1}``, ``h``."""
+    name = sym.name
+    out = [name]
+    if "_" in name:
+        base, sub = name.split("_", 1)
+        out += [f"{base}_{{{sub}}}"] if not sub.startswith("{") else [f"{base}_{sub[1:-1]}"]
+    return out
+
+
+def _spelled_like(old: str, new: sp.Symbol) -> str:
+    """``new`` written the way ``old`` was (``x_{1}`` -> ``x_{2}``)."""
+    for spelling in _symbol_spellings(new):
+        if ("{" in spelling) == ("{" in old):
+            return spelling
+    return new.name
+
+
+def _respell(rhs: str, sym: sp.Symbol, new: Callable[[str], str]) -> str | None:
+    """``rhs`` with the one occurrence of ``sym`` (as spelled) rewritten; None unless exactly one."""
+    for spelling in _symbol_spellings(sym):
+        pattern = r"(?<![\\A-Za-z_])" + re.escape(spelling) + r"(?![A-Za-z0-9_{])"
+        hits = list(re.finditer(pattern, rhs))
+        if len(hits) == 1:
+            h = hits[0]
+            return rhs[:h.start()] + new(spelling) + rhs[h.end():]
+    return None
 
 
 def _spellings(k: int, depth: int | None) -> list[str]:
@@ -653,10 +710,11 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
             yield _Candidate("sign", "- for +", _put(t, path, _T("sub", n.args)))
         elif n.op == "sub":
             yield _Candidate("sign", "+ for -", _put(t, path, _T("add", n.args)))
-    yield _Candidate("factor-2", "twice the right-hand side", _T("smul", (sp.Integer(2), t)))
-    yield _Candidate("factor-2", "half the right-hand side", _T("smul", (sp.Rational(1, 2), t)))
-    yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", _T("smul", (1 / _M, t)))
-    yield _Candidate("factor-m", "m times the right-hand side", _T("smul", (_M, t)))
+    yield _Candidate("factor-2", "twice the right-hand side", _T("smul", (sp.Integer(2), t)), ("wrap", "2"))
+    yield _Candidate("factor-2", "half the right-hand side", _T("smul", (sp.Rational(1, 2), t)),
+                     ("wrap", r"\frac{1}{2}"))
+    yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", _T("smul", (1 / _M, t)), ("wrap", r"\frac{1}{m}"))
+    yield _Candidate("factor-m", "m times the right-hand side", _T("smul", (_M, t)), ("wrap", "m"))
     # sums over an axis
     for path, n in nodes:
         if n.op == "sum":
@@ -810,6 +868,8 @@ def _matrix_latex(step: Step, c: _Candidate) -> tuple[str, str]:
     note = _styled(c.note, step.latex, lower)
     if c.edit == ("whole-sign",):
         return head + r"-\left(" + rhs + r"\right)", note
+    if c.edit and c.edit[0] == "wrap":
+        return head + c.edit[1] + r" \left(" + rhs + r"\right)", note
     if c.edit and c.edit[0] == "label":
         old, new = c.edit[1], c.edit[2]
         pos = 1 if old.op == "leaf" else 0
