@@ -61,7 +61,7 @@ __all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIP
 
 DIAGNOSIS_BUDGET = 5.0  # CPU seconds for one diagnosis: every screen and proof included
 MAX_CANDIDATES = 400  # single slips generated per claim, at most
-MAX_NODES = 400  # a longer right-hand side (a contraction of explicit matrices) is not a line a person
+MAX_NODES = 150  # a longer right-hand side (a contraction of explicit matrices) is not a line a person
 # wrote: its slips are not slips of notation, and searching them only spends the budget
 SCREEN_POINTS = 2
 SCREEN_DIGITS = 30

@@ -13,6 +13,7 @@ renamed or removed:
                        "counterexample": {VAR: value} | null, "residual": str | null},
           "numeric":  {"verdict": ..., "max_error": float | null},
           "erratum": {"correction": LATEX, "why": str} | null,
+          "diagnosis": {"slip": NAME, "latex": CORRECTED, "note": str} | null,
           "expected": bool}]}],
      "summary": {"steps": int, "holds": int, "fails": int, "undecided": int, "unexpected": int}}
 """
@@ -131,7 +132,7 @@ def step_json(r: StepResult) -> dict:
             "why": s.erratum.why,
             "correction_verdict": r.fixed.status.value if r.fixed is not None else None,
         }
-    d = getattr(r, "diagnosis", None)
+    d = r.diagnosis
     out["diagnosis"] = {"slip": d.slip, "latex": d.latex, "note": d.note} if d is not None else None
     return out
 
@@ -209,9 +210,11 @@ def _failure_detail(r: StepResult) -> Text | None:
             lines.append(f"  lhs − rhs = {v.residual}\n", style="dim")
     if r.symbolic.status is Status.UNDECIDED and r.symbolic.reason:
         lines.append(f"undecided: {r.symbolic.reason}\n", style="yellow")
-    d = getattr(r, "diagnosis", None)
+    d = r.diagnosis
     if d is not None:
         lines.append(f"fails — it holds with {d.note} ({d.slip}): {d.latex}\n", style="green")
+    elif r.verdict is Status.FAILS:
+        lines.append("no single slip of those searched explains the failure\n", style="dim")
     e = r.step.erratum
     if e is not None:
         fixed = f" (correction {r.fixed.status.value})" if r.fixed is not None else ""

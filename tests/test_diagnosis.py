@@ -177,3 +177,15 @@ def test_the_builtin_errata_found_and_every_proposal_proved():
         agreeing += agrees(step, d)
     assert found >= FOUND_FLOOR
     assert agreeing >= AGREE_FLOOR
+
+
+def test_a_users_note_gets_the_dropped_factor_in_its_own_latex():
+    from pathlib import Path
+
+    from gradproof.checks.markdown import load
+    from gradproof.checks.runner import run
+
+    note = Path(__file__).resolve().parent.parent / "examples" / "logistic.md"
+    failing = [r for r in run(load(note)).results if r.verdict is Status.FAILS]
+    assert [(r.diagnosis.slip, r.diagnosis.latex) for r in failing] == [
+        ("chain-factor", r"\frac{\partial L}{\partial z} \cdot \frac{\partial z}{\partial w} = x \left(a - y\right)")]
