@@ -180,27 +180,49 @@ def _latex(e) -> str:
     return sp.latex(e)
 
 
-def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candidate]:
-    lhs, rhs = claim.lhs, claim.rhs
-    rhs = sp.sympify(rhs)
-    positions = list(_positions(rhs))
-    syms = sorted(rhs.free_symbols | sp.sympify(lhs).free_symbols, key=sp.default_sort_key)
-    # sign
-    yield _Candidate("sign", "the opposite sign", -rhs, ("whole-sign",))
-    for path, node in positions:
+@dataclass(frozen=True)
+class _Scalar:
+    """What the scalar slips are made from: the claim's right-hand side and its parts."""
+
+    lhs: Any
+    rhs: sp.Expr
+    positions: tuple
+    syms: tuple
+    net: ScalarNet | None
+
+    @classmethod
+    def of(cls, claim: Claim, net: ScalarNet | None) -> "_Scalar":
+        rhs = sp.sympify(claim.rhs)
+        syms = sorted(rhs.free_symbols | sp.sympify(claim.lhs).free_symbols, key=sp.default_sort_key)
+        return cls(claim.lhs, rhs, tuple(_positions(rhs)), tuple(syms), net)
+
+    def at(self, path, new) -> sp.Expr:
+        return _replace_at(self.rhs, path, new)
+
+
+def _signs(c: _Scalar) -> Iterator[_Candidate]:
+    yield _Candidate("sign", "the opposite sign", -c.rhs, ("whole-sign",))
+    for path, node in c.positions:
         if isinstance(node, sp.Add):
             for i, term in enumerate(node.args):
-                yield _Candidate("sign", f"the opposite sign of the term {_latex(term)}",
-                                 _replace_at(rhs, path + (i,), -term))
-    # factors of 2 and of m
+                yield _Candidate("sign", f"the opposite sign of the term {_latex(term)}", c.at(path + (i,), -term))
+
+
+def _factors(c: _Scalar) -> Iterator[_Candidate]:
+    rhs = c.rhs
     yield _Candidate("factor-2", "twice the right-hand side", 2 * rhs, ("wrap", "2"))
     yield _Candidate("factor-2", "half the right-hand side", rhs / 2, ("wrap", r"\frac{1}{2}"))
-    for m in (s for s in syms if s.name == "m"):
+    for m in (s for s in c.syms if s.name == "m"):
         yield _Candidate("missing-1/m", "a factor 1/m: a missing 1/m", rhs / m, ("wrap", r"\frac{1}{m}"))
         yield _Candidate("factor-m", "m times the right-hand side", rhs * m, ("wrap", "m"))
-    # layer labels
+
+
+def _layers(c: _Scalar) -> Iterator[_Candidate]:
+    """Another member of a family of indexed symbols (W3 for W1, x_2 for x_1); with a scalar
+    network, another layer's g' and the layer's input A^{[k-1]} for its output A^{[k]}."""
+    net = c.net
     families: dict[str, dict[int, sp.Symbol]] = {}
-    for s in syms:
+    for s in c.syms:
         hit = _LAYERED.match(s.name)
         if hit:
             families.setdefault(hit.group(1), {})[int(hit.group(2))] = s
@@ -208,7 +230,7 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
         for k, s in net.a.items():
             families.setdefault("A", {}).setdefault(k, s)
     depth = max(net.g) if net is not None else None
-    for path, node in positions:
+    for path, node in c.positions:
         hit = _LAYERED.match(node.name) if isinstance(node, sp.Symbol) else None
         if hit:
             for k, other in sorted(families.get(hit.group(1), {}).items()):
@@ -216,89 +238,106 @@ def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candida
                     j = _LAYERED.match(other.name)
                     edit = ("layer", hit.group(1), int(hit.group(2)), int(j.group(2)) if j else k, depth,
                             node, other)
-                    yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}",
-                                     _replace_at(rhs, path, other), edit)
+                    yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}", c.at(path, other), edit)
         k = _gprime_layer(node, net)
         if k is not None:
             for j, g in sorted(net.g.items()):
                 if j != k and g is not net.g[k]:
                     u = node.variables[0]
                     new = sp.Subs(sp.Derivative(g(u), u), node.variables, node.point)
-                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", _replace_at(rhs, path, new),
+                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", c.at(path, new),
                                      ("layer", "g'", k, j, depth))
         k = _activation_layer(node, net)
         if k is not None and k - 1 in net.a:
-            yield _Candidate("layer-index", f"A^{{[{k - 1}]}} for A^{{[{k}]}}",
-                             _replace_at(rhs, path, net.a[k - 1]), ("layer", "A", k, k - 1, depth))
-    # an activation for its derivative, or for another activation
+            yield _Candidate("layer-index", f"A^{{[{k - 1}]}} for A^{{[{k}]}}", c.at(path, net.a[k - 1]),
+                             ("layer", "A", k, k - 1, depth))
+
+
+_SWAPPED = ("sigmoid", "tanh")  # the activations a note confuses with one another
+
+
+def _activations(c: _Scalar) -> Iterator[_Candidate]:
+    """An activation for its derivative and back, sigma for tanh (or their derivatives)."""
     u = sp.Symbol("u", real=True)
-    for path, node in positions:
+    for path, node in c.positions:
         if isinstance(node, _Activation):
-            (arg,) = node.args
-            deriv = sp.Subs(sp.Derivative(node.func(u), u), u, arg)
-            yield _Candidate("activation", f"the derivative {node.func.__name__}' for {node.func.__name__}",
-                             _replace_at(rhs, path, deriv))
-            for name, g in ACTIVATIONS.items():
-                if g is not node.func and name in ("sigmoid", "tanh"):
-                    yield _Candidate("activation", f"{name} for {node.func.__name__}",
-                                     _replace_at(rhs, path, g(arg)))
+            f, (arg,) = node.func, node.args
+            yield _Candidate("activation", f"the derivative {f.__name__}' for {f.__name__}",
+                             c.at(path, sp.Subs(sp.Derivative(f(u), u), u, arg)))
+            for name in _SWAPPED:
+                if ACTIVATIONS[name] is not f:
+                    yield _Candidate("activation", f"{name} for {f.__name__}", c.at(path, ACTIVATIONS[name](arg)))
         if (isinstance(node, sp.Subs) and isinstance(node.expr, sp.Derivative)
                 and isinstance(node.expr.expr, _Activation) and len(node.point) == 1):
-            f = node.expr.expr.func
-            yield _Candidate("activation", f"{f.__name__} for its derivative {f.__name__}'",
-                             _replace_at(rhs, path, f(node.point[0])))
-            for name in ("sigmoid", "tanh"):
+            f, arg = node.expr.expr.func, node.point[0]
+            yield _Candidate("activation", f"{f.__name__} for its derivative {f.__name__}'", c.at(path, f(arg)))
+            for name in _SWAPPED:
                 g = ACTIVATIONS[name]
                 if g is not f:
-                    yield _Candidate("activation", f"{name}' for {f.__name__}'", _replace_at(
-                        rhs, path, sp.Subs(sp.Derivative(g(u), u), u, node.point[0])))
-    # y swapped with a
-    ys = [s for s in syms if s.name in ("y", "Y")]
-    acts = sorted({s for s in syms if s.name == "a"} | {f for f in rhs.atoms(_Activation)},
-                  key=sp.default_sort_key)
+                    yield _Candidate("activation", f"{name}' for {f.__name__}'",
+                                     c.at(path, sp.Subs(sp.Derivative(g(u), u), u, arg)))
+
+
+def _swaps(c: _Scalar) -> Iterator[_Candidate]:
+    """The label y and the activation a exchanged everywhere."""
+    ys = [s for s in c.syms if s.name in ("y", "Y")]
+    acts = sorted({s for s in c.syms if s.name == "a"} | set(c.rhs.atoms(_Activation)), key=sp.default_sort_key)
     for y in ys:
         for a in acts:
-            if rhs.has(y) or rhs.has(a):
-                yield _Candidate("swap-y-a", f"{_latex(y)} and {_latex(a)} swapped",
-                                 rhs.xreplace({y: a, a: y}) if isinstance(a, sp.Symbol)
-                                 else rhs.subs({y: a, a: y}, simultaneous=True))
-    # exponents
-    for path, node in positions:
+            yield _Candidate("swap-y-a", f"{_latex(y)} and {_latex(a)} swapped",
+                             c.rhs.xreplace({y: a, a: y}) if isinstance(a, sp.Symbol)
+                             else c.rhs.subs({y: a, a: y}, simultaneous=True))
+
+
+def _exponents(c: _Scalar) -> Iterator[_Candidate]:
+    """An integer exponent off by one, and a square written as a first power (1 - h for 1 - h^2)."""
+    for path, node in c.positions:
         if isinstance(node, sp.Pow) and node.exp.is_Integer:
             for k in (node.exp - 1, node.exp + 1):
                 if k != 0:
                     yield _Candidate("exponent", f"the exponent {k} for {node.exp}",
-                                     _replace_at(rhs, path, sp.Pow(node.base, k)),
-                                     (f"^{{{node.exp}}}", f"^{{{k}}}"))
-    for path, node in positions:  # a square written as the first power: 1 - h for 1 - h^2
-        parent = _at(rhs, path[:-1]) if path else None
-        if (isinstance(node, (sp.Symbol, _Activation)) and not isinstance(parent, sp.Pow)
-                and not node.is_number):
-            yield _Candidate("exponent", f"{_latex(node ** 2)} for {_latex(node)}",
-                             _replace_at(rhs, path, node ** 2), ("square", node))
-    # a function applied to its argument by mistake (ln(a) for a)
-    for path, node in positions:
+                                     c.at(path, sp.Pow(node.base, k)), (f"^{{{node.exp}}}", f"^{{{k}}}"))
+    for path, node in c.positions:
+        parent = _at(c.rhs, path[:-1]) if path else None
+        if isinstance(node, (sp.Symbol, _Activation)) and not isinstance(parent, sp.Pow):
+            yield _Candidate("exponent", f"{_latex(node ** 2)} for {_latex(node)}", c.at(path, node ** 2),
+                             ("square", node))
+
+
+def _functions(c: _Scalar) -> Iterator[_Candidate]:
+    """A function applied to what should be its argument: ln(a) for a."""
+    for path, node in c.positions:
         if isinstance(node, (sp.log, sp.exp)) and path:
-            yield _Candidate("function", f"{_latex(node.args[0])} for {_latex(node)}",
-                             _replace_at(rhs, path, node.args[0]))
-    # chain-rule factors: the derivative of every inner argument by the variable, and the
-    # derivative of every activation of the definition differentiated
-    for factor in _chain_factors(lhs):
-        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", rhs * factor,
+            yield _Candidate("function", f"{_latex(node.args[0])} for {_latex(node)}", c.at(path, node.args[0]))
+
+
+def _chain(c: _Scalar) -> Iterator[_Candidate]:
+    """A dropped (or an extra) chain-rule factor; a dropped term of an inner argument."""
+    for factor in _chain_factors(c.lhs):
+        yield _Candidate("chain-factor", f"the dropped chain-rule factor {_latex(factor)}", c.rhs * factor,
                          ("wrap", _latex(factor)))
-        yield _Candidate("extra-factor", f"the extra factor {_latex(factor)}", rhs / factor)
-    # a dropped term: a variable of the definition that the right-hand side lost
-    # (every occurrence of the argument: the same slip, repeated, as in e^{wx} / (1 + e^{wx}))
-    lost = sorted(sp.sympify(lhs).free_symbols - rhs.free_symbols, key=sp.default_sort_key)
+        yield _Candidate("extra-factor", f"the extra factor {_latex(factor)}", c.rhs / factor)
+    # every occurrence of the argument: the same slip, repeated, as in e^{wx} / (1 + e^{wx})
+    lost = sorted(sp.sympify(c.lhs).free_symbols - c.rhs.free_symbols, key=sp.default_sort_key)
     done: set = set()
-    for _, node in positions:
+    for _, node in c.positions:
         if (isinstance(node, sp.Function) and not isinstance(node, _OPAQUE) and len(node.args) == 1
                 and node.args[0].free_symbols and node not in done):
             done.add(node)
+            arg = node.args[0]
             for v in lost:
-                arg = node.args[0]
                 yield _Candidate("dropped-term", f"{_latex(arg + v)} for {_latex(arg)}",
-                                 rhs.xreplace({node: node.func(arg + v)}))
+                                 c.rhs.xreplace({node: node.func(arg + v)}))
+
+
+_SCALAR_SLIPS = (_signs, _factors, _layers, _activations, _swaps, _exponents, _functions, _chain)
+
+
+def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candidate]:
+    """Every claim one slip away from ``claim``, in the order of :data:`SLIPS`."""
+    c = _Scalar.of(claim, net)
+    for slips in _SCALAR_SLIPS:
+        yield from slips(c)
 
 
 def _chain_factors(lhs) -> list[sp.Expr]:
