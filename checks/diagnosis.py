@@ -51,7 +51,7 @@ import sympy as sp
 from gradproof.checks.matrix import _numeric, check_claim
 from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim
-from gradproof.derivations.model import Claim, Kind, Step
+from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
@@ -1031,9 +1031,7 @@ def _scalar_net_of(claim: Claim) -> ScalarNet | None:
 
 def diagnose_result(step: Step, result, **kw) -> Diagnosis | None:
     """The runner's hook: a diagnosis for a checkable step whose verdict is FAILS, else None."""
-    if not step.checkable or step.kind not in (Kind.EQUALS, Kind.DERIVATIVE, Kind.MATRIX):
-        return None
-    if result.verdict is not Status.FAILS:
+    if not step.checkable or result.verdict is not Status.FAILS:
         return None
     d = diagnose(step, fails=True, **kw)
     return None if d is None else replace(d, claim=None)  # plain data: results travel between processes
