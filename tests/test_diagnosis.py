@@ -171,11 +171,11 @@ def test_the_builtin_errata_found_and_every_proposal_proved():
         found += 1
         assert d.slip and d.latex, (step.id, d)
         if step.kind is Kind.MATRIX:
-            r = check_claim(d.claim, numeric=False)
+            r = check_claim(d.claim, budget=30, numeric=False)
             assert r.verdict is Status.HOLDS and (d.claim.shape_only or r.symbolic.status is Status.HOLDS)
         else:
-            assert decide(d.claim.lhs, d.claim.rhs, step.domain).status is Status.HOLDS, step.id
-        agreeing += agrees(step, d)
+            assert decide(d.claim.lhs, d.claim.rhs, step.domain, budget=30).status is Status.HOLDS, step.id
+        agreeing += agrees(step, d, budget=30)
     assert found >= FOUND_FLOOR
     assert agreeing >= AGREE_FLOOR
 
