@@ -215,6 +215,7 @@ class Explanation:
     why: str = ""
     correction_verdict: str = ""
     note: str = ""
+    diagnosis: str = ""  # a failure's single slip, proved: "it holds with ...", or that none was found
 
     @property
     def locator(self) -> str:
@@ -238,6 +239,8 @@ class Explanation:
                 out.append(f"  left - right = {e.residual}")
         if self.undecided and self.outcome != ERROR:
             out.append(f"undecided: {self.undecided}")
+        if self.diagnosis:
+            out.append(self.diagnosis)
         if self.correction:
             verdict = f" ({self.correction_verdict})" if self.correction_verdict else ""
             out.append(f"correction{verdict}: {self.correction}")
@@ -285,7 +288,7 @@ def explain(result) -> Explanation:
                      if v is not None and v.status is Status.FAILS)
     if not step.checkable:
         outcome = SKIPPED
-    elif any(_is_error(v) for v in (sym, num, shapes) if v is not None):
+    elif result.internal_error or any(_is_error(v) for v in (sym, num, shapes) if v is not None):
         outcome = ERROR
     elif result.disagreement:
         outcome = DISAGREEMENT
@@ -298,7 +301,8 @@ def explain(result) -> Explanation:
     decided_by = shapes if shapes is not None and shapes.status is Status.FAILS else sym
     undecided = ""
     if outcome == ERROR:
-        undecided = next(v.reason for v in (sym, num, shapes) if v is not None and _is_error(v))
+        undecided = result.internal_error or next(
+            v.reason for v in (sym, num, shapes) if v is not None and _is_error(v))
     elif verdict is Status.UNDECIDED:
         undecided = sym.reason or "no canonical form reached 0 and no counterexample was found"
     fixed = result.fixed
@@ -312,7 +316,14 @@ def explain(result) -> Explanation:
         correction=erratum.correction if erratum is not None else "",
         why=erratum.why if erratum is not None else "",
         correction_verdict=fixed.status.value if erratum is not None and fixed is not None else "",
-        note=step.note)
+        note=step.note, diagnosis=_diagnosis_words(result) if outcome in (FAILS, EXPECTED_FAILURE) else "")
+
+
+def _diagnosis_words(result) -> str:
+    d = getattr(result, "diagnosis", None)
+    if d is None:
+        return "diagnosis: no single slip of those searched explains the failure"
+    return f"diagnosis: it holds with {d.note} ({d.slip}): {d.latex}"
 
 
 def _numeric_words(v: Verdict) -> str:
@@ -378,6 +389,7 @@ def step_json(r) -> dict:
         "explanation": e.lines(),
         "disagreement": r.disagreement,
         "expected": r.expected,
+        "diagnosis": _diagnosis_json(r),
     }
     if s.erratum is not None:
         out["erratum"] = {
@@ -386,6 +398,11 @@ def step_json(r) -> dict:
             "correction_verdict": e.correction_verdict or None,
         }
     return out
+
+
+def _diagnosis_json(r) -> dict | None:
+    d = getattr(r, "diagnosis", None)
+    return {"slip": d.slip, "latex": d.latex, "note": d.note} if d is not None else None
 
 
 def summary(results: Sequence) -> dict:

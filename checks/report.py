@@ -15,7 +15,8 @@ added, never renamed or removed:
                        "counterexample": {VAR: value} | null, "residual": str | null},
           "numeric":  {"verdict": ..., "max_error": float | null},
           "erratum": {"correction": LATEX, "why": str} | null,
-          "outcome": str, "explanation": [str], "expected": bool}]}],
+          "outcome": str, "explanation": [str], "expected": bool,
+          "diagnosis": {"slip": NAME, "latex": CORRECTED, "note": str} | null}]}],
      "summary": {"steps": int, "holds": int, "fails": int, "undecided": int, "unexpected": int,
                  "not_as_recorded": [FILE:LINE]}}
 """

@@ -36,6 +36,8 @@ Examples
 """
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,6 +57,7 @@ class StepResult:
     shapes: Verdict | None = None  # matrix steps: are the products defined, the shape right?
     fixed: Verdict | None = None  # the erratum's corrected claim, which must hold
     internal_error: str = ""  # "ExcType: message" when checking the step raised: a defect of gradproof
+    diagnosis: Any = None  # a failure's single slip, itself proved (checks.diagnosis.Diagnosis)
 
     @property
     def verdict(self) -> Status:

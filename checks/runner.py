@@ -17,9 +17,12 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+from dataclasses import replace
+
+from gradproof.checks.diagnosis import diagnose_result
 from gradproof.checks.results import DocumentResult, StepResult, check_step, internal_error
 from gradproof.derivations.model import Derivation, Step
-from gradproof.symbolic.equivalence import BUDGET, Timeout, in_child
+from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, in_child
 
 __all__ = ["DocumentResult", "StepResult", "check_step", "run", "run_all"]
 
@@ -40,18 +43,29 @@ _WORK: list[Step] = []
 
 
 def _verdicts(r: StepResult) -> tuple:
-    return (r.symbolic, r.numeric, r.shapes, r.fixed, r.internal_error)
+    return (r.symbolic, r.numeric, r.shapes, r.fixed, r.internal_error, r.diagnosis)
+
+
+def _check(step: Step, budget: float) -> StepResult:
+    """``check_step``, and for a failure the single slip that makes it hold (:mod:`checks.diagnosis`)."""
+    r = check_step(step, budget)
+    if r.verdict is not Status.FAILS or r.internal_error:
+        return r
+    try:
+        return replace(r, diagnosis=diagnose_result(step, r, budget=budget))
+    except Exception:  # noqa: BLE001 -- a diagnosis is advice: its defect must not change a verdict
+        return r
 
 
 def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
     start, stop, budget = args
-    return [_verdicts(check_step(step, budget)) for step in _WORK[start:stop]]
+    return [_verdicts(_check(step, budget)) for step in _WORK[start:stop]]
 
 
 def _isolated(step: Step, budget: float) -> StepResult:
     """``check_step`` in a process of its own: a step that kills its process is an internal error."""
     try:
-        return StepResult(step, *in_child(lambda: _verdicts(check_step(step, budget)),
+        return StepResult(step, *in_child(lambda: _verdicts(_check(step, budget)),
                                           _ISOLATED_BUDGETS * budget))
     except Timeout:
         return internal_error(step, f"Timeout: the step used more than {_ISOLATED_BUDGETS} budgets "
@@ -93,7 +107,7 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
     if jobs > 1 and len(steps) > 1:
         checked = _run_forked(steps, budget, jobs)
     else:
-        checked = (check_step(step, budget) for step in steps)
+        checked = (_check(step, budget) for step in steps)
     results: list[StepResult] = []
     for r in checked:
         results.append(r)
