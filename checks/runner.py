@@ -20,7 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from gradproof.checks.diagnosis import diagnose_result
-from gradproof.checks.results import DocumentResult, StepResult, check_step, internal_error
+from gradproof.checks.results import DocumentResult, StepResult, internal_error
+from gradproof.checks.results import check_step as _verdicts_of
 from gradproof.derivations.model import Derivation, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, in_child
 
@@ -46,9 +47,10 @@ def _verdicts(r: StepResult) -> tuple:
     return (r.symbolic, r.numeric, r.shapes, r.fixed, r.internal_error, r.diagnosis)
 
 
-def _check(step: Step, budget: float) -> StepResult:
-    """``check_step``, and for a failure the single slip that makes it hold (:mod:`checks.diagnosis`)."""
-    r = check_step(step, budget)
+def check_step(step: Step, budget: float = BUDGET) -> StepResult:
+    """The verdicts of one step (:func:`checks.results.check_step`), and for a failure the single
+    slip that makes it hold (:mod:`checks.diagnosis`); never raises."""
+    r = _verdicts_of(step, budget)
     if r.verdict is not Status.FAILS or r.internal_error:
         return r
     try:
@@ -59,13 +61,13 @@ def _check(step: Step, budget: float) -> StepResult:
 
 def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
     start, stop, budget = args
-    return [_verdicts(_check(step, budget)) for step in _WORK[start:stop]]
+    return [_verdicts(check_step(step, budget)) for step in _WORK[start:stop]]
 
 
 def _isolated(step: Step, budget: float) -> StepResult:
     """``check_step`` in a process of its own: a step that kills its process is an internal error."""
     try:
-        return StepResult(step, *in_child(lambda: _verdicts(_check(step, budget)),
+        return StepResult(step, *in_child(lambda: _verdicts(check_step(step, budget)),
                                           _ISOLATED_BUDGETS * budget))
     except Timeout:
         return internal_error(step, f"Timeout: the step used more than {_ISOLATED_BUDGETS} budgets "
@@ -107,7 +109,7 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
     if jobs > 1 and len(steps) > 1:
         checked = _run_forked(steps, budget, jobs)
     else:
-        checked = (_check(step, budget) for step in steps)
+        checked = (check_step(step, budget) for step in steps)
     results: list[StepResult] = []
     for r in checked:
         results.append(r)
