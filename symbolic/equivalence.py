@@ -61,6 +61,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from gradproof.symbolic import fast  # [speed]
 from gradproof.symbolic.activations import expand_definitions
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 
@@ -338,6 +339,8 @@ def _opaque(d):
     with an integer ``k`` becomes ``t_u**k`` (an identity for every complex
     ``u``), so the softmax's ``exp(2 z)`` and ``exp(-z)`` cancel against ``exp(z)``.
     """
+    if fast.opaque_zero(d):  # [speed] the same expansion by symengine: a proof only (symbolic/fast.py)
+        return sp.S.Zero
     nodes = {}
     powers: dict[sp.Expr, sp.Dummy] = {}
     for node in sp.preorder_traversal(d):
@@ -354,9 +357,10 @@ def _opaque(d):
     d = d.xreplace(nodes)
     # most differences cancel as polynomials in the opaque symbols: expanding first
     # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time)
-    flat = sp.expand(d)
-    if flat == 0:
-        return flat
+    if not fast.AVAILABLE:  # [speed] else symengine did this expansion above
+        flat = sp.expand(d)
+        if flat == 0:
+            return flat
     return sp.expand(sp.numer(sp.together(d)))
 
 
