@@ -21,6 +21,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from gradproof.checks import cache  # [speed]
+
 __all__ = ["ExitCode", "main"]
 
 
@@ -54,7 +56,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of cores, at most 4)")
     p.add_argument("--width", type=int, default=None, help=argparse.SUPPRESS)
-    return p
+    return cache.add_argument(p)  # [speed] --no-cache
 
 
 def _select(keys: Sequence[str]):
@@ -88,6 +90,7 @@ def _run(derivations, budget, console, progress: bool, jobs: int):
             task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
+@cache.session()  # [speed] one run: each distinct claim decided, and printed, once
 def main(argv: Sequence[str] | None = None, console=None) -> int:
     """Run gradproof; return an :class:`ExitCode`."""
     from rich.console import Console
@@ -96,12 +99,17 @@ def main(argv: Sequence[str] | None = None, console=None) -> int:
     console = console or Console()
     err = Console(stderr=True) if console.file is sys.stdout else console
     try:
+        if argv[:1] == ["cache"]:  # [speed] gradproof cache clear
+            return cache.cache_main(argv[1:], out=console.file, err=err.file)
         if argv[:1] == ["check"]:  # the user's own notes
             from gradproof.checks import markdown
 
-            parser = markdown.add_arguments(_Parser(prog="gradproof check"))
-            return int(markdown.main_check(parser.parse_args(argv[1:]), out=console.file, err=err.file))
+            parser = cache.add_argument(markdown.add_arguments(_Parser(prog="gradproof check")))  # [speed]
+            args = parser.parse_args(argv[1:])
+            cache.apply_arguments(args)  # [speed]
+            return int(markdown.main_check(args, out=console.file, err=err.file))
         args = _report_parser().parse_args(argv)
+        cache.apply_arguments(args)  # [speed]
         if args.budget is not None and not args.budget > 0:
             raise _UsageError("--budget must be a positive number of seconds")
         if args.jobs is not None and args.jobs < 1:

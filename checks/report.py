@@ -27,6 +27,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gradproof.checks import cache  # [speed]
 from gradproof.checks.runner import DocumentResult, StepResult
 from gradproof.derivations.matrix import MatrixClaim
 from gradproof.derivations.model import Claim
@@ -62,6 +63,12 @@ def claim_text(result: StepResult, pretty: bool = False) -> str:
         return _matrix_text(claim)
     if not isinstance(claim, Claim):
         return step.says or step.reason or ""
+    # [speed] printed once per distinct claim, and remembered across runs (checks/cache.py)
+    return cache.printed("pretty" if pretty else "sstr", (claim.lhs, claim.rhs),
+                         lambda: _claim_text(claim, pretty))
+
+
+def _claim_text(claim: Claim, pretty: bool) -> str:
     eq = sp.Eq(claim.lhs, claim.rhs, evaluate=False)
     # pretty-printing is slow and unreadable for large claims: those print as one line
     if pretty and sum(1 for _ in sp.preorder_traversal(eq)) <= PRETTY_MAX_NODES:
@@ -89,6 +96,7 @@ def _symbolic_json(v: Verdict) -> dict:
         "rhs_value": v.rhs_value,
         "reason": v.reason or None,
         "entry": v.where or None,
+        "cached": v.extra.get("cached") or False,  # [speed] "run" / "disk": reused, seconds are 0
     }
 
 
@@ -102,6 +110,7 @@ def _numeric_json(v: Verdict) -> dict:
         "lhs_value": v.lhs_value,
         "rhs_value": v.rhs_value,
         "reason": v.reason or None,
+        "cached": v.extra.get("cached") or False,  # [speed]
     }
 
 
@@ -183,7 +192,8 @@ def _verdict_cell(v: Verdict, numeric: bool = False) -> Text:
             text.append(f"\nerr {err:.1e}", style="dim")
     else:
         text.append(f"\n{v.method}", style="dim")
-        text.append(f" {v.seconds * 1000:.0f} ms", style="dim")
+        # [speed] a reused verdict shows no timing
+        text.append(" (cached)" if v.extra.get("cached") else f" {v.seconds * 1000:.0f} ms", style="dim")
     return text
 
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from gradproof.checks import cache  # [speed]
 from gradproof.derivations.model import Claim, Derivation, Kind, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
 
@@ -69,13 +70,11 @@ _SKIPPED = Verdict(Status.SKIPPED, "not checkable")
 
 
 def _decide_claim(claim, step: Step, budget: float) -> Verdict:
-    return decide(claim.lhs, claim.rhs, step.domain, budget)
+    return cache.decide(claim.lhs, claim.rhs, step.domain, budget, decide)  # [speed] once per claim
 
 
 def _numeric_claim(claim, step: Step) -> Verdict:
-    from gradproof.checks.numeric import check
-
-    return check(claim.lhs, claim.rhs, step.domain, seed_text=step.id)
+    return cache.numeric(claim.lhs, claim.rhs, step.domain, step.id)  # [speed] numeric.check, once
 
 
 def check_step(step: Step, budget: float = BUDGET) -> StepResult:
@@ -85,7 +84,7 @@ def check_step(step: Step, budget: float = BUDGET) -> StepResult:
     if step.kind is Kind.MATRIX:
         from gradproof.checks.matrix import check_matrix_step
 
-        return check_matrix_step(step, budget)
+        return StepResult(step, *cache.matrix_step(step, budget, lambda: check_matrix_step(step, budget)))  # [speed]
     claim: Claim = step.claim
     symbolic = _decide_claim(claim, step, budget)
     numeric = _numeric_claim(claim, step)
@@ -105,15 +104,16 @@ def run(derivation: Derivation, budget: float = BUDGET,
 _WORK: list[Step] = []
 
 
-def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
-    start, stop, budget = args
+def _check_chunk(args: tuple[list[int], float]) -> list[tuple]:
+    indices, budget = args  # [speed] a chunk of cache.schedule
     out = []
-    for step in _WORK[start:stop]:
+    for step in (_WORK[i] for i in indices):
         r = check_step(step, budget)
         out.append((r.symbolic, r.numeric, r.shapes, r.fixed))
     return out
 
 
+@cache.session()  # [speed] the run's memo and the persistent cache
 def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
             progress: Callable[[Step], None] | None = None, jobs: int = 1) -> list[DocumentResult]:
     """Check every step of every derivation, in document order.
@@ -132,17 +132,18 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # small chunks in document order: the expensive steps cluster together
-        chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
+        # [speed] small chunks in document order, equal claims in one chunk (one worker decides them)
+        chunks = [(c, budget) for c in cache.schedule(steps, budget, _CHUNK)]
+        results = [None] * len(steps)
         _WORK[:] = steps
         ctx = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                for (i, j, _), done in zip(chunks, pool.map(_check_chunk, chunks)):
-                    for step, verdicts in zip(steps[i:j], done):
-                        results.append(StepResult(step, *verdicts))
+                for (indices, _), done in zip(chunks, pool.map(_check_chunk, chunks)):
+                    for i, verdicts in zip(indices, done):  # [speed]
+                        results[i] = StepResult(steps[i], *verdicts)
                         if progress is not None:
-                            progress(step)
+                            progress(steps[i])
         finally:
             _WORK.clear()
     else:
