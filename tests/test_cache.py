@@ -257,3 +257,11 @@ def test_the_check_subcommand_reads_and_writes_the_cache(disk):
     assert "cached" not in first[1] and "cached" not in third[1]
     links = json.loads(second[1])["documents"][0]["steps"]
     assert links and all(s["symbolic"]["cached"] for s in links if s["symbolic"]["verdict"] != "undecided")
+
+
+def test_a_damaged_cache_file_is_no_cache(disk):
+    disk.parent.mkdir(parents=True)
+    disk.write_bytes(b"not a database" * 100)
+    without = run_all([DOCUMENT])
+    assert _verdicts(without) == _verdicts(run_all([DOCUMENT]))
+    assert all(r.symbolic.extra.get("cached") != "disk" for r in without[0].results)
