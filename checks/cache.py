@@ -140,14 +140,16 @@ def expr_key(expr) -> str:
     -- but costs a twentieth: a node is its class and its arguments' digests,
     a leaf (a symbol with its assumptions, a number with its precision) and an
     undefined function (whose class carries a name and assumptions) are
-    their ``srepr``.  Anything else (a mutable matrix) is its ``srepr``.
+    their ``srepr``; a mutable matrix is its class, shape and entries.
     """
     import sympy as sp
     from sympy.core.function import AppliedUndef
 
+    memo = _SESSION.digests if _SESSION is not None else {}
+    if isinstance(expr, sp.MatrixBase) and not isinstance(expr, sp.Basic):  # a mutable matrix
+        return _digest((type(expr).__qualname__, expr.rows, expr.cols, *map(expr_key, expr)))
     if not isinstance(expr, sp.Basic):
         return _digest(("srepr", sp.srepr(expr)))
-    memo = _SESSION.digests if _SESSION is not None else {}
 
     def walk(e) -> str:
         found = memo.get(id(e))

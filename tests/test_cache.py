@@ -265,3 +265,10 @@ def test_a_damaged_cache_file_is_no_cache(disk):
     without = run_all([DOCUMENT])
     assert _verdicts(without) == _verdicts(run_all([DOCUMENT]))
     assert all(r.symbolic.extra.get("cached") != "disk" for r in without[0].results)
+
+
+def test_mutable_matrices_are_keyed_by_shape_and_entries():
+    m = sp.Matrix([[z, 1], [2, sp.sin(z)]])
+    assert cache.expr_key(m) == cache.expr_key(sp.Matrix([[z, 1], [2, sp.sin(z)]]))
+    assert cache.expr_key(m) != cache.expr_key(sp.Matrix([[z, 1, 2, sp.sin(z)]]))
+    assert cache.expr_key(m) != cache.expr_key(sp.Matrix([[z, 1], [2, sp.cos(z)]]))
