@@ -23,9 +23,10 @@ NAIVE_BUDGET = 30.0
 
 def wall(cmd: list[str], repeat: int = 3) -> float:
     times = []
+    env = {**os.environ, "GRADPROOF_NO_CACHE": "1"}  # cold every time (bench/speed.py measures warm)
     for _ in range(repeat):
         t = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
@@ -38,7 +39,7 @@ def main(argv: list[str]) -> int:
 
     docs = [d for d in ALL if not argv or any(d.source.startswith(k) for k in argv)]
     floor = wall([sys.executable, "-c", "import sympy, numpy"])
-    report = wall([sys.executable, "-m", "checks", "--no-progress", *argv])
+    report = wall([sys.executable, "-m", "gradproof", "--no-progress", *argv])
     print(f"import sympy, numpy        {floor:7.3f} s")
     print(f"gradproof {' '.join(argv) or '(all)':<16} {report:7.3f} s   ratio {report / floor:5.2f}x the import floor")
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from gradproof.checks import cache
 from gradproof.checks import config as _config
 
 __all__ = ["COMMANDS", "Command", "ExitCode", "check_command", "color_enabled", "main"]
@@ -97,6 +98,7 @@ def _add_common(p: argparse.ArgumentParser, jobs_default: str) -> None:
                    help=f"worker processes (default: {jobs_default})")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour in the text output (auto: only on a terminal; NO_COLOR and FORCE_COLOR are read)")
+    cache.add_argument(p)  # --no-cache
 
 
 # --------------------------------------------------------------------------
@@ -240,6 +242,7 @@ def _run_report(derivations, budget: float, console, progress: bool, jobs: int):
 
 def _report(argv: list[str], console, err) -> int:
     args = _report_parser().parse_args(argv)
+    cache.apply_arguments(args)
     sources = _select(args.documents)
     fmt = args.format or "text"
     # the work starts here: the encodings (and SymPy) are imported only now
@@ -408,6 +411,7 @@ def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unread
 
 def _check(argv: list[str], console, err) -> int:
     args = _check_parser().parse_args(argv)
+    cache.apply_arguments(args)
     try:
         settings = _config.load()
     except _config.ConfigError as exc:
@@ -495,6 +499,8 @@ def _export(argv: list[str], console, err) -> int:
 COMMANDS: dict[str, Command] = {
     "check": Command("check", "check the derivations in your own Markdown notes", _check),
     "export": Command("export", "write a checked derivation as a Markdown or LaTeX page to publish", _export),
+    "cache": Command("cache", "the persistent cache of verdicts: 'clear' removes it, 'path' prints where it is",
+                     lambda argv, out, err: cache.cache_main(argv, out=out.file, err=err.file)),
 }
 
 
@@ -523,6 +529,7 @@ def _silence(stream: IO[str]) -> None:
         pass
 
 
+@cache.session()  # one run: each distinct claim decided, and printed, once
 def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
     """Run gradproof; return an :class:`ExitCode`.
 

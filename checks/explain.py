@@ -349,6 +349,7 @@ def _symbolic_json(v: Verdict) -> dict:
         "rhs_value": v.rhs_value,
         "reason": v.reason or None,
         "entry": v.where or None,
+        "cached": v.extra.get("cached") or False,  # "run" / "disk": reused, and its seconds are 0
     }
 
 
@@ -362,6 +363,7 @@ def _numeric_json(v: Verdict) -> dict:
         "lhs_value": v.lhs_value,
         "rhs_value": v.rhs_value,
         "reason": v.reason or None,
+        "cached": v.extra.get("cached") or False,
     }
 
 

@@ -632,7 +632,8 @@ def render_text(documents: Sequence[Document], results, out: IO[str]) -> None:
             s, v = r.step, r.symbolic
             totals[r.verdict] += 1
             mark = {Status.HOLDS: "ok  ", Status.FAILS: "FAIL", Status.UNDECIDED: "??  "}.get(r.verdict, "skip")
-            text = [f"  {mark}  {path}:{s.cite.line}  {s.latex}   [{r.verdict}, {v.method}, {v.seconds:.2f} s]"]
+            took = "cached" if v.extra.get("cached") else f"{v.seconds:.2f} s"  # [speed] no fresh-looking time
+            text = [f"  {mark}  {path}:{s.cite.line}  {s.latex}   [{r.verdict}, {v.method}, {took}]"]
             if r.verdict is Status.FAILS:
                 point = ", ".join(f"{k} = {_fmt(x)}" for k, x in sorted((v.counterexample or {}).items()))
                 text.append(f"        counterexample: {point}")

@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gradproof.checks.matrix import check_claim, check_fixed
+from gradproof.checks import cache
 from gradproof.checks.numeric import check
 from gradproof.derivations.model import Claim, Derivation, Kind, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
@@ -108,22 +109,26 @@ def internal_error(step: Step, what: str) -> StepResult:
 
 
 def _scalar_step(step: Step, budget: float) -> StepResult:
+    # each distinct claim is decided once per run, and remembered across runs (checks/cache.py)
     claim: Claim = step.claim
-    symbolic = decide(claim.lhs, claim.rhs, step.domain, budget)
-    numeric = check(claim.lhs, claim.rhs, step.domain, seed_text=step.id)
+    symbolic = cache.decide(claim.lhs, claim.rhs, step.domain, budget, decide)
+    numeric = cache.numeric(claim.lhs, claim.rhs, step.domain, step.id, check)
     fixed = None
     if step.erratum is not None and isinstance(step.erratum.fixed, Claim):
         fix = step.erratum.fixed
-        fixed = decide(fix.lhs, fix.rhs, step.domain, budget)
+        fixed = cache.decide(fix.lhs, fix.rhs, step.domain, budget, decide)
     return StepResult(step, symbolic, numeric, None, fixed)
 
 
 def _matrix_step(step: Step, budget: float) -> StepResult:
-    result = check_claim(step.claim, budget)
-    fixed = None
-    if step.erratum is not None and step.erratum.fixed is not None:
-        fixed = check_fixed(step.erratum.fixed, step, budget)
-    return StepResult(step, result.symbolic, result.numeric, result.shapes, fixed)
+    def fresh() -> StepResult:
+        result = check_claim(step.claim, budget)
+        fixed = None
+        if step.erratum is not None and step.erratum.fixed is not None:
+            fixed = check_fixed(step.erratum.fixed, step, budget)
+        return StepResult(step, result.symbolic, result.numeric, result.shapes, fixed)
+
+    return StepResult(step, *cache.matrix_step(step, budget, fresh))
 
 
 CHECKERS: dict[Kind, Callable[[Step, float], StepResult]] = {

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from dataclasses import replace
 
+from gradproof.checks import cache
 from gradproof.checks.diagnosis import diagnose_result
 from gradproof.checks.results import DocumentResult, StepResult, internal_error
 from gradproof.checks.results import check_step as _verdicts_of
@@ -59,9 +60,9 @@ def check_step(step: Step, budget: float = BUDGET) -> StepResult:
         return r
 
 
-def _check_chunk(args: tuple[int, int, float]) -> list[tuple]:
-    start, stop, budget = args
-    return [_verdicts(check_step(step, budget)) for step in _WORK[start:stop]]
+def _check_chunk(args: tuple[list[int], float]) -> list[tuple]:
+    indices, budget = args  # a chunk of cache.schedule: equal claims go to one worker
+    return [_verdicts(check_step(_WORK[i], budget)) for i in indices]
 
 
 def _isolated(step: Step, budget: float) -> StepResult:
@@ -78,21 +79,23 @@ def _isolated(step: Step, budget: float) -> StepResult:
 
 def _run_forked(steps: list[Step], budget: float, jobs: int):
     """The results of ``steps`` in order, from forked workers, as they come."""
-    chunks = [(i, min(i + _CHUNK, len(steps)), budget) for i in range(0, len(steps), _CHUNK)]
+    # small chunks in document order (the expensive steps cluster), equal claims in one chunk
+    chunks = [(c, budget) for c in cache.schedule(steps, budget, _CHUNK)]
     _WORK[:] = steps
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_check_chunk, c) for c in chunks]
-            for (i, j, _), future in zip(chunks, futures):
+            for (indices, _), future in zip(chunks, futures):
                 try:
-                    done = [StepResult(step, *v) for step, v in zip(steps[i:j], future.result())]
+                    done = [StepResult(steps[i], *v) for i, v in zip(indices, future.result())]
                 except Exception:  # a worker died, or its answer did not travel: step by step
-                    done = [_isolated(step, budget) for step in steps[i:j]]
-                yield from done
+                    done = [_isolated(steps[i], budget) for i in indices]
+                yield from zip(indices, done)
     finally:
         _WORK.clear()
 
 
+@cache.session()  # one run: each distinct claim decided, and printed, once
 def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
             progress: Callable[[Step], None] | None = None, jobs: int = 1) -> list[DocumentResult]:
     """Check every step of every derivation, in document order.
@@ -109,12 +112,13 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
     if jobs > 1 and len(steps) > 1:
         checked = _run_forked(steps, budget, jobs)
     else:
-        checked = (check_step(step, budget) for step in steps)
-    results: list[StepResult] = []
-    for r in checked:
-        results.append(r)
+        checked = ((i, check_step(step, budget)) for i, step in enumerate(steps))
+    slots: list[StepResult | None] = [None] * len(steps)
+    for i, r in checked:
+        slots[i] = r
         if progress is not None:
             progress(r.step)
+    results = [r for r in slots if r is not None]
     seconds = round(time.perf_counter() - start, 6)
     out, k = [], 0
     for d in derivations:

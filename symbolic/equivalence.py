@@ -66,6 +66,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 
@@ -485,10 +486,14 @@ def _opaque(d):
             nodes[node] = sp.Dummy("op")
     d = d.xreplace(nodes)
     # most differences cancel as polynomials in the opaque symbols: expanding first
-    # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time)
-    flat = sp.expand(d)
-    if flat == 0:
-        return flat
+    # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time);
+    # symengine expands them much faster, as a proof only (symbolic/fast.py)
+    if fast.opaque_zero(d):
+        return sp.S.Zero
+    if not fast.AVAILABLE:
+        flat = sp.expand(d)
+        if flat == 0:
+            return flat
     return sp.expand(sp.numer(sp.together(d)))
 
 
