@@ -67,7 +67,7 @@ def _verdict_cell(v: Verdict, numeric: bool = False) -> Text:
         if err is not None:
             text.append(f"\nerr {err:.1e}", style="dim")
     else:  # no time here: nothing printed depends on a clock (the JSON has the seconds)
-        text.append(f"\n{v.method}", style="dim")
+        text.append(f"\n{v.method}" + (" (cached)" if v.extra.get("cached") else ""), style="dim")
     return text
 
 

@@ -81,7 +81,7 @@ def counted(monkeypatch):
         calls.append(args[:2])
         return real(*args, **kw)
 
-    monkeypatch.setattr("gradproof.checks.runner.decide", decide)
+    monkeypatch.setattr("gradproof.checks.results.decide", decide)
     return calls
 
 
@@ -222,7 +222,7 @@ def registry(monkeypatch):
 
 def run(argv):
     out = io.StringIO()
-    code = main(argv, Console(file=out, width=160, color_system=None))
+    code = main(argv, Console(file=out, width=160, color_system=None), Console(file=io.StringIO()))
     return code, out.getvalue()
 
 
