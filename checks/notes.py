@@ -231,8 +231,17 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
                 blocks.append(_Block(i + 2, close, len(blocks) + 1, heading, skip_next, len(comments)))
                 skip_next = False
             i = close + 2
-        elif text.startswith("\\begin{", i) and comments and at_line_start is False and \
-                re.match(r"\\begin\{(equation|align|gather|multline|eqnarray)\*?\}", text[i:]):
+        elif c == "$":  # inline maths, skipped whole; $\begin{aligned} ... $ is displayed all the same
+            close = text.find("$", i + 1)
+            if close < 0:
+                i += 1
+                continue
+            if comments and "\\begin{" in text[i + 1:close]:
+                blocks.append(_Block(i + 1, close, len(blocks) + 1, heading, skip_next, len(comments)))
+                skip_next = False
+            i = close + 1
+        elif text.startswith("\\begin{", i) and comments and \
+                re.match(r"\\begin\{(equation|align|aligned|gather|gathered|multline|eqnarray)\*?\}", text[i:]):
             env = re.match(r"\\begin\{([a-z]+\*?)\}", text[i:]).group(1)
             end = text.find("\\end{" + env + "}", i)
             if end < 0:
@@ -253,7 +262,7 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
 # --------------------------------------------------------------------------
 
 _RELATION = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|<=|>=|<|>")
-_FUNCTION_NAME = r"(?:[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
+_FUNCTION_NAME = r"(?:[a-zA-Z]_\{?[a-zA-Z0-9]\}?|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
 _FUNCTION_HEAD = re.compile(r"^(" + _FUNCTION_NAME + r")\s*\(([^()]*)\)$")
 
 
@@ -265,6 +274,9 @@ def _function_key(name: str) -> str | None:
         return m.group(1) if len(m.group(1)) == 1 else m.group(1).lower()
     if name.startswith("\\"):
         return name[1:] if name[1:] in GREEK or name[1:] in ("sigma", "phi") else None
+    m = re.fullmatch(r"([a-zA-Z])_\{?([a-zA-Z0-9])\}?", name)
+    if m:
+        return f"{m.group(1)}_{m.group(2)}"
     if len(name) == 1:
         return name
     return name.lower()
@@ -739,11 +751,14 @@ def _sizes(expr) -> set:
     return found
 
 
-def _instances(sides: list, defs: _Definitions) -> list[_Instance]:
-    """The concrete instances a link is checked at (one, plain, when it has no sum or index)."""
+def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]:
+    """The concrete instances a link is checked at (one, plain, when it has no sum or index).
+
+    ``different``: pairs of indices that must differ (a condition ``i \\neq j``).
+    """
     expanded = [defs.expand(s) for s in sides]
     sizes = set().union(*(_sizes(e) for e in expanded))
-    free = set().union(*(_index_symbols(e) for e in sides + expanded))
+    free = set().union(*(_index_symbols(e) for e in sides + expanded), *(set(p) for p in different))
     for s in free:
         sizes |= {x for x in defs.ranges.get(s.name, sp.S.Zero).free_symbols}
     if not sizes and not free and not any(e.has(sp.Sum, sp.Indexed) for e in expanded):
@@ -762,7 +777,10 @@ def _instances(sides: list, defs: _Definitions) -> list[_Instance]:
             if not upper.is_Integer:
                 raise LatexError(f"the range of `{index}` is not a size: {upper}")
             ranges.append(range(1, int(upper) + 1))
-        combos = list(itertools.product(*ranges))
+        combos = [c for c in itertools.product(*ranges)
+                  if all(c[free_sorted.index(a)] != c[free_sorted.index(b)] for a, b in different)]
+        if not combos:
+            continue
         if len(combos) > 4:  # first, last and a few between: every value at the smallest size
             step = max(1, len(combos) // 4) if k else 1
             combos = combos[::step] + ([combos[-1]] if combos[::step][-1] != combos[-1] else [])
@@ -771,6 +789,8 @@ def _instances(sides: list, defs: _Definitions) -> list[_Instance]:
             point.update(dict(zip(free_sorted, (sp.Integer(v) for v in combo))))
             label = ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda t: str(t[0])))
             out.append(_Instance(point, defs, label))
+    if not out:
+        raise LatexError("no value of the indices meets the condition")
     return out[:MAX_INSTANCES]
 
 
@@ -779,12 +799,12 @@ def _instances(sides: list, defs: _Definitions) -> list[_Instance]:
 # --------------------------------------------------------------------------
 
 _ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{([a-zA-Z*]+)\}(\{[^{}]*\})?")
-_CHAIN_ENVS = {"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
+_CHAIN_ENVS = {"array", "aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
                "equation*", "alignedat", "alignat", "alignat*", "eqnarray", "eqnarray*", "multline",
                "multline*", "flalign", "flalign*", "displaymath", "math"}
 _BLANKED = re.compile(r"\\(tag\*?|label|hspace\*?|vspace\*?|color|textcolor|phantom|vphantom|hphantom)\s*"
                       r"\{[^{}]*\}|\\(nonumber|notag|displaystyle|textstyle|limits|nolimits|boxed|"
-                      r"middle|nobreak|allowbreak|qquad|quad)(?![a-zA-Z])|\^\{\s*\}|\\[,;:! ]")
+                      r"middle|nobreak|allowbreak|qquad|quad)(?![a-zA-Z])|\^\{\s*\}|(?<!\\)\\[,;:! ]")
 _ARROWS = r"\\(Rightarrow|implies|therefore|because|rightarrow|to|Longrightarrow|longrightarrow|iff|" \
           r"Leftrightarrow|Longleftrightarrow|mapsto|leftarrow|Leftarrow|gets)(?![a-zA-Z])"
 _NOT_EQUAL = r"\\(approx|neq|ne|leq|le|geq|ge|lt|gt|propto|sim|simeq|ll|gg|in|subset|cong)(?![a-zA-Z])|[<>]"
@@ -820,8 +840,33 @@ def _depths(text: str, brackets: str = "{") -> list[int]:
     return out
 
 
-def _layout(src: str) -> tuple[str, list[int], list[tuple[int, int, str]]]:
-    """``src`` with layout blanked; the row breaks; the separators ``(start, end, kind)``."""
+_ROW_END = r"(?=\s*(?:\\\\|\\end\s*\{|\Z))"
+_RELATION_OF_INDICES = r"([a-zA-Z])\s*(=|\\neq(?![a-zA-Z])|\\ne(?![a-zA-Z]))\s*([a-zA-Z])"
+_CONDITIONS = (
+    # ", \quad i = j", "\text{if } i \neq j", "\quad \text{for } i = j" at the end of a row
+    re.compile(r"(?:,\s*)?(?:(?:\\quad|\\qquad|\\hspace\*?\s*\{[^{}]*\}|\\[,;]|~)\s*)*"
+               r"(?:\\(?:text|mbox|textrm)\s*\{\s*,?\s*(?:if|for|when|where)\s*\}\s*"
+               r"|(?:,\s*)?(?:\\quad|\\qquad|\\hspace\*?\s*\{[^{}]*\})\s*)"
+               r"\(?\s*" + _RELATION_OF_INDICES + r"\s*\)?\s*[.,;]?\s*" + _ROW_END),
+    # "(i \neq j)" at the end of a row
+    re.compile(r"(?<=[\s,])\(\s*" + _RELATION_OF_INDICES + r"\s*\)\s*[.,;]?\s*" + _ROW_END),
+)
+
+
+def _conditions(chars: list[str]) -> list[tuple[int, tuple[str, str, str]]]:
+    """Conditions on a link (``i = j``, ``i \\neq j``) at the ends of rows, blanked in ``chars``."""
+    found = []
+    for pattern in _CONDITIONS:
+        text = "".join(chars)
+        for m in pattern.finditer(text):
+            op = "=" if m.group(2) == "=" else "!="
+            found.append((m.start(), (m.group(1), op, m.group(3))))
+            _blank(chars, m.start(), m.end())
+    return sorted(found)
+
+
+def _layout(src: str):
+    """``src`` with layout blanked; the row breaks; the separators ``(start, end, kind)``; conditions."""
     chars = list(src)
     for m in re.finditer(r"(?<!\\)%[^\n]*", src):
         _blank(chars, m.start(), m.end())
@@ -833,6 +878,7 @@ def _layout(src: str) -> tuple[str, list[int], list[tuple[int, int, str]]]:
             word = "matrix notation is not supported yet" if "matrix" in env else "not supported"
             raise LatexError(f"\\begin{{{env}}}: {word}", m.start())
         _blank(chars, m.start(), m.end())
+    conditions = _conditions(chars)
     separators: list[tuple[int, int, str]] = []
     text = "".join(chars)
     for m in re.finditer(r"\\(quad|qquad|hspace\*?\s*\{[^{}]*\})", text):
@@ -872,7 +918,7 @@ def _layout(src: str) -> tuple[str, list[int], list[tuple[int, int, str]]]:
     for m in re.finditer(r",(?=\s*(\\quad|\\qquad|\\hspace|$))", text, re.M):
         if nested[m.start()] == 0:
             separators.append((m.start(), m.end(), "comma"))
-    return text, breaks, sorted(separators)
+    return text, breaks, sorted(separators), conditions
 
 
 _PROSE_WORDS = {"and", "or", "so", "thus", "hence", "then", "where", "since", "because", "therefore",
@@ -902,9 +948,9 @@ class _Side:
     defines: bool = False  # this side is defined by the next one (:=, \equiv)
 
 
-def _chains(src: str) -> tuple[str, list[list[_Side]]]:
-    """The chains of a block: each a list of sides."""
-    text, breaks, separators = _layout(src)
+def _chains(src: str):
+    """The chains of a block (each a list of sides) and the conditions ``(offset, (a, op, b))``."""
+    text, breaks, separators, conditions = _layout(src)
     _check_braces(text)
     depth = _depths(text)
     blanked = list(text)
@@ -956,7 +1002,7 @@ def _chains(src: str) -> tuple[str, list[list[_Side]]]:
             else:
                 chains.append(sides)
             open_chain = kind == "end"
-    return text, chains
+    return text, chains, conditions
 
 
 def _next_cut(cuts, after: int, end: int) -> int:
@@ -1014,6 +1060,9 @@ class _Note:
         self.steps: list[Step] = []
         self.used_ids: set[str] = set()
         self.free: set[sp.Symbol] = set()
+        self.last_end = 0  # where the last block ended: prose conditions are looked for after it
+        self.last_side = None  # (text, offset, line, expr): a block starting with '=' continues it
+        self.block_functions: set[str] = set()  # functions a block defined (f(x) = ... redefines them)
 
     def fail(self, offset: int, message: str):
         self.errors.append(ReadError(self.path, self.lines.line(offset), self.lines.col(offset), message))
@@ -1083,13 +1132,16 @@ class _Note:
             self.fail(block.start, "not checked: a definition in force here could not be read (see above)")
             return
         try:
-            blanked, chains = _chains(src)
-            if not any(len(chain) > 1 for chain in chains):
+            blanked, chains, conditions = _chains(src)
+            prose = self._prose_condition(block)
+            continued = self._continues(blanked, chains)
+            if not any(len(chain) > 1 for chain in chains) and not continued:
                 self.notes.append(Note(first_line, "skipped: no '=' in this block"))
+                self.last_side = None
                 return
             steps = []
-            for chain in chains:
-                steps += self._chain(block, blanked, chain)
+            for n, chain in enumerate(chains):
+                steps += self._chain(block, blanked, chain, conditions, prose, continued and n == 0)
         except LatexError as exc:
             self.fail(block.start + exc.offset, exc.message)
             return
@@ -1098,22 +1150,51 @@ class _Note:
             return
         self.steps += steps
 
-    def _chain(self, block: _Block, blanked: str, chain: list[_Side]) -> list[Step]:
+    _PROSE_CONDITION = re.compile(r"(?i)\b(?:if|when|for)\s+\$\s*" + _RELATION_OF_INDICES + r"\s*\$\s*[,:]?\s*$")
+
+    def _prose_condition(self, block: _Block):
+        """``If $i = k$,`` in the sentence just before a block: a condition on all its links."""
+        gap = self.text[max(self.last_end, block.start - 300):block.start]
+        gap = re.sub(r"(\$\$|\\\[|\\begin\{[a-z*]+\})\s*$", "", gap)
+        m = self._PROSE_CONDITION.search(gap.rstrip())
+        self.last_end = block.end
+        if not m:
+            return ()
+        return ((m.group(1), "=" if m.group(2) == "=" else "!=", m.group(3)),)
+
+    def _continues(self, blanked: str, chains: list) -> bool:
+        """A block that starts with ``= ...`` continues the last chain of the block before it."""
+        if not chains or len(chains[0]) < 2 or blanked[chains[0][0].start:chains[0][0].end].strip():
+            return False
+        if self.last_side is None:
+            raise LatexError("an empty side of '=': this block starts with '=' and no chain comes before it",
+                             chains[0][0].start)
+        return True
+
+    def _chain(self, block: _Block, blanked: str, chain: list[_Side], conditions=(), prose=(),
+               continued=False) -> list[Step]:
         where = block.heading or f"block {block.number}"
         if len(chain) == 1:
             self.notes.append(Note(self.lines.line(block.start + chain[0].start), "an expression with no '=': "
                                    "not checked"))
             return []
         texts = []
-        for side in chain:
+        sides: list = [None] * len(chain)
+        for n, side in enumerate(chain):
+            if continued and n == 0:  # the last side of the block before
+                texts.append(self.last_side[:3])
+                sides[0] = self.last_side[3]
+                continue
             b = _strip_punctuation(blanked, side.start, side.end)
             piece = blanked[side.start:b]
+            if not piece.strip() and n == len(chain) - 1 and n > 1:
+                break  # "... = E =" at the end of a block: the next block goes on with "= ..."
             if not piece.strip():
                 raise LatexError("an empty side of '='", side.start)
             lead = side.start + len(piece) - len(piece.lstrip())
-            texts.append((piece, side.start, self.lines.line(block.start + lead)))
+            texts.append((piece, block.start + side.start, self.lines.line(block.start + lead)))
+        sides = sides[:len(texts)]
         steps = []
-        sides: list = [None] * len(texts)
         k = 0
         while k < len(texts) - 1:
             (ltext, lstart, _), (rtext, rstart, line) = texts[k], texts[k + 1]
@@ -1125,10 +1206,13 @@ class _Note:
                 continue
             for j in (k, k + 1):
                 if sides[j] is None:
-                    sides[j] = self._read_side(texts[j][0], block.start + texts[j][1], defs)
-            claim = self._claim(sides[k], sides[k + 1], defs, block.start + rstart)
+                    sides[j] = self._read_side(texts[j][0], texts[j][1], defs)
+            end = chain[k + 2].start if k + 2 < len(chain) else len(blanked) + 1
+            own = tuple(c for off, c in conditions if chain[k + 1].start <= off < end)
+            claim = self._claim(sides[k], sides[k + 1], defs, rstart, own or prose)
             steps.append(self._step(block, where, ltext, rtext, line, claim, k))
             k += 1
+        self.last_side = (*texts[-1], sides[-1]) if sides[-1] is not None else None
         return steps
 
     def _read_side(self, piece: str, offset: int, defs: _Definitions):
@@ -1137,36 +1221,52 @@ class _Note:
         except LatexError as exc:
             raise _Failed(offset + exc.offset, exc.message) from None
 
-    @staticmethod
-    def _defines_function(ltext: str, defs: _Definitions) -> bool:
+    def _defines_function(self, ltext: str, defs: _Definitions) -> bool:
         """``f(x) = F`` where ``f`` is neither defined nor known: a definition."""
         head = _FUNCTION_HEAD.match(ltext.strip())
         if not head:
             return False
         key = _function_key(head.group(1))
         params = [p.strip() for p in head.group(2).split(",")]
-        if key is None or key in defs.functions or not all(re.fullmatch(r"[a-zA-Z]|\\[a-zA-Z]+", p) for p in params):
+        if key is None or not all(re.fullmatch(r"[a-zA-Z]|\\[a-zA-Z]+", p) for p in params):
             return False
+        if key in defs.functions:  # redefined by a block, never a header's function
+            return key in self.block_functions
         from gradproof.symbolic.latex import FUNCTIONS, TEXT_FUNCTIONS
 
         return key not in FUNCTIONS and key.lower() not in TEXT_FUNCTIONS and key not in defs.defined
 
     def _define_in_block(self, block: _Block, ltext: str, rtext: str, lstart: int, rstart: int):
         """``E := F`` in a block: holds for the rest of the file (every later section)."""
+        head = _FUNCTION_HEAD.match(ltext.strip())
+        if head:
+            key = _function_key(head.group(1))
+            self.block_functions.add(key)
+            base = re.fullmatch(r"([a-zA-Z])_\{?[a-zA-Z0-9]\}?", head.group(1).strip())
         for section in [s for s in self.scope_of if s >= block.section]:
             scope = self.scope_of[section].copy()
-            try:
-                _define(ltext, rtext, block.start + rstart, block.start + lstart, scope)
-            except _Failed as exc:
-                raise _Failed(exc.offset, exc.message) from None
+            _define(ltext, rtext, rstart, lstart, scope)
+            if head and base:  # the gate f_c(x) = c + x: f is f_c until redefined
+                scope.functions[base.group(1)] = scope.functions[key]
+                self.block_functions.add(base.group(1))
             self.scope_of[section] = scope
         defs = self._definitions(block.section)
         if defs is None:
-            raise _Failed(block.start + lstart, "this definition could not be read")
+            raise _Failed(lstart, "this definition could not be read")
 
-    def _claim(self, lhs, rhs, defs: _Definitions, offset: int) -> Claim:
+    def _claim(self, lhs, rhs, defs: _Definitions, offset: int, conditions=()) -> Claim:
+        different = []
+        for a, op, b in conditions:
+            if a not in defs.indices or b not in defs.indices:
+                raise _Failed(offset, f"the condition {a} {'=' if op == '=' else '≠'} {b} speaks of indices: "
+                                      f"declare them in the header (index {a}, {b} = 1..n)")
+            if op == "=":
+                lhs = _substitute(lhs, {defs.indices[b]: defs.indices[a]})
+                rhs = _substitute(rhs, {defs.indices[b]: defs.indices[a]})
+            else:
+                different.append((defs.indices[a], defs.indices[b]))
         try:
-            instances = _instances([lhs, rhs], defs)
+            instances = _instances([lhs, rhs], defs, different)
             pairs = []
             for inst in instances:
                 left = defs.expand(inst.make(lhs), instance=inst)

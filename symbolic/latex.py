@@ -184,10 +184,10 @@ brace: "{" expr "}"
 
 NUMBER: /[0-9]+(\.[0-9]+)?|\.[0-9]+/
 LETTER: /[a-zA-Z]/
-WORD.2: /[a-zA-Z]{2,}(?=\s*('|\\prime|\^\s*\{?\s*\\prime)*\s*(\(|\\left|\\big|\\Big))|(?i:sigmoid|softplus|relu|swish|silu|tanh|sinh|cosh|sech|softmax|logsumexp)(?![a-zA-Z])/
+WORD.2: /[a-zA-Z]{2,}(?=\s*(['\u2019]|\\prime|\^\s*\{?\s*\\prime)*\s*(\(|\\left|\\big|\\Big))|(?i:sigmoid|softplus|relu|swish|silu|tanh|sinh|cosh|sech|softmax|logsumexp)(?![a-zA-Z])/
 SUBCHAR: /_\s*[0-9a-zA-Z]/
 SUPCHAR: /\^\s*[0-9a-zA-Z]/
-PRIME.4: /'+|\^\s*\{\s*(\\prime\s*)+\}|\^\s*\\prime(?![a-zA-Z])/
+PRIME.4: /['\u2019]+|\^\s*\{\s*(\\prime\s*)+\}|\^\s*\\prime(?![a-zA-Z])/
 _PLUS: "+"
 _MINUS: "-"
 _DIV: "/"
@@ -443,7 +443,7 @@ class Reader:
 
     def read(self, text: str) -> sp.Expr:
         self._text = text
-        tree = parse(text)
+        tree = _fold_negated_sums(parse(text))
         if tree.data == "evaluate":  # E |_{x=a}
             expr, var, point = tree.children
             value = self.build(expr, 0)
@@ -535,6 +535,8 @@ class Reader:
             return sign * self.build(node, depth + 1)
         if kind == "juxt":
             return self._juxt(node.children, depth + 1)
+        if kind == "folded":
+            return self.build(node.children[0], depth + 1)
         if kind == "item":
             return self._juxt([node], depth + 1)
         raise LatexError(f"cannot read {kind!r} here", _pos(node))  # pragma: no cover
@@ -944,9 +946,30 @@ class Reader:
         return sp.Pow(base, exponent)
 
 
+def _rightmost_juxt(node):
+    while isinstance(node, Tree) and node.data in ("add", "sub"):
+        node = node.children[1]
+    return node if isinstance(node, Tree) and node.data == "juxt" else None
+
+
+def _fold_negated_sums(tree: Tree) -> Tree:
+    """``\\sum_j -x_j`` is the sum of ``-x_j`` (a binary minus cannot follow a bare sum sign)."""
+    for node in tree.iter_subtrees():
+        if node.data != "sub" or len(node.children) != 2:  # "sub" is also a subscript's rule
+            continue
+        left, right = node.children
+        juxt = _rightmost_juxt(left)
+        last = juxt.children[-1] if juxt is not None else None
+        if last is not None and last.children[0].data == "sumsign" and \
+                all(isinstance(s, Tree) for s in last.children[1:]):
+            juxt.children.append(Tree("item", [Tree("paren", [Tree("neg", [right])])]))
+            node.data, node.children = "folded", [left]
+    return tree
+
+
 def _prime_count(token: Token) -> int:
     text = str(token)
-    return text.count("'") + text.count("\\prime")
+    return text.count("'") + text.count("\u2019") + text.count("\\prime")
 
 
 def _plain_letter(item) -> str | None:
