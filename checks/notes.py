@@ -74,6 +74,7 @@ __all__ = [
 MAX_FILE_BYTES = 5_000_000
 MAX_LETS = 200
 SIZES = (2, 3, 4)  # a sum over an index is checked at each of these sizes
+LAYER_WIDTHS = (3, 2, 2)  # units per layer in the networks of depth 2, 3, 4 a layered claim is checked in
 MAX_INSTANCES = 12  # concrete instances of one link (sizes x values of its free indices)
 MAX_TERMS = 64  # terms of one unrolled sum
 
@@ -291,11 +292,13 @@ class _Scope:
     indexed: dict = field(default_factory=dict)  # base -> (index names, latex, offset)
     indices: dict = field(default_factory=dict)  # letter -> (range latex, offset)
     equalities: list = field(default_factory=list)  # (lhs latex, rhs latex, offset)
+    layers: str = ""  # the layer letter of "layers l"
+    layered: dict = field(default_factory=dict)  # base -> [(label latex, index letters, latex, offset)]
     built: object = None  # the _Definitions of this scope, made on first use
 
     def copy(self) -> "_Scope":
         return _Scope(dict(self.lets), dict(self.functions), dict(self.indexed), dict(self.indices),
-                      list(self.equalities))
+                      list(self.equalities), self.layers, {k: list(v) for k, v in self.layered.items()})
 
 
 def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
@@ -350,6 +353,10 @@ def _header_line(stripped: str, lead: int, scope: _Scope, bounds: dict):
                     _assumption(part, at, bounds)
             at += len(part) + 1
         return
+    m = re.fullmatch(r"layers\s+([a-z])", stripped)
+    if m:
+        scope.layers = m.group(1)
+        return
     word = stripped.split()[0]
     if word in ("layers", "shape", "layout", "elementwise"):
         raise _Failed(lead, f"`{word}` belongs to layer and matrix notes, which are not supported yet")
@@ -384,6 +391,8 @@ def _define(lhs: str, latex: str, offset: int, lead: int, scope: _Scope):
         scope.functions[key] = (tuple(name_of(p) for p in params), latex, offset)
         scope.lets.pop(key, None)
         return
+    if scope.layers and _define_layered(lhs, latex, offset, lead, scope):
+        return
     m = re.fullmatch(r"(.+?)_\{?\s*([a-zA-Z](?:\s*,?\s*[a-zA-Z])*)\s*\}?", lhs)
     if m and scope.indices and all(c in scope.indices for c in re.findall(r"[a-zA-Z]", m.group(2))) \
             and _is_name(m.group(1)):
@@ -395,6 +404,29 @@ def _define(lhs: str, latex: str, offset: int, lead: int, scope: _Scope):
         raise _Failed(lead, f"let: {exc.message}") from None
     scope.lets[name] = (latex, offset)
     scope.functions.pop(name, None)
+
+
+_LAYERED = re.compile(r"(?P<base>\\?[a-zA-Z]+)\s*(?:\^\s*(?P<sup>\{[^{}]*\}|[a-zA-Z0-9]))?\s*"
+                      r"(?:_\s*(?P<sub>\{[^{}]*\}|[a-zA-Z0-9]))?\s*(?:\^\s*(?P<sup2>\{[^{}]*\}|[a-zA-Z0-9]))?")
+
+
+def _define_layered(lhs: str, latex: str, offset: int, lead: int, scope: _Scope) -> bool:
+    """``let a^l_j = ...``, ``let z^{l+1}_k = ...``, ``let W^{[l]} = ...``: every layer the label covers."""
+    m = _LAYERED.fullmatch(lhs)
+    if not m or (m.group("sup") and m.group("sup2")):
+        return False
+    label = (m.group("sup") or m.group("sup2") or "").strip("{}").strip().strip("[]()").strip()
+    if not label or not set(re.findall(r"[a-zA-Z]", label)) & {scope.layers, scope.layers.upper()}:
+        return False
+    if not re.fullmatch(r"[a-zA-Z]\s*([+-]\s*[0-9])?", label):
+        raise _Failed(lead, f"a layer label is l, l+1, l-1, L or L-1, not `{label}`")
+    letters = tuple(re.findall(r"[a-zA-Z]", (m.group("sub") or "").strip("{}")))
+    if any(c not in scope.indices for c in letters):
+        raise _Failed(lead, f"`{lhs}`: declare its subscripts as indices (index {', '.join(letters)} = 1..n)")
+    base = m.group("base").lstrip("\\")
+    scope.layered.setdefault(base, [])
+    scope.layered[base] = [p for p in scope.layered[base] if p[0] != label] + [(label, letters, latex, offset)]
+    return True
 
 
 def _is_name(text: str) -> bool:
@@ -502,6 +534,9 @@ class _Definitions:
         self.scope, self.symbols = scope, symbols
         self.defined = set(scope.lets)
         self.indices = {k: index_symbol(k) for k in scope.indices}
+        if scope.layers:
+            self.indices[scope.layers] = index_symbol(scope.layers)
+            self.indices[scope.layers.upper()] = sp.Symbol(scope.layers.upper(), integer=True, positive=True)
         self.ranges = {}
         for letter, (latex, offset) in scope.indices.items():
             self.ranges[letter] = self._read_plain(latex, offset)
@@ -513,6 +548,13 @@ class _Definitions:
             self.raw[symbols.placeholder(name)] = self.read(latex, offset)
         for base, (letters, latex, offset) in scope.indexed.items():
             self.indexed[base] = (tuple(index_symbol(c) for c in letters), self.read(latex, offset))
+        self.layered: dict[str, list] = {}  # "a^" -> [(shift or None, fixed, index symbols, body)]
+        for base, patterns in scope.layered.items():
+            for label, letters, latex, offset in patterns:
+                shift, fixed = _label(label, scope.layers)
+                self.layered.setdefault(base + "^", []).append(
+                    (shift, fixed, tuple(index_symbol(c) for c in letters), self.read(latex, offset)))
+        self.exists = self._layers_that_exist()
         self._check_cycles()
 
     # ---- reading -------------------------------------------------------
@@ -524,7 +566,45 @@ class _Definitions:
     def reader(self, symbol=None) -> Reader:
         return Reader(symbol or self.symbol, indices=dict(self.indices), functions=self.functions,
                       ranges=self.ranges, indexed=set(self.scope.indexed),
-                      prime=self.prime)
+                      prime=self.prime, layers=self.scope.layers)
+
+    def _layers_that_exist(self) -> dict[str, tuple[int, int]]:
+        """Where each layered name exists: layers ``1 + lo .. L + hi`` (``b^{l+1}`` in ``z^{l+1}``: 2..L)."""
+        if not self.scope.layers:
+            return {}
+        layer = self.indices[self.scope.layers]
+        spans: dict[str, list] = {}
+        for base, patterns in self.layered.items():
+            for shift, _, _, body in patterns:
+                if shift is None:
+                    continue
+                lo, hi = max(0, -shift), -max(0, shift)  # l itself: 1 + lo .. L + hi
+                spans.setdefault(base, []).append((lo + shift, hi + shift))
+                for e in body.atoms(sp.Indexed):
+                    if str(e.base).endswith("^") and e.indices[0].has(layer):
+                        t = int(e.indices[0] - layer)
+                        spans.setdefault(str(e.base), []).append((max(0, lo + t), min(0, hi + t)))
+        return {base: (min(a for a, _ in v), max(b for _, b in v)) for base, v in spans.items()}
+
+    def layer_body(self, base: str, values: tuple, depth):
+        """The definition of entry ``values`` (layer first) of a layered name at network depth ``depth``."""
+        layer_symbol = self.indices[self.scope.layers]
+        for shift, fixed, symbols, body in self.layered.get(base, ()):
+            v = int(values[0])
+            if shift is not None:
+                lv = v - shift
+                if not (1 <= lv <= depth and 1 <= v <= depth):
+                    continue
+                mapping = {layer_symbol: sp.Integer(lv)}
+            elif v != depth + fixed:
+                continue
+            else:
+                mapping = {}
+            if len(symbols) != len(values) - 1:
+                raise LatexError(f"`{base}` takes {len(symbols)} subscript(s), not {len(values) - 1}")
+            mapping.update(dict(zip(symbols, values[1:])))
+            return _substitute(body, mapping)
+        return None
 
     def read(self, latex: str, offset: int) -> sp.Expr:
         try:
@@ -625,8 +705,12 @@ class _Definitions:
                 out = e if e in keep else go(self._body(self.raw[e], instance), keep)
             elif instance is not None and e in instance.entries:
                 base, values = instance.entries[e]
-                symbols, body = self.indexed[base]
-                out = e if e in keep else go(self._body(_substitute(body, dict(zip(symbols, values))), instance), keep)
+                if isinstance(values, tuple):
+                    symbols, body = self.indexed[base]
+                    body = _substitute(body, dict(zip(symbols, values)))
+                else:  # a layered entry: its body is already chosen
+                    body = values
+                out = e if e in keep else go(self._body(body, instance), keep)
             elif isinstance(e, sp.Indexed) and str(e.base) in self.indexed and instance is None:
                 symbols, body = self.indexed[str(e.base)]
                 out = e if e in keep else go(_substitute(body, dict(zip(symbols, e.indices))), keep)
@@ -647,6 +731,13 @@ class _Definitions:
 
     def _body(self, body, instance):
         return body if instance is None else instance.make(body)
+
+
+def _label(label: str, letter: str):
+    """``(shift, None)`` for l+shift, ``(None, d)`` for L+d."""
+    m = re.fullmatch(r"([a-zA-Z])\s*(?:([+-])\s*([0-9]))?", label)
+    d = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
+    return (d, None) if m.group(1) == letter else (None, d)
 
 
 class _NotYet(Exception):
@@ -690,6 +781,18 @@ class _Instance:
         else:
             name = f"{base}_{''.join(map(str, values))}" if max(values) < 10 else \
                 f"{base}_{','.join(map(str, values))}"
+        if base.endswith("^") and base in self.defs.layered:
+            depth = self.values.get(self.defs.indices[self.defs.scope.layers.upper()])
+            body = self.defs.layer_body(base, values, int(depth)) if depth is not None else None
+            name = f"{base}{values[0]}" + (f"_{''.join(map(str, values[1:]))}" if values[1:] else "")
+            if body is None:
+                return self.defs.symbol(name)  # below the layers the note defines: an input
+            symbol = self.defs.symbols.placeholder(name)
+            self.entries[symbol] = (base, body)
+            return symbol
+        if base.endswith("^"):
+            name = f"{base}{values[0]}" + (f"_{''.join(map(str, values[1:]))}" if values[1:] else "")
+            return self.defs.symbol(name)
         if base in self.defs.indexed:
             symbol = self.defs.symbols.placeholder(name)
             self.entries[symbol] = (base, tuple(sp.Integer(v) for v in values))
@@ -761,6 +864,15 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
     free = set().union(*(_index_symbols(e) for e in sides + expanded), *(set(p) for p in different))
     for s in free:
         sizes |= {x for x in defs.ranges.get(s.name, sp.S.Zero).free_symbols}
+    layer, depth, shifts = None, None, []
+    if defs.scope.layers:
+        layer, depth = defs.indices[defs.scope.layers], defs.indices[defs.scope.layers.upper()]
+        layered = [e for x in sides + expanded for e in x.atoms(sp.Indexed) if str(e.base).endswith("^")]
+        if layered or any(x.has(depth) for x in sides + expanded):
+            sizes.add(depth)
+        # l + c of a name that exists at layers 1 + lo .. L + hi: lo + 1 - c <= l <= L + hi - c
+        shifts = sorted({(int(e.indices[0] - layer), *defs.exists.get(str(e.base), (0, 0)))
+                         for e in layered if e.indices[0].has(layer)})
     if not sizes and not free and not any(e.has(sp.Sum, sp.Indexed) for e in expanded):
         return [_Instance({}, defs, "")]
     sizes_sorted = sorted(sizes, key=str)
@@ -768,8 +880,15 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
     out = []
     for k, n in enumerate(SIZES):
         values = {s: sp.Integer(SIZES[(k + j) % len(SIZES)]) for j, s in enumerate(sizes_sorted)}
+        if depth in values:  # networks of depth 2, 3, 4; widths 3, 2, 2 keep the claim small enough to decide
+            values = {s: sp.Integer(n if s == depth else LAYER_WIDTHS[k]) for s in sizes_sorted}
         ranges = []
         for index in free_sorted:
+            if index == layer:  # l with labels l+c: every layer where all of them exist
+                top = int(values[depth])
+                ranges.append(range(max([1] + [1 + lo - c for c, lo, _ in shifts]),
+                                    min([top] + [top + hi - c for c, _, hi in shifts]) + 1))
+                continue
             upper = defs.ranges.get(index.name)
             if upper is None:
                 raise LatexError(f"`{index}` is a free index without a range: declare it (index {index} = 1..n)")
@@ -781,6 +900,8 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
                   if all(c[free_sorted.index(a)] != c[free_sorted.index(b)] for a, b in different)]
         if not combos:
             continue
+        if depth in values and len(combos) > 2:  # a network is large: the first and the last
+            combos = [combos[0], combos[-1]]
         if len(combos) > 4:  # first, last and a few between: every value at the smallest size
             step = max(1, len(combos) // 4) if k else 1
             combos = combos[::step] + ([combos[-1]] if combos[::step][-1] != combos[-1] else [])
@@ -905,16 +1026,17 @@ def _layout(src: str):
         k += 1
     text = "".join(chars)
     depth = _depths(text)
+    nested = _depths(text, "{([")
     for pattern, kind in ((_ARROWS, "prose"), (_NOT_EQUAL, "relation"), (_DEFINES, "define")):
         for m in re.finditer(pattern, text):
-            if depth[m.start()] == 0 and not (m.start() > 0 and text[m.start() - 1] == "\\"):
+            level = nested if kind == "relation" else depth
+            if level[m.start()] == 0 and not (m.start() > 0 and text[m.start() - 1] == "\\"):
                 separators.append((m.start(), m.end(), kind))
     for m in re.finditer(r"\\(text|textrm|textit|textbf|mbox|intertext)\s*\{([^{}]*)\}", text):
         if depth[m.start()] == 0 and not _is_function_word(m.group(2)):
             kind = "condition" if re.match(r"\s*(if|for|when|where|with|unless|otherwise)\b", m.group(2)) \
                 else "prose"
             separators.append((m.start(), m.end(), kind))
-    nested = _depths(text, "{([")
     for m in re.finditer(r",(?=\s*(\\quad|\\qquad|\\hspace|$))", text, re.M):
         if nested[m.start()] == 0:
             separators.append((m.start(), m.end(), "comma"))

@@ -127,9 +127,9 @@ _MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "nabla", 
 _KNOWN_CMDS = ({"frac", "dfrac", "tfrac", "sqrt", "cdot", "times", "partial", "sum", "pi", "hat", "bar",
                 "tilde", "quad", "qquad", "displaystyle", "textstyle", "left", "right", "bigl", "bigr",
                 "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "big", "Big", "bigg", "Bigg", "neq", "ne",
-                "prime", "lvert", "rvert", "vert", "mathbb", "limits", "nolimits", "cal", "bf", "it"}
+                "prime", "lvert", "rvert", "vert", "mathbb", "leq", "geq", "le", "ge", "lt", "gt", "limits", "nolimits", "cal", "bf", "it"}
                | set(GREEK) | set(FUNCTIONS) | set(_TEXT_CMDS))
-_RELATIONS = {"approx", "equiv", "leq", "geq", "le", "ge", "lt", "gt", "Rightarrow",
+_RELATIONS = {"approx", "equiv", "Rightarrow",
               "implies", "iff", "to", "rightarrow", "propto", "sim", "coloneqq"}
 
 GRAMMAR = r"""
@@ -175,6 +175,8 @@ sup: SUPCHAR
      | _PARTIAL                      -> partial
      | _SUM                          -> sumsign
      | INDICATOR _LBRACK LETTER _EQ LETTER _RBRACK -> indicator
+     | INDICATOR _LPAR expr CMP expr _RPAR       -> indicator_cmp
+     | INDICATOR _LBRACK expr CMP expr _RBRACK   -> indicator_cmp
      | INDICATOR "_" "{" LETTER _EQ LETTER "}"     -> indicator
 brace: "{" expr "}"
 ?arg: brace
@@ -193,6 +195,7 @@ _MINUS: "-"
 _DIV: "/"
 _EQ: "="
 _COMMA: ","
+CMP.3: /<=|>=|<|>|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
 _NEQ.3: /\\neq?(?![a-zA-Z])/
 _MUL.3: /\\(cdot|times)(?![a-zA-Z])/
 _LPAR.3: /(SIZED)?\(/
@@ -294,7 +297,7 @@ def _prescan(text: str) -> None:
                 raise LatexError(f"\\{name}{rest[:1]} is not supported (only ( ) [ ] \\{{ \\}})", m.start())
     for ch, message in (("*", "matrix notation is not supported yet (`*`, element-wise product)"),
                         ("!", "factorials are not supported"),
-                        ("<", "only chains of '=' are checked"), (">", "only chains of '=' are checked")):
+                        ):
         for m in re.finditer(re.escape(ch), text):
             if ch in ",;!:|" and m.start() > 0 and text[m.start() - 1] == "\\":
                 continue  # \, \! are spaces
@@ -440,6 +443,7 @@ class Reader:
     ranges: dict[str, Any] = field(default_factory=dict)
     indexed: set = field(default_factory=set)
     prime: Callable = _no_prime
+    layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
 
     def read(self, text: str) -> sp.Expr:
         self._text = text
@@ -723,6 +727,13 @@ class Reader:
             return self._sum_operator(node, sub, sup, depth)
         if atom.data == "partial":
             raise LatexError("\\partial outside \\frac{\\partial X}{\\partial v}", _pos(node))
+        if atom.data == "indicator_cmp":  # \mathbb{1}(x > 0): 1 where it holds, else 0
+            left, op, right = atom.children[1:]
+            a, b = self.build(left, depth + 1), self.build(right, depth + 1)
+            op = str(op).lstrip("\\")
+            relation = {"<": sp.Lt, "lt": sp.Lt, "<=": sp.Le, "le": sp.Le, "leq": sp.Le,
+                        ">": sp.Gt, "gt": sp.Gt, ">=": sp.Ge, "ge": sp.Ge, "geq": sp.Ge}[op](a, b)
+            return sp.Piecewise((1, relation), (0, True))
         if atom.data == "indicator":
             i, j = (self._index(str(t), node) for t in atom.children[1:])
             return sp.KroneckerDelta(i, j)
@@ -806,6 +817,13 @@ class Reader:
             else:
                 power = sup
         value = None
+        layer = self._layer(label if label is not None else power, node, sub, depth)
+        if layer is not None:
+            entries = ()
+            if sub is not None:
+                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),) \
+                    if sub.data != "sub_list" else tuple(self.build(c, depth + 1) for c in sub.children)
+            return sp.IndexedBase(name + "^", real=True)[(layer, *entries)]
         if sub is not None and label is None:
             entries = self._subscript_indices(sub, depth)
             if entries is None and name in self.indexed:
@@ -829,6 +847,32 @@ class Reader:
         if power is not None:
             return self._power(value, self._script_value(power, depth), power)
         return value
+
+    def _layer(self, sup, node, sub, depth: int):
+        """The layer of ``a^l_j``, ``z^{l+1}``, ``W^{[L]}`` (with ``layers l``), else None.
+
+        Without ``layers`` in the header, ``a^l_j`` or ``a^L_j`` could be a power or a label: an error.
+        """
+        if sup is None:
+            return None
+        letters = set(re.findall(r"[a-zA-Z]", "".join(str(t) for t in sup.scan_values(lambda _: True))))
+        if isinstance(sup.children[0], Token):
+            letters = {str(sup.children[0])[-1]}
+        layer_letters = {self.layers, self.layers.upper()} if self.layers else set()
+        if not (letters & layer_letters):
+            if not self.layers and letters & {"l", "L"} and (sub is not None or self._is_label(sup)):
+                raise LatexError("a layer label or a power? declare layers in the header (layers l) so that "
+                                 "a^l_j, z^{l+1}_k are labels", _pos(sup))
+            return None
+        if not letters <= layer_letters:
+            raise LatexError("a layer label is l, l+1, l-1, L or L-1", _pos(sup))
+        child = sup.children[0]
+        if isinstance(child, Token):
+            return self._char(child)
+        node = child
+        if self._is_label(sup):  # W^{[l]}: the bracket's content
+            node = _juxt_items(child)[0].children[0].children[0] if _juxt_items(child) else child
+        return self.build(node, depth + 1)
 
     def _mentions_index(self, node) -> bool:
         if not self.indices:
@@ -1062,10 +1106,8 @@ def _derivative_shape(num, den):
         var = den_items[k + 1]
         count = 1
         sups = [s for s in var.children[1:] if isinstance(s, Tree) and s.data == "sup"]
-        if sups and not Reader._is_label(sups[0]):
-            count = _small_int(sups[0]) or 0
-            if not count:
-                raise LatexError("cannot read the order of this derivative", _pos(sups[0]))
+        if sups and not Reader._is_label(sups[0]) and _small_int(sups[0]):  # \partial z^2: the order
+            count = _small_int(sups[0])
             var = Tree("item", [c for c in var.children if c is not sups[0]], var.meta)
         pairs.append((var, count))
         k += 2
