@@ -533,6 +533,8 @@ class _Definitions:
     def __init__(self, scope: _Scope, symbols: _Symbols):
         self.scope, self.symbols = scope, symbols
         self.defined = set(scope.lets)
+        self.errors: list[_Failed] = []  # lets that could not be read: their names are refused
+        self.poisoned: set[str] = set()
         self.indices = {k: index_symbol(k) for k in scope.indices}
         if scope.layers:
             self.indices[scope.layers] = index_symbol(scope.layers)
@@ -545,7 +547,11 @@ class _Definitions:
         self._read_functions()
         self.raw: dict[sp.Symbol, sp.Expr] = {}
         for name, (latex, offset) in scope.lets.items():
-            self.raw[symbols.placeholder(name)] = self.read(latex, offset)
+            try:
+                self.raw[symbols.placeholder(name)] = self.read(latex, offset)
+            except _Failed as exc:
+                self.errors.append(exc)
+                self.poisoned.add(name)
         for base, (letters, latex, offset) in scope.indexed.items():
             self.indexed[base] = (tuple(index_symbol(c) for c in letters), self.read(latex, offset))
         self.layered: dict[str, list] = {}  # "a^" -> [(shift or None, fixed, index symbols, body)]
@@ -559,6 +565,8 @@ class _Definitions:
 
     # ---- reading -------------------------------------------------------
     def symbol(self, name: str) -> sp.Symbol:
+        if name in self.poisoned:
+            raise LatexError(f"`{name}` is defined by a let that could not be read (see its line)")
         if name in self.defined:
             return self.symbols.placeholder(name)
         return self.symbols.independent(name)
@@ -854,6 +862,21 @@ def _sizes(expr) -> set:
     return found
 
 
+def _sample(combos: list, n: int) -> list:
+    """At most ``n`` of ``combos``: the first, the last, and those whose values differ most (so that
+    a transposed index, ``w_{jk}`` for ``w_{kj}``, cannot hide behind ``j = k``)."""
+    if len(combos) <= n:
+        return combos
+    spread = sorted(combos, key=lambda c: (-len(set(c)), c))
+    chosen = [combos[0], combos[-1]]
+    for c in spread:
+        if len(chosen) >= n:
+            break
+        if c not in chosen:
+            chosen.append(c)
+    return sorted(chosen)
+
+
 def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]:
     """The concrete instances a link is checked at (one, plain, when it has no sum or index).
 
@@ -900,11 +923,10 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
                   if all(c[free_sorted.index(a)] != c[free_sorted.index(b)] for a, b in different)]
         if not combos:
             continue
-        if depth in values and len(combos) > 2:  # a network is large: the first and the last
-            combos = [combos[0], combos[-1]]
-        if len(combos) > 4:  # first, last and a few between: every value at the smallest size
-            step = max(1, len(combos) // 4) if k else 1
-            combos = combos[::step] + ([combos[-1]] if combos[::step][-1] != combos[-1] else [])
+        if depth in values:  # a network is large: a few values of its indices
+            combos = _sample(combos, 3)
+        elif k:  # every value at the smallest size, a few at the others
+            combos = _sample(combos, 5)
         for combo in combos:
             point = dict(values)
             point.update(dict(zip(free_sorted, (sp.Integer(v) for v in combo))))
@@ -1059,6 +1081,7 @@ def _is_function_word(content: str) -> bool:
 
 
 def _equals(text: str, start: int, end: int, depth: list[int]) -> list[int]:
+    """The top-level ``=`` of ``text[start:end]`` (not inside braces, brackets or parentheses)."""
     return [k for k in range(start, end) if text[k] == "=" and depth[k] == 0 and
             not (k > 0 and text[k - 1] in ":\\!<>") and not (k + 1 < len(text) and text[k + 1] == "=")]
 
@@ -1074,7 +1097,9 @@ def _chains(src: str):
     """The chains of a block (each a list of sides) and the conditions ``(offset, (a, op, b))``."""
     text, breaks, separators, conditions = _layout(src)
     _check_braces(text)
-    depth = _depths(text)
+    depth = _depths(text, "{([")
+    if depth and depth[-1] != 0:  # unbalanced ( or [: only braces count
+        depth = _depths(text)
     blanked = list(text)
     for a, b, kind in separators:
         if kind in ("prose", "relation", "comma", "condition", "define"):
@@ -1238,6 +1263,10 @@ class _Note:
         if scope.built is None:
             try:
                 scope.built = _Definitions(scope, self.symbols)
+                for exc in scope.built.errors:
+                    if not any(e.line == self.lines.line(exc.offset) and e.message == exc.message
+                               for e in self.errors):
+                        self.fail(exc.offset, exc.message)
             except _Failed as exc:
                 self.fail(exc.offset, exc.message)
                 scope.built = False
@@ -1309,7 +1338,7 @@ class _Note:
                 continue
             b = _strip_punctuation(blanked, side.start, side.end)
             piece = blanked[side.start:b]
-            if not piece.strip() and n == len(chain) - 1 and n > 1:
+            if not piece.strip() and n == len(chain) - 1 and n >= 1:
                 break  # "... = E =" at the end of a block: the next block goes on with "= ..."
             if not piece.strip():
                 raise LatexError("an empty side of '='", side.start)
@@ -1334,7 +1363,9 @@ class _Note:
             claim = self._claim(sides[k], sides[k + 1], defs, rstart, own or prose)
             steps.append(self._step(block, where, ltext, rtext, line, claim, k))
             k += 1
-        self.last_side = (*texts[-1], sides[-1]) if sides[-1] is not None else None
+        if sides[-1] is None:
+            sides[-1] = self._read_side(texts[-1][0], texts[-1][1], self._definitions(block.section))
+        self.last_side = (*texts[-1], sides[-1])
         return steps
 
     def _read_side(self, piece: str, offset: int, defs: _Definitions):

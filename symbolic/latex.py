@@ -768,6 +768,9 @@ class Reader:
             raise LatexError("a prime on something that is not a name or a function", _pos(node))
         if sub is not None:
             raise LatexError("a subscript on something that is not a name", _pos(sub))
+        if sup is not None and self._is_transpose(sup):
+            raise LatexError("a transpose (`^T`) is matrix notation, which is not supported yet: "
+                             "write the sum of the entries", _pos(sup))
         value = self._atom(atom, depth)
         if isinstance(value, _Operator):
             if sup is not None:
