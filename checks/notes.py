@@ -1210,6 +1210,7 @@ class _Note:
         self.last_end = 0  # where the last block ended: prose conditions are looked for after it
         self.last_side = None  # (text, offset, line, expr): a block starting with '=' continues it
         self.block_functions: set[str] = set()  # functions a block defined (f(x) = ... redefines them)
+        self.dangling = None  # where a block ended with "=": the next block must continue it
 
     def fail(self, offset: int, message: str):
         self.errors.append(ReadError(self.path, self.lines.line(offset), self.lines.col(offset), message))
@@ -1232,6 +1233,7 @@ class _Note:
             self._definitions(k)  # a bad let is reported once, at its line
         for block in blocks:
             self._block(block)
+        self._dangling(False)
         first = re.search(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", self.text, re.M)
         title = first.group(1) if first else Path(self.path).name
         definitions = []
@@ -1286,6 +1288,7 @@ class _Note:
             blanked, chains, conditions = _chains(src)
             prose = self._prose_condition(block)
             continued = self._continues(blanked, chains)
+            self._dangling(continued)
             if not any(len(chain) > 1 for chain in chains) and not continued:
                 self.notes.append(Note(first_line, "skipped: no '=' in this block"))
                 self.last_side = None
@@ -1313,6 +1316,12 @@ class _Note:
             return ()
         return ((m.group(1), "=" if m.group(2) == "=" else "!=", m.group(3)),)
 
+    def _dangling(self, continued: bool):
+        if self.dangling is not None and not continued:
+            self.fail(self.dangling, "an empty side of '=': write the right-hand side, or start the next "
+                                     "block with '= ...'")
+        self.dangling = None
+
     def _continues(self, blanked: str, chains: list) -> bool:
         """A block that starts with ``= ...`` continues the last chain of the block before it."""
         if not chains or len(chains[0]) < 2 or blanked[chains[0][0].start:chains[0][0].end].strip():
@@ -1339,7 +1348,8 @@ class _Note:
             b = _strip_punctuation(blanked, side.start, side.end)
             piece = blanked[side.start:b]
             if not piece.strip() and n == len(chain) - 1 and n >= 1:
-                break  # "... = E =" at the end of a block: the next block goes on with "= ..."
+                self.dangling = block.start + side.start  # "E =": the next block must go on with "= ..."
+                break
             if not piece.strip():
                 raise LatexError("an empty side of '='", side.start)
             lead = side.start + len(piece) - len(piece.lstrip())
