@@ -227,3 +227,40 @@ def test_no_eval_in_the_readers(module):
     attributes = {f.attr for f in calls if isinstance(f, ast.Attribute)}
     assert not names & {"eval", "exec", "compile", "sympify", "parse_expr", "S", "parse_latex"}
     assert not attributes & {"eval", "sympify", "parse_expr", "S", "parse_latex", "simplify_logic"}
+
+
+# --------------------------------------------------------------------------
+# NOTATION.md: functions known without a let, in every spelling; fonts; primes
+# --------------------------------------------------------------------------
+
+SOFTPLUS = sp.log(1 + E(x))
+SPELLINGS = [
+    (r"\operatorname{softplus}(x)", SOFTPLUS), (r"\mathrm{softplus}(x)", SOFTPLUS),
+    (r"\text{softplus}(x)", SOFTPLUS), ("softplus(x)", SOFTPLUS), (r"\text{Softplus}(x)", SOFTPLUS),
+    (r"\text{swish}(x)", x * sigmoid(x)), (r"\mathrm{SiLU}(x)", x * sigmoid(x)),
+    ("ReLU(x)", relu(x)), (r"\max(0, x)", relu(x)), ("sigmoid(x)", sigmoid(x)), (r"\sigma(x)", sigmoid(x)),
+    (r"\operatorname{sech}^2(x)", sp.sech(x) ** 2), (r"\tanh^2 x", tanh(x) ** 2), (r"\cosh(x)", sp.cosh(x)),
+    ("|x - |y||", sp.Abs(x - sp.Abs(y))), (r"\left| x \right|", sp.Abs(x)),
+    (r"\mathbf{x} + \bm{w} + {\bf b}", x + w + b), (r"\boldsymbol{\theta}", ssym("theta")),
+    (r"{\cal C} + \mathcal{L}", ssym("C") + ssym("L")), (r"\mathrm{e}^{x} + {\rm e}", E(x) + sp.E),
+    (r"\lambda + \ell + \epsilon", ssym("lambda") + ssym("ell") + ssym("epsilon")),
+    (r"\sum_{k=1}^{3} -x_k", sp.Sum(-sp.IndexedBase("x", real=True)[sp.Symbol("k", integer=True)],
+                                     (sp.Symbol("k", integer=True), 1, 3))),
+]
+
+
+@pytest.mark.parametrize("text, expected", SPELLINGS, ids=[t for t, _ in SPELLINGS])
+def test_known_functions_and_fonts_in_every_spelling(text, expected):
+    got = read(text)
+    assert got == expected or sp.expand(got - expected) == 0, (got, expected)
+
+
+def test_primes_and_higher_derivatives_are_derivatives():
+    t = read(r"\sigma'(z)")
+    assert isinstance(t, sp.Subs) and t.args[2] == (z,)
+    (d,) = t.atoms(sp.Derivative)
+    assert d.expr.func is sigmoid and d.derivative_count == 1
+    assert read(r"\frac{\partial^2 L}{\partial z^2}") == sp.Derivative(ssym("L"), (z, 2))
+    assert read(r"\frac{d^2 y}{dx^2}") == sp.Derivative(y, (x, 2))
+    assert read(r"\frac{\partial^2 L}{\partial x \partial y}") == sp.Derivative(ssym("L"), x, y)
+    assert read(r"\frac{d}{dx} x^2 \Big|_{x=0}") == sp.Subs(sp.Derivative(x**2, x), x, 0)
