@@ -339,6 +339,7 @@ def parse(text: str) -> Tree:
     _prescan(text)
     if not text.strip():
         raise LatexError("an empty side: expected an expression")
+    text = re.sub(r"\^\s*\{\s*\}", lambda m: " " * len(m.group(0)), text)  # \sum_{k}^{ } is \sum_k
     try:
         return _PARSER.parse(_pair_bars(text))
     except UnexpectedCharacters as exc:
