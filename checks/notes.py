@@ -862,6 +862,20 @@ def _sizes(expr) -> set:
     return found
 
 
+def _same_letter_outside_sums(exprs: list, defs: _Definitions):
+    """``x_j`` beside entries ``x_k`` of a vector, with ``j`` undeclared: it would be another name."""
+    bound = {lim[0].name for e in exprs for s in e.atoms(sp.Sum) for lim in s.limits} - set(defs.indices)
+    bases = {str(i.base) for e in exprs for i in e.atoms(sp.Indexed)}
+    for e in exprs:
+        for symbol in e.atoms(sp.Symbol):  # a derivative's variable too (not among its free symbols)
+            m = re.fullmatch(r"(.+?)_\{?([a-zA-Z]+)\}?", str(symbol))
+            if m and (m.group(1) in bases or set(m.group(2)) & bound):
+                letter = m.group(2)
+                raise LatexError(f"`{symbol}` beside the entries of a vector {m.group(1)}: declare the index in "
+                                 f"the header (index {', '.join(letter)} = 1..n) so that both are entries of one "
+                                 "vector")
+
+
 def _sample(combos: list, n: int) -> list:
     """At most ``n`` of ``combos``: the first, the last, and those whose values differ most (so that
     a transposed index, ``w_{jk}`` for ``w_{kj}``, cannot hide behind ``j = k``)."""
@@ -883,6 +897,7 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
     ``different``: pairs of indices that must differ (a condition ``i \\neq j``).
     """
     expanded = [defs.expand(s) for s in sides]
+    _same_letter_outside_sums(sides + expanded, defs)
     sizes = set().union(*(_sizes(e) for e in expanded))
     free = set().union(*(_index_symbols(e) for e in sides + expanded), *(set(p) for p in different))
     for s in free:

@@ -70,6 +70,16 @@ def test_kronecker_delta_and_conditions_on_a_link():
     assert verdicts(text) == [(5, H), (6, H), (7, H), (8, F), (9, H)]
 
 
+def test_an_undeclared_index_outside_its_sum_is_an_error():
+    text = "<!-- gradproof\n-->\n$$\\frac{\\partial}{\\partial x_i} \\sum_i x_i^2 = 2 x_i$$\n"
+    ((line, message),) = errors(text)
+    assert line == 3 and "index i = 1..n" in message
+    text = "<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}\n-->\n" \
+           "$$\\frac{\\partial p_i}{\\partial z_j} = 0$$\n"  # j undeclared: z_j is not an entry of z
+    ((line, message),) = errors(text)
+    assert line == 5 and "index j = 1..n" in message
+
+
 def test_a_transpose_is_an_error_at_its_line_and_the_rest_is_checked():
     text = "<!-- gradproof\nlet L = (o-y)^T (o-y)\n-->\n$$L = 1$$\n$$1 + 1 = 2$$\n"
     reading = read_note(text, "n.md")
