@@ -1023,15 +1023,50 @@ def _conditions(chars: list[str]) -> list[tuple[int, tuple[str, str, str]]]:
     return sorted(found)
 
 
-def _layout(src: str):
+_CASES = re.compile(r"\\begin\s*\{d?cases\}(.*?)\\end\s*\{d?cases\}", re.S)
+_CASE_CONDITION = re.compile(r"^\s*(?:\\text\s*\{\s*(?:if|for|when)\s*\}|\\[,;:! ]|~|,|\\quad|\s)*(.*?)[\s.,;]*$", re.S)
+
+
+def _rewrite_cases(src: str, originals: dict | None = None) -> str:
+    """A ``cases`` right-hand side of two branches, ``A`` where ``C`` and ``B`` where not (or
+    ``otherwise``), as one expression ``1[C] (A) + (1 - 1[C]) (B)``; padded to its length so that
+    the lines after it keep their numbers."""
+    def one(m):
+        rows = [r for r in re.split(r"\\\\", m.group(1)) if r.strip()]
+        if len(rows) != 2 or any(r.count("&") != 1 for r in rows):
+            raise LatexError("a `cases` with other than two branches `value & condition` is not supported yet",
+                             m.start())
+        (a, ca), (b, cb) = (r.split("&") for r in rows)
+        ca = _CASE_CONDITION.match(ca).group(1).strip()
+        cb = _CASE_CONDITION.match(cb).group(1).strip()
+        index = re.fullmatch(_RELATION_OF_INDICES, ca)
+        other = re.fullmatch(_RELATION_OF_INDICES, cb) if cb else None
+        if index and (re.fullmatch(r"\\text\s*\{\s*otherwise\s*\}", cb) or
+                      (other and other.group(1, 3) == index.group(1, 3) and (other.group(2) == "=") != (index.group(2) == "="))):
+            i, j = index.group(1), index.group(3)
+            one_if = f"\\mathbb{{1}}[{i}={j}]" if index.group(2) == "=" else f"(1-\\mathbb{{1}}[{i}={j}])"
+            text = f"({one_if}({a.strip()})+(1-{one_if})({b.strip()}))"
+        else:
+            raise LatexError("a `cases` whose conditions are not i = j and i \\neq j (or otherwise) is not "
+                             "supported yet", m.start())
+        newlines = m.group(0).count("\n")
+        if len(text) + newlines > len(m.group(0)):
+            raise LatexError("this `cases` is too short to be rewritten in place", m.start())
+        if originals is not None:  # the report quotes the note as written
+            originals[_squash(text)] = _squash(m.group(0))
+        return text + " " * (len(m.group(0)) - len(text) - newlines) + "\n" * newlines
+
+    return _CASES.sub(one, src)
+
+
+def _layout(src: str, originals: dict | None = None):
     """``src`` with layout blanked; the row breaks; the separators ``(start, end, kind)``; conditions."""
+    src = _rewrite_cases(src, originals)
     chars = list(src)
     for m in re.finditer(r"(?<!\\)%[^\n]*", src):
         _blank(chars, m.start(), m.end())
     for m in _ENVIRONMENT.finditer(src):
         env = m.group(2)
-        if env in ("cases", "dcases"):
-            raise LatexError("a `cases` right-hand side is not supported yet", m.start())
         if env not in _CHAIN_ENVS:
             word = "matrix notation is not supported yet" if "matrix" in env else "not supported"
             raise LatexError(f"\\begin{{{env}}}: {word}", m.start())
@@ -1108,9 +1143,9 @@ class _Side:
     defines: bool = False  # this side is defined by the next one (:=, \equiv)
 
 
-def _chains(src: str):
+def _chains(src: str, originals: dict | None = None):
     """The chains of a block (each a list of sides) and the conditions ``(offset, (a, op, b))``."""
-    text, breaks, separators, conditions = _layout(src)
+    text, breaks, separators, conditions = _layout(src, originals)
     _check_braces(text)
     depth = _depths(text, "{([")
     if depth and depth[-1] != 0:  # unbalanced ( or [: only braces count
@@ -1226,6 +1261,7 @@ class _Note:
         self.last_side = None  # (text, offset, line, expr): a block starting with '=' continues it
         self.block_functions: set[str] = set()  # functions a block defined (f(x) = ... redefines them)
         self.dangling = None  # where a block ended with "=": the next block must continue it
+        self.originals: dict[str, str] = {}  # a rewritten cases -> as the note wrote it
 
     def fail(self, offset: int, message: str):
         self.errors.append(ReadError(self.path, self.lines.line(offset), self.lines.col(offset), message))
@@ -1300,7 +1336,7 @@ class _Note:
             self.fail(block.start, "not checked: a definition in force here could not be read (see above)")
             return
         try:
-            blanked, chains, conditions = _chains(src)
+            blanked, chains, conditions = _chains(src, self.originals)
             prose = self._prose_condition(block)
             continued = self._continues(blanked, chains)
             self._dangling(continued)
@@ -1485,6 +1521,8 @@ class _Note:
             sid, j = f"L{line}.{j}", j + 1
         self.used_ids.add(sid)
         latex = f"{_squash(ltext)} = {_squash(rtext)}"
+        for rewritten, original in self.originals.items():
+            latex = latex.replace(rewritten, original)
         if claim is None:
             return Step(id=sid, latex=latex, cite=Cite(self.path, where, line), kind=Kind.DEFINITION,
                         says=f"a definition in {where}", domain=self.domain)

@@ -80,6 +80,16 @@ def test_an_undeclared_index_outside_its_sum_is_an_error():
     assert line == 5 and "index j = 1..n" in message
 
 
+def test_a_cases_right_hand_side_is_one_link():
+    text = ("<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{o_i}}{\\sum_k e^{o_k}}\n-->\n"
+            "$$\\frac{\\partial p_i}{\\partial o_k} = \\begin{cases} p_k (1 - p_k) & \\text{if } i = k \\\\ "
+            "-p_k p_i & \\text{otherwise} \\end{cases}$$\n"
+            "$$\\frac{\\partial p_i}{\\partial o_k} = \\begin{cases} p_k (1 - p_k) & i = k \\\\ "
+            "p_k p_i & i \\neq k \\end{cases}$$\n")
+    assert verdicts(text) == [(5, H), (6, F)]  # the second drops the minus of the i != k branch
+    assert read_note(text, "n.md").derivation.steps[0].latex.endswith("\\end{cases}")
+
+
 def test_a_transpose_is_an_error_at_its_line_and_the_rest_is_checked():
     text = "<!-- gradproof\nlet L = (o-y)^T (o-y)\n-->\n$$L = 1$$\n$$1 + 1 = 2$$\n"
     reading = read_note(text, "n.md")
