@@ -1353,6 +1353,11 @@ class _Note:
         except _Failed as exc:
             self.fail(exc.offset, exc.message)
             return
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError,
+                ZeroDivisionError, NotImplementedError) as exc:  # a defect: this block only, never a traceback
+            self.fail(block.start, f"internal error while reading this block ({type(exc).__name__}: {exc}); "
+                                   "please report it")
+            return
         self.steps += steps
 
     _PROSE_CONDITION = re.compile(r"(?i)\b(?:if|when|for)\s+\$\s*" + _RELATION_OF_INDICES + r"\s*\$\s*[,:]?\s*$")
