@@ -263,8 +263,8 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
 # --------------------------------------------------------------------------
 
 _RELATION = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|<=|>=|<|>")
-_FUNCTION_NAME = r"(?:[a-zA-Z]_\{?[a-zA-Z0-9]\}?|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
-_FUNCTION_HEAD = re.compile(r"^(" + _FUNCTION_NAME + r")\s*\(([^()]*)\)$")
+_FUNCTION_NAME = r"(?:[a-zA-Z]_(?:\{\s*\\?[a-zA-Z0-9]+\s*\}|[a-zA-Z0-9])|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
+_FUNCTION_HEAD = re.compile(r"^(" + _FUNCTION_NAME + r")\s*(?:\\left)?\(((?:[^()]|\([^()]*\))*?)(?:\\right)?\)$")
 
 
 def _function_key(name: str) -> str | None:
@@ -275,9 +275,9 @@ def _function_key(name: str) -> str | None:
         return m.group(1) if len(m.group(1)) == 1 else m.group(1).lower()
     if name.startswith("\\"):
         return name[1:] if name[1:] in GREEK or name[1:] in ("sigma", "phi") else None
-    m = re.fullmatch(r"([a-zA-Z])_\{?([a-zA-Z0-9])\}?", name)
+    m = re.fullmatch(r"([a-zA-Z])_(?:\{\s*(\\?[a-zA-Z0-9]+)\s*\}|([a-zA-Z0-9]))", name)
     if m:
-        return f"{m.group(1)}_{m.group(2)}"
+        return f"{m.group(1)}_{m.group(2) or m.group(3)}"
     if len(name) == 1:
         return name
     return name.lower()
@@ -294,11 +294,13 @@ class _Scope:
     equalities: list = field(default_factory=list)  # (lhs latex, rhs latex, offset)
     layers: str = ""  # the layer letter of "layers l"
     layered: dict = field(default_factory=dict)  # base -> [(label latex, index letters, latex, offset)]
+    poisoned: set = field(default_factory=set)  # names of lets that could not be read
     built: object = None  # the _Definitions of this scope, made on first use
 
     def copy(self) -> "_Scope":
         return _Scope(dict(self.lets), dict(self.functions), dict(self.indexed), dict(self.indices),
-                      list(self.equalities), self.layers, {k: list(v) for k, v in self.layered.items()})
+                      list(self.equalities), self.layers, {k: list(v) for k, v in self.layered.items()},
+                      set(self.poisoned))
 
 
 def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
@@ -324,6 +326,10 @@ def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
             _header_line(stripped, lead, scope, bounds)
         except _Failed as exc:
             fail(exc.offset, exc.message)
+            if key:  # whatever it named is refused where it is used, never read as something else
+                name = re.match(r"\\?[a-zA-Z]+(?:_\{[^{}]*\}|_[a-zA-Z0-9])?", key)
+                if name:
+                    scope.poisoned.add(_function_key(name.group(0)) or name.group(0))
 
 
 def _header_line(stripped: str, lead: int, scope: _Scope, bounds: dict):
@@ -388,7 +394,7 @@ def _define(lhs: str, latex: str, offset: int, lead: int, scope: _Scope):
         params = tuple(p.strip() for p in head.group(2).split(","))
         if key is None or not all(_is_name(p) for p in params):
             raise _Failed(lead, f"cannot read the function `{lhs}`: write let f(x) = ... or let f(x, y) = ...")
-        scope.functions[key] = (tuple(name_of(p) for p in params), latex, offset)
+        scope.functions[key] = (tuple(name_of(p) for p in params), latex, offset, params)
         scope.lets.pop(key, None)
         return
     if scope.layers and _define_layered(lhs, latex, offset, lead, scope):
@@ -544,7 +550,10 @@ class _Definitions:
             self.ranges[letter] = self._read_plain(latex, offset)
         self.functions: dict[str, Function] = {}
         self.indexed: dict[str, tuple] = {}  # base -> (index symbols, body)
+        self.poisoned |= scope.poisoned
         self._read_functions()
+        for key in scope.poisoned:
+            self.functions.setdefault(key, _Refused(key))
         self.raw: dict[sp.Symbol, sp.Expr] = {}
         for name, (latex, offset) in scope.lets.items():
             try:
@@ -631,7 +640,7 @@ class _Definitions:
         pending = dict(self.scope.functions)
         while pending:
             progress = False
-            for key, (params, latex, offset) in list(pending.items()):
+            for key, (params, latex, offset, *written) in list(pending.items()):
                 dummies = tuple(sp.Dummy(p, real=True) for p in params)
                 local = dict(zip(params, dummies))
                 names = set(pending) - {key}
@@ -650,12 +659,23 @@ class _Definitions:
                     continue
                 except LatexError as exc:
                     raise _Failed(offset + exc.offset, exc.message) from None
-                self.functions[key] = Function(key, dummies, body, params)
+                # a parameter the body uses only through its entries (J(\theta) with \theta_j, h(x^{(i)})
+                # with x_j^{(i)}) takes no other argument than itself
+                literal = tuple(self._example(p) if d not in body.free_symbols else None
+                                for p, d in zip(written[0] if written else (), dummies))
+                self.functions[key] = Function(key, dummies, body, params, literal)
                 del pending[key]
                 progress = True
             if not progress:
-                key, (_, _, offset) = next(iter(pending.items()))
+                key, (_, _, offset, *_) = next(iter(pending.items()))
                 raise _Failed(offset, f"the function {key} refers to itself (directly or through another)")
+
+    def _example(self, param: str):
+        """A parameter (``\\theta``, ``x^{(i)}``) as it reads in the note."""
+        try:
+            return self.reader().read(param)
+        except LatexError:
+            return None
 
     def prime(self, value, order: int, offset: int):
         """``y'``: the derivative of a quantity of one variable in that variable."""
@@ -748,6 +768,17 @@ def _label(label: str, letter: str):
     return (d, None) if m.group(1) == letter else (None, d)
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A name whose let could not be read: any use of it is an error, never another reading."""
+
+    name: str
+    names: tuple = ()
+
+    def __call__(self, *args):
+        raise LatexError(f"`{self.name}` is defined by a let that could not be read (see its line)")
+
+
 class _NotYet(Exception):
     """A function body calls a function not read yet: try again after it."""
 
@@ -784,8 +815,12 @@ class _Instance:
         return expr.xreplace(mapping) if mapping else expr
 
     def entry(self, base: str, values: tuple) -> sp.Symbol:
-        if base.endswith("^()"):
-            name = f"{base[:-3]}^({','.join(map(str, values))})"
+        if base.endswith("^()"):  # x_j^{(i)}: example first
+            subs = "".join(map(str, values[1:]))
+            name = f"{base[:-3]}" + (f"_{subs}" if subs else "") + f"^({values[0]})"
+        elif "^" in base and not base.endswith("^"):  # x_j^{(1)}
+            head, label = base.split("^", 1)
+            name = f"{head}_{''.join(map(str, values))}^{label}"
         else:
             name = f"{base}_{''.join(map(str, values))}" if max(values) < 10 else \
                 f"{base}_{','.join(map(str, values))}"

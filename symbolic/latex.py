@@ -369,10 +369,14 @@ class Function:
     params: tuple  # one Dummy per parameter: a call never captures a name of the note
     body: sp.Expr
     names: tuple[str, ...]  # the parameters as written: bare ``f`` means ``f(x, y)``
+    literal: tuple = ()  # a parameter that is an example (h(x^{(i)})): the only argument it takes
 
     def __call__(self, *args):
         if len(args) != len(self.params):
             raise LatexError(f"`{self.name}` takes {len(self.params)} argument(s), not {len(args)}")
+        for given, only in zip(args, self.literal):
+            if only is not None and given != only:
+                raise LatexError(f"`{self.name}` is defined for `{only}`, not `{given}`")
         return self.body.xreplace(dict(zip(self.params, args)))
 
 
@@ -753,6 +757,10 @@ class Reader:
             name = self._base_name(atom)
         if name is not None and name in self.functions and sub is None:
             return self._head(self.functions[name], name, sub, sup, primes, node, depth, user=True)
+        if name is not None and sub is not None and sub.data == "sub":
+            full = name + "_" + self._script_text(sub).strip("{}")
+            if full in self.functions:  # h_\theta(x), f_c(x)
+                return self._head(self.functions[full], full, None, sup, primes, node, depth, user=True)
         if name == "e" and sub is None and not primes:
             if sup is None:
                 return sp.E
@@ -838,9 +846,15 @@ class Reader:
                 else:
                     value = sp.IndexedBase(name, real=True)[entries]
         if value is None and label is not None and self._mentions_index(label):
+            # x^{(i)}, x_j^{(i)}: the example first, then the entries
+            entries = ()
             if sub is not None:
-                raise LatexError("a name with both a subscript and a label inside a sum", _pos(node))
-            value = sp.IndexedBase(name + "^()", real=True)[self.build(label.children[0], depth + 1)]
+                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),)
+            value = sp.IndexedBase(name + "^()", real=True)[(self.build(label.children[0], depth + 1), *entries)]
+        elif value is None and label is not None and sub is not None:
+            entries = self._subscript_indices(sub, depth)
+            if entries is not None:  # x_j^{(1)}: entries of the vector x^{(1)}
+                value = sp.IndexedBase(name + "^" + self._script_text(label), real=True)[entries]
         if value is None:
             full = name
             if sub is not None:

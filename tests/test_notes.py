@@ -191,3 +191,32 @@ def test_layer_labels():
 def test_a_layer_label_or_a_power_is_an_error_without_layers():
     (error,) = errors("<!-- gradproof\n-->\n$$a^L_j = 1$$\n")
     assert error[0] == 3 and "layers l" in error[1]
+
+
+# --------------------------------------------------------------------------
+# functions of examples and of vectors (Andrew Ng's notation)
+# --------------------------------------------------------------------------
+
+def test_functions_of_an_example_and_of_a_vector():
+    text = ("<!-- gradproof\nindex i = 1..m\nindex j = 1..n\n"
+            "let h_{\\theta}(x^{(i)}) = \\sigma\\left(\\sum_j \\theta_j x_j^{(i)}\\right)\n"
+            "let J(\\theta) = \\frac{1}{2} \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)})^2\n-->\n"
+            "$$\\frac{\\partial J(\\theta)}{\\partial \\theta_j} = \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)}) "
+            "h_{\\theta}(x^{(i)}) (1 - h_{\\theta}(x^{(i)})) x_j^{(i)}$$\n"
+            "$$\\frac{\\partial J(\\theta)}{\\partial \\theta_j} = \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)}) x_j^{(i)}$$\n"
+            "$$J(\\phi) = 0$$\n")
+    reading = read_note(text, "n.md")
+    assert [(e.line, "defined for" in e.message) for e in reading.errors] == [(9, True)]
+    assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [(7, H), (8, F)]
+
+
+def test_entries_of_two_examples_are_different_names():
+    text = "<!-- gradproof\nindex j = 1..n\n-->\n$$\\sum_j x_j^{(1)} = \\sum_j x_j^{(2)}$$\n"
+    assert verdicts(text) == [(4, F)]
+
+
+def test_a_let_that_cannot_be_read_is_refused_where_it_is_used():
+    text = "<!-- gradproof\nlet h_{\\theta}(x = 1\n-->\n$$h_{\\theta}(x) = 1$$\n$$1 = 1$$\n"
+    reading = read_note(text, "n.md")
+    assert [e.line for e in reading.errors] == [2, 4]
+    assert [s.cite.line for s in reading.derivation.steps] == [5]
