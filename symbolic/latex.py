@@ -122,12 +122,12 @@ _TEXT_CMDS = ("text textrm textit textbf mathrm mathit operatorname rm mathbf bo
               "mathsf mathtt mathnormal pmb").split()
 _SIZED = r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)\s*"
 _SIZEDR = r"\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg)\s*"
-_MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "nabla", "vec", "Vert", "lVert",
+_MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "vec", "Vert", "lVert",
                 "rVert", "ast", "star"}
 _KNOWN_CMDS = ({"frac", "dfrac", "tfrac", "sqrt", "cdot", "times", "partial", "sum", "pi", "hat", "bar",
                 "tilde", "quad", "qquad", "displaystyle", "textstyle", "left", "right", "bigl", "bigr",
                 "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "big", "Big", "bigg", "Bigg", "neq", "ne",
-                "prime", "lvert", "rvert", "vert", "mathbb", "leq", "geq", "le", "ge", "lt", "gt", "limits", "nolimits", "cal", "bf", "it"}
+                "prime", "lvert", "rvert", "vert", "mathbb", "nabla", "leq", "geq", "le", "ge", "lt", "gt", "limits", "nolimits", "cal", "bf", "it"}
                | set(GREEK) | set(FUNCTIONS) | set(_TEXT_CMDS))
 _RELATIONS = {"approx", "equiv", "Rightarrow",
               "implies", "iff", "to", "rightarrow", "propto", "sim", "coloneqq"}
@@ -173,6 +173,7 @@ sup: SUPCHAR
      | TEXT                          -> text
      | WORD                          -> word
      | _PARTIAL                      -> partial
+     | _NABLA                        -> nabla
      | _SUM                          -> sumsign
      | INDICATOR _LBRACK LETTER _EQ LETTER _RBRACK -> indicator
      | INDICATOR _LPAR expr CMP expr _RPAR       -> indicator_cmp
@@ -211,6 +212,7 @@ INDICATOR.4: /\\math(bb|bf|rm)\s*\{\s*1\s*\}|\\mathbb\s*1/
 FRAC.3: /\\[dt]?frac(?![a-zA-Z])/
 _SQRT.3: /\\sqrt(?![a-zA-Z])/
 _PARTIAL.3: /\\partial(?![a-zA-Z])/
+_NABLA.3: /\\nabla(?![a-zA-Z])/
 _SUM.3: /\\sum(?![a-zA-Z])(\s*\\(no)?limits(?![a-zA-Z]))?/
 PI.3: /\\pi(?![a-zA-Z])/
 FUNC.3: /\\(FUNCS)(?![a-zA-Z])/
@@ -732,6 +734,15 @@ class Reader:
             return self._sum_operator(node, sub, sup, depth)
         if atom.data == "partial":
             raise LatexError("\\partial outside \\frac{\\partial X}{\\partial v}", _pos(node))
+        if atom.data == "nabla":  # \nabla_{\theta_j} J: the derivative in one scalar
+            if sub is None or sub.data != "sub" or sup is not None:
+                raise LatexError("\\nabla needs the variable as a subscript: \\nabla_{w} L (a gradient in a "
+                                 "vector is matrix notation, not supported yet)", _pos(node))
+            child = sub.children[0]
+            variable = self._char(child) if isinstance(child, Token) else self.build(child, depth + 1)
+            if not isinstance(variable, (sp.Symbol, sp.Indexed)):
+                raise LatexError("\\nabla with respect to something that is not a name", _pos(sub))
+            return _Operator("derivative", _pos(node), ((variable, 1),))
         if atom.data == "indicator_cmp":  # \mathbb{1}(x > 0): 1 where it holds, else 0
             left, op, right = atom.children[1:]
             a, b = self.build(left, depth + 1), self.build(right, depth + 1)

@@ -264,3 +264,9 @@ def test_primes_and_higher_derivatives_are_derivatives():
     assert read(r"\frac{d^2 y}{dx^2}") == sp.Derivative(y, (x, 2))
     assert read(r"\frac{\partial^2 L}{\partial x \partial y}") == sp.Derivative(ssym("L"), x, y)
     assert read(r"\frac{d}{dx} x^2 \Big|_{x=0}") == sp.Subs(sp.Derivative(x**2, x), x, 0)
+
+
+def test_nabla_in_one_scalar_is_a_derivative():
+    assert read(r"\nabla_{w} L") == sp.Derivative(ssym("L"), w)
+    with pytest.raises(LatexError, match="subscript"):
+        read(r"\nabla L")
