@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradproof.checks.explain import explain, summary, to_json
-from gradproof.checks.markdown import InputError as NoteError  # .path, .line, .message
-from gradproof.checks.markdown import parse_markdown
+from gradproof.checks.notes import InputError as NoteError  # .path, .line, .message
+from gradproof.checks.notes import read_note as _read
 from gradproof.checks.runner import DocumentResult, StepResult, run_all
 from gradproof.derivations.model import Derivation
 from gradproof.symbolic.equivalence import BUDGET
@@ -54,8 +54,17 @@ TEXT_NAME = "<note>"  # the name in citations of a note given as text
 # --------------------------------------------------------------------------
 
 def read_note(text: str, path: str) -> Derivation:
-    """The derivation a Markdown note encodes; :class:`NoteError` (``path:line: message``) if unreadable."""
-    return parse_markdown(text, path).derivation
+    """The derivation a Markdown note encodes; :class:`NoteError` (``path:line: message``) if unreadable.
+
+    A library caller gets no half-read note: the first block that cannot be read
+    raises (``gradproof check`` instead reports every such block and checks the rest).
+    """
+    reading = _read(text, path)
+    if reading.errors:
+        first = reading.errors[0]
+        more = f" (and {len(reading.errors) - 1} more)" if len(reading.errors) > 1 else ""
+        raise NoteError(first.path, first.line, f"{first.col}: {first.message}{more}")
+    return reading.derivation
 
 
 def load(path_or_text: str | os.PathLike) -> Derivation:

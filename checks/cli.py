@@ -6,7 +6,7 @@ Usage::
     gradproof 000 003             # documents selected by file-name prefix
     gradproof --format json       # the stable JSON schema (see checks.report); --json too
     gradproof --junit-xml R.xml   # and a JUnit report for CI systems
-    gradproof check NOTES.md      # your own Markdown derivations (see checks.markdown)
+    gradproof check NOTES.md      # your own Markdown derivations (see checks.notes)
     gradproof check --format github   # annotations on the failing lines of a pull request
     gradproof export 000 --markdown -o 000.md   # a checked page to publish (see checks.export)
 
@@ -389,7 +389,8 @@ def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
 
 def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unreadable]]:
     """The readings of the files that have a header; the files skipped (and why); what could not be read."""
-    from gradproof.checks.markdown import InputError, NoHeader, read_document
+    from gradproof.checks.notes import InputError, NoHeader
+    from gradproof.checks.notes import read_file as read_document
 
     documents = []
     skipped = list(found.left_out)
@@ -428,7 +429,7 @@ def _check(argv: list[str], console, err) -> int:
     found = _collect(paths, settings)
 
     # the work starts here: the reader (and SymPy) are imported only now
-    from gradproof.checks.markdown import render_text
+    from gradproof.checks.report import render_text
     from gradproof.symbolic.equivalence import BUDGET
 
     documents, skipped, errors = _read_notes(found)
@@ -473,7 +474,7 @@ def _check(argv: list[str], console, err) -> int:
         for annotation in annotate(results):
             out.write(annotation + "\n")
     else:
-        render_text(documents, results, out)
+        render_text(results, out, notes=[[(n.line, n.message) for n in d.notes] for d in documents])
     files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
     if errors:
         files += f", {len(errors)} read error{'s' * (len(errors) != 1)}"

@@ -61,6 +61,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 from lark import Lark, Token, Tree
@@ -86,31 +87,54 @@ MAX_POWER_DIGITS = 2_000  # of an exact number raised to an exact power
 
 GREEK = (
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "rho tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega"
+    "rho varrho tau upsilon phi varphi chi psi omega varsigma varpi ell "
+    "Gamma Delta Theta Lambda Xi Phi Psi Omega Sigma Pi Upsilon"
 ).split()
+
+
+def _softplus(x):
+    return sp.log(1 + sp.exp(x))
+
+
+def _swish(x):
+    return x * sigmoid(x)
+
+
+def _max(*args):
+    if len(args) == 2 and 0 in args:  # max(0, x) is ReLU, with ReLU's convention at the kink
+        return relu(args[1] if args[0] == 0 else args[0])
+    return sp.Max(*args)
+
+
 FUNCTIONS: dict[str, Callable] = {
     "ln": sp.log, "log": sp.log, "exp": sp.exp, "sigma": sigmoid, "tanh": tanh,
-    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+    "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+    "max": _max, "min": sp.Min,
 }
-# \text{...} / \operatorname{...} names
+# functions known by a word: \text{...}, \operatorname{...}, \mathrm{...} or plain name(x), any case
 TEXT_FUNCTIONS: dict[str, Callable] = {
-    "sig": sigmoid, "sigmoid": sigmoid, "σ": sigmoid, "ReLU": relu, "relu": relu, "Relu": relu,
-    "tanh": tanh, "ln": sp.log, "log": sp.log, "exp": sp.exp,
+    "sig": sigmoid, "sigmoid": sigmoid, "σ": sigmoid, "sigma": sigmoid, "relu": relu,
+    "tanh": tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "ln": sp.log, "log": sp.log,
+    "exp": sp.exp, "softplus": _softplus, "swish": _swish, "silu": _swish, "max": _max, "min": sp.Min,
+    "abs": sp.Abs, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
 }
-_TEXT_CMDS = "text textrm textit mathrm mathit operatorname rm".split()
+_TEXT_CMDS = ("text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal "
+              "mathsf mathtt mathnormal pmb").split()
 _SIZED = r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)\s*"
 _SIZEDR = r"\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg)\s*"
-_MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "mathbf", "boldsymbol", "bm",
-                "nabla", "vec", "mathbb", "Vert", "lVert", "rVert", "ast", "star"}
+_MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "vec", "Vert", "lVert",
+                "rVert", "ast", "star"}
 _KNOWN_CMDS = ({"frac", "dfrac", "tfrac", "sqrt", "cdot", "times", "partial", "sum", "pi", "hat", "bar",
                 "tilde", "quad", "qquad", "displaystyle", "textstyle", "left", "right", "bigl", "bigr",
-                "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "big", "Big", "bigg", "Bigg"}
+                "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "big", "Big", "bigg", "Bigg", "neq", "ne",
+                "prime", "lvert", "rvert", "vert", "mathbb", "nabla", "leq", "geq", "le", "ge", "lt", "gt", "limits", "nolimits", "cal", "bf", "it"}
                | set(GREEK) | set(FUNCTIONS) | set(_TEXT_CMDS))
-_RELATIONS = {"approx", "neq", "ne", "equiv", "leq", "geq", "le", "ge", "lt", "gt", "Rightarrow",
+_RELATIONS = {"approx", "equiv", "Rightarrow",
               "implies", "iff", "to", "rightarrow", "propto", "sim", "coloneqq"}
 
 GRAMMAR = r"""
 ?start: expr
+      | expr _EVAL LETTER _EQ expr "}"  -> evaluate
 
 ?expr: expr _PLUS term      -> add
      | expr _MINUS term     -> sub
@@ -122,29 +146,39 @@ GRAMMAR = r"""
        | _PLUS signed       -> pos
        | juxt
 juxt: item+
-item: atom (sub | sup)*
+item: atom (sub | sup | PRIME)*
 sub: SUBCHAR
    | "_" "{" expr "}"
    | "_" "{" LETTER _EQ expr "}"   -> sub_eq
+   | "_" "{" LETTER _NEQ expr "}"  -> sub_neq
+   | "_" "{" expr (_COMMA expr)+ "}" -> sub_list
 sup: SUPCHAR
    | "^" "{" expr "}"
 ?atom: NUMBER                        -> number
      | LETTER                        -> letter
      | GREEK                         -> greek
      | PI                            -> pi
-     | ACCENT "{" LETTER "}"         -> accent
+     | ACCENT "{" (LETTER | GREEK | TEXT) "}"  -> accent
      | ACCENT LETTER                 -> accent
      | _LPAR expr _RPAR              -> paren
+     | _LPAR expr (_COMMA expr)+ _RPAR -> tuple
      | _LBRACK expr _RBRACK          -> paren
      | _LBRACE_ESC expr _RBRACE_ESC  -> paren
+     | _LABS expr _RABS              -> abs
      | brace
      | FRAC arg arg                  -> frac
      | _SQRT arg                     -> sqrt
      | _SQRT _LBRACK expr _RBRACK arg -> root
      | FUNC                          -> func
      | TEXT                          -> text
+     | WORD                          -> word
      | _PARTIAL                      -> partial
+     | _NABLA                        -> nabla
      | _SUM                          -> sumsign
+     | INDICATOR _LBRACK LETTER _EQ LETTER _RBRACK -> indicator
+     | INDICATOR _LPAR expr CMP expr _RPAR       -> indicator_cmp
+     | INDICATOR _LBRACK expr CMP expr _RBRACK   -> indicator_cmp
+     | INDICATOR "_" "{" LETTER _EQ LETTER "}"     -> indicator
 brace: "{" expr "}"
 ?arg: brace
     | LETTER                        -> letter
@@ -153,12 +187,17 @@ brace: "{" expr "}"
 
 NUMBER: /[0-9]+(\.[0-9]+)?|\.[0-9]+/
 LETTER: /[a-zA-Z]/
+WORD.2: /[a-zA-Z]{2,}(?=\s*(['\u2019]|\\prime|\^\s*\{?\s*\\prime)*\s*(\(|\\left|\\big|\\Big))|(?i:sigmoid|softplus|relu|swish|silu|tanh|sinh|cosh|sech|softmax|logsumexp)(?![a-zA-Z])/
 SUBCHAR: /_\s*[0-9a-zA-Z]/
 SUPCHAR: /\^\s*[0-9a-zA-Z]/
+PRIME.4: /['\u2019]+|\^\s*\{\s*(\\prime\s*)+\}|\^\s*\\prime(?![a-zA-Z])/
 _PLUS: "+"
 _MINUS: "-"
 _DIV: "/"
 _EQ: "="
+_COMMA: ","
+CMP.3: /<=|>=|<|>|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
+_NEQ.3: /\\neq?(?![a-zA-Z])/
 _MUL.3: /\\(cdot|times)(?![a-zA-Z])/
 _LPAR.3: /(SIZED)?\(/
 _RPAR.3: /(SIZEDR)?\)/
@@ -166,16 +205,21 @@ _LBRACK.3: /(SIZED)?\[/
 _RBRACK.3: /(SIZEDR)?\]/
 _LBRACE_ESC.3: /(SIZED)?\\\{/
 _RBRACE_ESC.3: /(SIZEDR)?\\\}/
+_LABS.3: /(SIZED)?\u27e6|\\lvert(?![a-zA-Z])/
+_RABS.3: /(SIZEDR)?\u27e7|\\rvert(?![a-zA-Z])/
+_EVAL.4: /(SIZEDR)?\|\s*_\s*\{/
+INDICATOR.4: /\\math(bb|bf|rm)\s*\{\s*1\s*\}|\\mathbb\s*1/
 FRAC.3: /\\[dt]?frac(?![a-zA-Z])/
 _SQRT.3: /\\sqrt(?![a-zA-Z])/
 _PARTIAL.3: /\\partial(?![a-zA-Z])/
-_SUM.3: /\\sum(?![a-zA-Z])/
+_NABLA.3: /\\nabla(?![a-zA-Z])/
+_SUM.3: /\\sum(?![a-zA-Z])(\s*\\(no)?limits(?![a-zA-Z]))?/
 PI.3: /\\pi(?![a-zA-Z])/
 FUNC.3: /\\(FUNCS)(?![a-zA-Z])/
 GREEK.3: /\\(GREEKS)(?![a-zA-Z])/
-ACCENT.3: /\\(hat|bar|tilde)(?![a-zA-Z])/
-TEXT.3: /\\(TEXTS)\s*\{[^{}]*\}/
-SPACE.3: /\\(quad|qquad|displaystyle|textstyle)(?![a-zA-Z])|\\[,;:! ]|~|(\\left|\\right)\s*\./
+ACCENT.3: /\\(hat|bar|tilde|widehat|widetilde|overline|dot|check)(?![a-zA-Z])/
+TEXT.3: /\\(TEXTS)\s*\{([^{}]|\{[^{}]*\})*\}|\{\s*\\(rm|bf|cal|it|sf|tt)(?![a-zA-Z])[^{}]*\}/
+SPACE.3: /\\(quad|qquad|displaystyle|textstyle|limits|nolimits)(?![a-zA-Z])|\\[,;:! ]|~|(\\left|\\right)\s*\./
 %ignore SPACE
 %ignore /\s+/
 """
@@ -187,7 +231,7 @@ def _grammar() -> str:
         "SIZEDR": _SIZEDR, "SIZED": _SIZED,
         "FUNCS": "|".join(sorted(FUNCTIONS, key=len, reverse=True)),
         "GREEKS": "|".join(sorted(GREEK, key=len, reverse=True)),
-        "TEXTS": "|".join(_TEXT_CMDS),
+        "TEXTS": "|".join(sorted(_TEXT_CMDS, key=len, reverse=True)),
     }.items():
         g = g.replace(key, value)
     return g
@@ -210,7 +254,7 @@ class LatexError(ValueError):
 # before parsing: bounded, with clear messages
 # --------------------------------------------------------------------------
 
-_PYTHON = re.compile(r"__|\"|'[^']*'|\bimport\b|\blambda\b|\bos\.|\bsys\.")
+_PYTHON = re.compile(r"__|\"|(?<!\\)\b(?:import|lambda)\b|\bos\.|\bsys\.")
 _CMD = re.compile(r"\\([a-zA-Z]+)")
 # LaTeX reads x^12 as x^1 2 and \frac12 as \frac{1}{2}: refuse rather than guess
 _AMBIGUOUS = (
@@ -224,7 +268,7 @@ def _prescan(text: str) -> None:
         raise LatexError(f"formula too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
     m = _PYTHON.search(text)
     if m:
-        raise LatexError(f"this looks like Python, not LaTeX ({m.group(0)!r}): gradproof reads "
+        raise LatexError(f"this looks like Python, not LaTeX (`{m.group(0)}`): gradproof reads "
                          "LaTeX only and never runs code", m.start())
     for pattern, message in _AMBIGUOUS:
         m = pattern.search(text)
@@ -243,26 +287,53 @@ def _prescan(text: str) -> None:
         if m.start() > 0 and text[m.start() - 1] == "\\":
             continue  # "\\" is a line break, handled by the Markdown reader
         if name in _MATRIX_CMDS:
-            raise LatexError(f"matrix notation is not supported yet (\\{name})", m.start())
+            raise LatexError(f"matrix notation is not supported yet (`\\{name}`)", m.start())
         if name in _RELATIONS:
             raise LatexError(f"\\{name}: only chains of '=' are checked; put "
                              "<!-- gradproof: skip --> before this block", m.start())
         if name not in _KNOWN_CMDS:
-            raise LatexError(f"unknown command \\{name}", m.start())
+            raise LatexError(f"unknown command `\\{name}`", m.start())
         if name in ("left", "right"):
             rest = text[m.end():].lstrip()
-            if not rest or (rest[0] not in "()[]." and not rest.startswith(("\\{", "\\}"))):
+            if not rest or (rest[0] not in "()[].|" and not rest.startswith(("\\{", "\\}", "\\lvert", "\\rvert"))):
                 raise LatexError(f"\\{name}{rest[:1]} is not supported (only ( ) [ ] \\{{ \\}})", m.start())
-    for ch, message in (("*", "matrix notation is not supported yet ('*', element-wise product)"),
-                        ("'", "primes (f') are not supported: write \\frac{d}{dx} f"),
-                        (",", "a comma: function notation like L(a, y) and lists are not supported"),
-                        ("|", "absolute values |x| are not supported"),
+    for ch, message in (("*", "matrix notation is not supported yet (`*`, element-wise product)"),
                         ("!", "factorials are not supported"),
-                        ("<", "only chains of '=' are checked"), (">", "only chains of '=' are checked")):
+                        ):
         for m in re.finditer(re.escape(ch), text):
             if ch in ",;!:|" and m.start() > 0 and text[m.start() - 1] == "\\":
                 continue  # \, \! are spaces
             raise LatexError(message, m.start())
+
+
+_OPENS_BAR = set("+-=([{,/") | {"\u27e6"}
+
+
+def _pair_bars(text: str) -> str:
+    """``|x|`` with its two bars told apart (same length: offsets stay valid).
+
+    A bar opens after an operator, an opening bracket or at the start; else it
+    closes the innermost open bar.  ``|_{x=0}`` is an evaluation bar, left as is.
+    """
+    if "|" not in text:
+        return text
+    chars = list(text)
+    open_bars = 0
+    for k, ch in enumerate(text):
+        if ch != "|" or (k > 0 and text[k - 1] == "\\"):
+            continue
+        if re.match(r"\|\s*_\s*\{", text[k:]) and open_bars == 0:
+            continue
+        before = re.sub(r"\\(left|right|big|Big|bigg|Bigg)[lr]?\s*$", "", text[:k]).rstrip()
+        opening = not before or before[-1] in _OPENS_BAR or before.endswith(("\\cdot", "\\times")) \
+            or open_bars == 0
+        if opening:
+            chars[k] = "\u27e6"
+            open_bars += 1
+        else:
+            chars[k] = "\u27e7"
+            open_bars -= 1
+    return "".join(chars)
 
 
 def parse(text: str) -> Tree:
@@ -270,10 +341,11 @@ def parse(text: str) -> Tree:
     _prescan(text)
     if not text.strip():
         raise LatexError("an empty side: expected an expression")
+    text = re.sub(r"\^\s*\{\s*\}", lambda m: " " * len(m.group(0)), text)  # \sum_{k}^{ } is \sum_k
     try:
-        return _PARSER.parse(text)
+        return _PARSER.parse(_pair_bars(text))
     except UnexpectedCharacters as exc:
-        raise LatexError(f"unexpected character {text[exc.pos_in_stream]!r}", exc.pos_in_stream) from None
+        raise LatexError(f"unexpected character `{text[exc.pos_in_stream]}`", exc.pos_in_stream) from None
     except UnexpectedEOF:
         raise LatexError("the formula ends too early", len(text)) from None
     except UnexpectedToken as exc:
@@ -281,7 +353,7 @@ def parse(text: str) -> Tree:
         if tok.type == "$END":
             raise LatexError("the formula ends too early (a missing argument or closing bracket?)",
                              len(text)) from None
-        raise LatexError(f"unexpected {str(tok)!r}", tok.start_pos or 0) from None
+        raise LatexError(f"unexpected `{str(tok)}`", tok.start_pos or 0) from None
     except UnexpectedInput as exc:  # pragma: no cover - any other lark input error
         raise LatexError(f"cannot read this formula: {exc.__class__.__name__}",
                          getattr(exc, "pos_in_stream", 0) or 0) from None
@@ -292,12 +364,35 @@ def parse(text: str) -> Tree:
 # --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Function:
+    """A function the note defines (``let f(x, y) = ...``): its body in its parameters."""
+
+    name: str
+    params: tuple  # one Dummy per parameter: a call never captures a name of the note
+    body: sp.Expr
+    names: tuple[str, ...]  # the parameters as written: bare ``f`` means ``f(x, y)``
+    literal: tuple = ()  # a parameter that is an example (h(x^{(i)})): the only argument it takes
+
+    def __call__(self, *args):
+        if len(args) != len(self.params):
+            raise LatexError(f"`{self.name}` takes {len(self.params)} argument(s), not {len(args)}")
+        for given, only in zip(args, self.literal):
+            if only is not None and given != only:
+                raise LatexError(f"`{self.name}` is defined for `{only}`, not `{given}`")
+        return self.body.xreplace(dict(zip(self.params, args)))
+
+
+@dataclass(frozen=True)
 class _Head:
     """A function head waiting for its argument."""
 
     fn: Callable
     offset: int
-    power: Tree | None = None  # \log_{b}: base
+    power: Any = None  # \log_{b}: base
+    order: int = 0  # primes: f'(x), f''(x)
+    name: str = ""
+    exponent: Any = None  # \tanh^2 x: a power of the value
+    user: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,13 +401,18 @@ class _Operator:
 
     kind: str  # "derivative" | "sum"
     offset: int
-    variable: sp.Symbol
-    bounds: tuple = ()
-    index_name: str = ""
+    variables: tuple = ()  # derivative: (v, count) pairs; sum: (index, lower, upper) triples
+    exclude: tuple = ()  # sum: (index, value) pairs, \sum_{k \neq i}
+    names: tuple = ()  # sum: the index letters
 
 
 def _default_symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
+
+
+def _no_prime(value, order: int, offset: int):
+    raise LatexError(f"a prime on `{value}`: define it in the header (let y = ...) or write \\frac{{d}}{{dx}}",
+                     offset)
 
 
 def _pos(node) -> int:
@@ -322,20 +422,46 @@ def _pos(node) -> int:
     return getattr(meta, "start_pos", 0) if meta is not None and not meta.empty else 0
 
 
+def index_symbol(name: str) -> sp.Symbol:
+    """The symbol of an index letter (an integer), the same in every reading."""
+    return sp.Symbol(name, integer=True)
+
+
+def implicit_size(name: str) -> sp.Symbol:
+    """The size of an index with no range (``\\sum_k`` without ``index k = 1..n``)."""
+    return sp.Symbol(f"|{name}|", integer=True, positive=True)
+
+
 @dataclass
 class Reader:
     """Builds SymPy from parse trees, with the document's symbol table.
 
     ``symbol`` maps a name (``"w_1"``, ``"W^[2]"``, ``"alpha"``, ``"yhat"``) to
     its SymPy symbol, so every occurrence in a document is the same object.
+    ``functions`` are the note's own functions, ``indices`` the index letters
+    in scope (``index i = 1..n`` and the sums around), ``ranges`` their upper
+    bounds, ``indexed`` the names whose entries are indexed (``let p_i``), and
+    ``prime`` reads ``y'`` for a quantity ``y``.
     """
 
     symbol: Callable[[str], sp.Symbol] = _default_symbol
     indices: dict[str, sp.Symbol] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)
+    ranges: dict[str, Any] = field(default_factory=dict)
+    indexed: set = field(default_factory=set)
+    prime: Callable = _no_prime
+    layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
 
     def read(self, text: str) -> sp.Expr:
         self._text = text
-        return self.build(parse(text), 0)
+        tree = _fold_negated_sums(parse(text))
+        if tree.data == "evaluate":  # E |_{x=a}
+            expr, var, point = tree.children
+            value = self.build(expr, 0)
+            name = str(var)
+            symbol = self.indices.get(name) or self.symbol(name)
+            return sp.Subs(value, symbol, self.build(point, 1))
+        return self.build(tree, 0)
 
     # ---- names ---------------------------------------------------------
     def _source(self, node) -> str:
@@ -346,25 +472,26 @@ class Reader:
         child = script.children[0]
         if isinstance(child, Token):  # "_1", "^ i"
             return re.sub(r"\s+", "", str(child))[1:]
+        if script.data == "sub_list":
+            return "".join(self._source(c) for c in script.children)
         return self._source(child)
 
-    def _mentions_index(self, node) -> bool:
-        if not self.indices:
-            return False
-        if isinstance(node, Token):
-            if node.type in ("SUBCHAR", "SUPCHAR"):
-                return str(node)[-1] in self.indices
-            return node.type == "LETTER" and str(node) in self.indices
-        return any(self._mentions_index(c) for c in node.children)
-
-    @staticmethod
-    def _base_name(atom: Tree) -> str | None:
+    def _base_name(self, atom: Tree) -> str | None:
         if atom.data == "letter":
             return str(atom.children[0])
         if atom.data == "greek":
             return str(atom.children[0])[1:]
         if atom.data == "accent":
-            return str(atom.children[1]) + str(atom.children[0])[1:]  # \hat{y} -> "yhat", as SymPy prints
+            inner = atom.children[1]
+            if inner.type == "GREEK":
+                base = str(inner)[1:]
+            elif inner.type == "TEXT":
+                base = _text_content(inner)
+                base = base[1:] if base.startswith("\\") else base
+            else:
+                base = str(inner)
+            accent = str(atom.children[0])[1:].replace("wide", "").replace("overline", "bar")
+            return base + accent  # \hat{y} -> "yhat", as SymPy prints
         return None
 
     @staticmethod
@@ -419,12 +546,10 @@ class Reader:
             return sign * self.build(node, depth + 1)
         if kind == "juxt":
             return self._juxt(node.children, depth + 1)
+        if kind == "folded":
+            return self.build(node.children[0], depth + 1)
         if kind == "item":
-            value = self._item(node, depth + 1)
-            if isinstance(value, (_Head, _Operator)):
-                what = "\\frac{d}{dv}" if isinstance(value, _Operator) else "a function"
-                raise LatexError(f"{what} needs an argument after it", _pos(node))
-            return value
+            return self._juxt([node], depth + 1)
         raise LatexError(f"cannot read {kind!r} here", _pos(node))  # pragma: no cover
 
     @staticmethod
@@ -448,44 +573,54 @@ class Reader:
                 applied, i = self._apply_head(value, items, i + 1, depth)
                 factors.append(applied)
                 continue
+            if isinstance(value, tuple):
+                raise LatexError("a list (a, b) after something that is not a function: define the "
+                                 "function in the header (let L(a, y) = ...)", _pos(items[i]))
             factors.append(value)
             i += 1
         return sp.Mul(*factors)
 
     def _apply_operator(self, op: _Operator, rest: list, depth: int) -> sp.Expr:
         if op.kind == "derivative":
-            return sp.Derivative(self._juxt(rest, depth + 1), op.variable)
+            return sp.Derivative(self._juxt(rest, depth + 1), *op.variables)
         previous = dict(self.indices)
-        self.indices[op.index_name] = op.variable
+        self.indices.update(dict(zip(op.names, (v[0] for v in op.variables))))
         try:
             body = self._juxt(rest, depth + 1)
         finally:
             self.indices = previous
-        return sp.Sum(body, (op.variable, *op.bounds))
+        for k, other in op.exclude:
+            body = body * (1 - sp.KroneckerDelta(k, other))
+        return sp.Sum(body, *op.variables)
 
     def _apply_head(self, head: _Head, items: list, j: int, depth: int):
         if depth > MAX_DEPTH:
             raise LatexError(f"more than {MAX_DEPTH} nested functions", head.offset)
-        if j >= len(items):
+        if j >= len(items) or (head.user and not self._is_group(items[j])):
+            if head.user:  # bare f: f(x, y) in its own parameters' names
+                args = [self.indices.get(n) or self.symbol(n) for n in head.fn.names]
+                return self._call(head, args, head.offset), j
             raise LatexError("a function needs an argument", head.offset)
         nxt = items[j]
         atom = nxt.children[0]
-        if isinstance(atom, Tree) and atom.data in ("paren", "brace"):
+        if self._is_group(nxt):
             scripts = nxt.children[1:]
-            if any(s.data != "sup" for s in scripts) or len(scripts) > 1:
-                raise LatexError("a subscript after a function call", _pos(nxt))
-            value = self._call(head, self.build(atom.children[0], depth + 1), nxt)
+            if any(s.data != "sup" for s in scripts if isinstance(s, Tree)) or len(scripts) > 1:
+                raise LatexError("a subscript or prime after a function call", _pos(nxt))
+            if atom.data == "tuple":
+                args = [self.build(c, depth + 1) for c in atom.children]
+            else:
+                args = [self.build(atom.children[0], depth + 1)]
+            value = self._call(head, args, _pos(nxt))
             if scripts:
-                value = self._power(value, self.build(scripts[0].children[0], depth + 1)
-                                    if isinstance(scripts[0].children[0], Tree)
-                                    else self._char(scripts[0].children[0]), scripts[0])
+                value = self._power(value, self._script_value(scripts[0], depth), scripts[0])
             return value, j + 1
         first = self._item(nxt, depth + 1)
         if isinstance(first, _Head):  # \ln \ln x
             inner, k = self._apply_head(first, items, j + 1, depth + 1)
-            return self._call(head, inner, nxt), k
+            return self._call(head, [inner], _pos(nxt)), k
         if isinstance(first, _Operator):
-            return self._call(head, self._apply_operator(first, items[j + 1:], depth + 1), nxt), len(items)
+            return self._call(head, [self._apply_operator(first, items[j + 1:], depth + 1)], _pos(nxt)), len(items)
         run = [first]
         k = j + 1
         while k < len(items):
@@ -493,23 +628,53 @@ class Reader:
                 break
             run.append(self._item(items[k], depth + 1))
             k += 1
-        return self._call(head, sp.Mul(*run), nxt), k
+        return self._call(head, [sp.Mul(*run)], _pos(nxt)), k
 
     @staticmethod
-    def _starts_head_or_operator(item: Tree) -> bool:
+    def _is_group(item: Tree) -> bool:
+        atom = item.children[0]
+        return isinstance(atom, Tree) and atom.data in ("paren", "brace", "tuple")
+
+    def _starts_head_or_operator(self, item: Tree) -> bool:
         atom = item.children[0]
         if not isinstance(atom, Tree):
             return False
-        if atom.data in ("func", "sumsign"):
+        if atom.data in ("func", "sumsign", "word"):
             return True
         if atom.data == "text":
-            return TEXT_FUNCTIONS.get(_text_content(atom.children[0])) is not None
+            try:
+                return self._word(atom)[0] == "head"
+            except LatexError:
+                return False
+        if atom.data in ("letter", "greek"):
+            return self._base_name(atom) in self.functions
         return atom.data == "frac" and _derivative_operator_shape(atom)
 
-    def _call(self, head: _Head, arg, node):
+    def _call(self, head: _Head, args: list, offset: int):
         if head.power is not None:  # \log_{b} x
-            return sp.log(arg, head.power)
-        return head.fn(arg)
+            if len(args) != 1:
+                raise LatexError("\\log takes one argument", offset)
+            return sp.log(args[0], head.power)
+        if head.order:
+            if len(args) != 1:
+                raise LatexError(f"`{head.name}'` of a function of {len(args)} variables: write "
+                                 "\\frac{\\partial f}{\\partial x}", offset)
+            t = sp.Dummy("t", real=True)
+            value = sp.Subs(sp.Derivative(self._apply_fn(head, [t], offset), (t, head.order)), t, args[0])
+        else:
+            value = self._apply_fn(head, args, offset)
+        if head.exponent is not None:
+            value = sp.Pow(value, head.exponent)
+        return value
+
+    @staticmethod
+    def _apply_fn(head: _Head, args: list, offset: int):
+        try:
+            return head.fn(*args)
+        except LatexError as exc:
+            raise LatexError(exc.message, offset) from None
+        except TypeError:
+            raise LatexError(f"`{head.name}` does not take {len(args)} argument(s)", offset) from None
 
     # ---- one item: an atom with its scripts ----------------------------
     def _char(self, token: Token) -> sp.Expr:
@@ -526,33 +691,106 @@ class Reader:
         child = script.children[0]
         return self._char(child) if isinstance(child, Token) else self.build(child, depth + 1)
 
+    def _word(self, atom: Tree):
+        """A ``\\text{...}``, a font or a plain word: ``("head", fn, name)`` or ``("name", name)``."""
+        token = atom.children[0]
+        content = str(token) if atom.data == "word" else _text_content(token, strip=False)
+        key = content.strip()
+        greek = re.fullmatch(r"\\(" + "|".join(GREEK) + r")", key)
+        if greek:
+            key = greek.group(1)
+            if key in self.functions:
+                return "head", self.functions[key], key
+            return "name", key
+        fn = self.functions.get(key) or self.functions.get(key.lower())
+        if fn is not None:
+            return "head", fn, key
+        if len(key) == 1 and key.isalpha():
+            return "name", key
+        known = TEXT_FUNCTIONS.get(key.lower())
+        if known is not None:
+            return "head", known, key
+        if atom.data == "word":
+            raise LatexError(f"`{key}(` is not a known function: define it in the header "
+                             f"(let {key}(x) = ...), or write a product with spaces", _pos(atom))
+        prose = str(token).startswith("\\text") and content != content.strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", key) and not prose:
+            return "name", key  # \mathrm{MSE}: a name of several letters
+        raise LatexError(f"prose inside a formula (`{str(token)}`): put it outside the formula", _pos(atom))
+
     def _item(self, node: Tree, depth: int):
         atom, scripts = node.children[0], node.children[1:]
-        subs = [s for s in scripts if s.data in ("sub", "sub_eq")]
+        primes = sum(_prime_count(s) for s in scripts if isinstance(s, Token))
+        scripts = [s for s in scripts if isinstance(s, Tree)]
+        subs = [s for s in scripts if s.data in ("sub", "sub_eq", "sub_neq", "sub_list")]
         sups = [s for s in scripts if s.data == "sup"]
         if len(subs) > 1 or len(sups) > 1:
             raise LatexError("double subscript or superscript", _pos(node))
         sub, sup = (subs or [None])[0], (sups or [None])[0]
-        if sub is not None and sub.data == "sub_eq" and atom.data != "sumsign":
+        if sub is not None and sub.data in ("sub_eq", "sub_neq") and atom.data != "sumsign":
             raise LatexError("'=' inside a subscript (only \\sum_{i=1}^{m} has one)", _pos(sub))
 
         if atom.data == "sumsign":
             return self._sum_operator(node, sub, sup, depth)
         if atom.data == "partial":
             raise LatexError("\\partial outside \\frac{\\partial X}{\\partial v}", _pos(node))
-        if atom.data in ("func", "text"):
-            return self._head(atom, sub, sup, node, depth)
-
-        name = self._base_name(atom)
-        if name == "e" and sub is None:
+        if atom.data == "nabla":  # \nabla_{\theta_j} J: the derivative in one scalar
+            if sub is None or sub.data != "sub" or sup is not None:
+                raise LatexError("\\nabla needs the variable as a subscript: \\nabla_{w} L (a gradient in a "
+                                 "vector is matrix notation, not supported yet)", _pos(node))
+            child = sub.children[0]
+            variable = self._char(child) if isinstance(child, Token) else self.build(child, depth + 1)
+            if not isinstance(variable, (sp.Symbol, sp.Indexed)):
+                raise LatexError("\\nabla with respect to something that is not a name", _pos(sub))
+            return _Operator("derivative", _pos(node), ((variable, 1),))
+        if atom.data == "indicator_cmp":  # \mathbb{1}(x > 0): 1 where it holds, else 0
+            left, op, right = atom.children[1:]
+            a, b = self.build(left, depth + 1), self.build(right, depth + 1)
+            op = str(op).lstrip("\\")
+            relation = {"<": sp.Lt, "lt": sp.Lt, "<=": sp.Le, "le": sp.Le, "leq": sp.Le,
+                        ">": sp.Gt, "gt": sp.Gt, ">=": sp.Ge, "ge": sp.Ge, "geq": sp.Ge}[op](a, b)
+            return sp.Piecewise((1, relation), (0, True))
+        if atom.data == "indicator":
+            i, j = (self._index(str(t), node) for t in atom.children[1:])
+            return sp.KroneckerDelta(i, j)
+        if atom.data == "func":
+            key = str(atom.children[0])[1:]
+            if key in self.functions:
+                return self._head(self.functions[key], key, sub, sup, primes, node, depth, user=True)
+            return self._head(FUNCTIONS[key], key, sub, sup, primes, node, depth)
+        if atom.data in ("text", "word"):
+            word = self._word(atom)
+            if word[0] == "head":
+                return self._head(word[1], word[2], sub, sup, primes, node, depth,
+                                  user=isinstance(word[1], Function))
+            name = word[1]
+        else:
+            name = self._base_name(atom)
+        if name is not None and name in self.functions and sub is None:
+            return self._head(self.functions[name], name, sub, sup, primes, node, depth, user=True)
+        if name is not None and sub is not None and sub.data == "sub":
+            full = name + "_" + self._script_text(sub).strip("{}")
+            if full in self.functions:  # h_\theta(x), f_c(x)
+                return self._head(self.functions[full], full, None, sup, primes, node, depth, user=True)
+        if name == "e" and sub is None and not primes:
             if sup is None:
                 return sp.E
             return sp.exp(self._script_value(sup, depth))
         if name is not None:
-            return self._name(name, sub, sup, node, depth)
+            value = self._name(name, sub, sup if not primes else None, node, depth)
+            if primes:
+                value = self.prime(value, primes, _pos(node))
+                if sup is not None:
+                    value = self._power(value, self._script_value(sup, depth), sup)
+            return value
 
+        if primes:
+            raise LatexError("a prime on something that is not a name or a function", _pos(node))
         if sub is not None:
             raise LatexError("a subscript on something that is not a name", _pos(sub))
+        if sup is not None and self._is_transpose(sup):
+            raise LatexError("a transpose (`^T`) is matrix notation, which is not supported yet: "
+                             "write the sum of the entries", _pos(sup))
         value = self._atom(atom, depth)
         if isinstance(value, _Operator):
             if sup is not None:
@@ -562,68 +800,172 @@ class Reader:
             return self._power(value, self._script_value(sup, depth), sup)
         return value
 
+    def _index(self, name: str, node) -> sp.Symbol:
+        if name not in self.indices:
+            raise LatexError(f"`{name}` is not an index here: declare it in the header (index {name} = 1..n)",
+                             _pos(node))
+        return self.indices[name]
+
+    def _subscript_indices(self, sub: Tree, depth: int):
+        """The entries a subscript selects when it mentions an index (``x_i``, ``W_{jk}``), else None."""
+        if sub.data == "sub_list":
+            values = tuple(self.build(c, depth + 1) for c in sub.children)
+        else:
+            child = sub.children[0]
+            if isinstance(child, Token):
+                values = (self._char(child),)
+            else:
+                items = _juxt_items(child)
+                letters = [_plain_letter(it) for it in items] if items else []
+                if len(letters) > 1 and all(c is not None and (c in self.indices or c.isdigit())
+                                            for c in letters):
+                    values = tuple(self.indices[c] if c in self.indices else sp.Integer(int(c))
+                                   for c in letters)
+                else:
+                    values = (self.build(child, depth + 1),)
+        index_symbols = set(self.indices.values())
+        if any(v.free_symbols & index_symbols for v in values):
+            return values
+        return None
+
     def _name(self, name: str, sub, sup, node, depth: int):
         label = None
         power = None
         if sup is not None:
             if self._is_transpose(sup):
-                raise LatexError("matrix notation is not supported yet (^T, a transpose)", _pos(sup))
+                raise LatexError("a transpose (`^T`) is matrix notation, which is not supported yet: "
+                                 "write the sum of the entries", _pos(sup))
             if self._is_label(sup):
                 label = sup
             else:
                 power = sup
-        full = name
-        if sub is not None:
-            full += "_" + self._script_text(sub)
-        if label is not None:
-            full += "^" + self._script_text(label)
-        indexed = any(s is not None and self._mentions_index(s) for s in (sub, label))
-        if indexed:
-            if sub is not None and label is not None:
-                raise LatexError("a name with both a subscript and a label inside a sum", _pos(node))
-            script = sub if sub is not None else label
-            base_name = name + ("^()" if label is not None else "")
-            index = self._script_value(script, depth) if sub is not None else \
-                self.build(script.children[0], depth + 1)
-            value = sp.IndexedBase(base_name, real=True)[index]
-        elif full in self.indices:
-            value = self.indices[full]
-        else:
-            value = self.symbol(full)
+        value = None
+        layer = self._layer(label if label is not None else power, node, sub, depth)
+        if layer is not None:
+            entries = ()
+            if sub is not None:
+                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),) \
+                    if sub.data != "sub_list" else tuple(self.build(c, depth + 1) for c in sub.children)
+            return sp.IndexedBase(name + "^", real=True)[(layer, *entries)]
+        if sub is not None and label is None:
+            entries = self._subscript_indices(sub, depth)
+            if entries is None and name in self.indexed:
+                entries = (self._script_value(sub, depth),) if sub.data == "sub" else None
+            if entries is not None:
+                if name == "delta" and len(entries) == 2 and name not in self.indexed:
+                    value = sp.KroneckerDelta(*entries)
+                else:
+                    value = sp.IndexedBase(name, real=True)[entries]
+        if value is None and label is not None and self._mentions_index(label):
+            # x^{(i)}, x_j^{(i)}: the example first, then the entries
+            entries = ()
+            if sub is not None:
+                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),)
+            value = sp.IndexedBase(name + "^()", real=True)[(self.build(label.children[0], depth + 1), *entries)]
+        elif value is None and label is not None and sub is not None:
+            entries = self._subscript_indices(sub, depth)
+            if entries is not None:  # x_j^{(1)}: entries of the vector x^{(1)}
+                value = sp.IndexedBase(name + "^" + self._script_text(label), real=True)[entries]
+        if value is None:
+            full = name
+            if sub is not None:
+                full += "_" + self._script_text(sub).replace(",", "")
+            if label is not None:
+                full += "^" + self._script_text(label)
+            value = self.indices[full] if full in self.indices else self.symbol(full)
         if power is not None:
             return self._power(value, self._script_value(power, depth), power)
         return value
 
-    def _head(self, atom: Tree, sub, sup, node, depth: int) -> _Head:
-        if atom.data == "text":
-            content = _text_content(atom.children[0])
-            fn = TEXT_FUNCTIONS.get(content)
-            if fn is None:
-                if content == "e":
-                    raise LatexError("\\mathrm{e}: write e", _pos(node))
-                raise LatexError(f"unknown function {str(atom.children[0])!r}; prose belongs outside "
-                                 "the formula", _pos(node))
-        else:
-            fn = FUNCTIONS[str(atom.children[0])[1:]]
+    def _layer(self, sup, node, sub, depth: int):
+        """The layer of ``a^l_j``, ``z^{l+1}``, ``W^{[L]}`` (with ``layers l``), else None.
+
+        Without ``layers`` in the header, ``a^l_j`` or ``a^L_j`` could be a power or a label: an error.
+        """
+        if sup is None:
+            return None
+        letters = set(re.findall(r"[a-zA-Z]", "".join(str(t) for t in sup.scan_values(lambda _: True))))
+        if isinstance(sup.children[0], Token):
+            letters = {str(sup.children[0])[-1]}
+        layer_letters = {self.layers, self.layers.upper()} if self.layers else set()
+        if not (letters & layer_letters):
+            if not self.layers and letters & {"l", "L"} and (sub is not None or self._is_label(sup)):
+                raise LatexError("a layer label or a power? declare layers in the header (layers l) so that "
+                                 "a^l_j, z^{l+1}_k are labels", _pos(sup))
+            return None
+        if not letters <= layer_letters:
+            raise LatexError("a layer label is l, l+1, l-1, L or L-1", _pos(sup))
+        child = sup.children[0]
+        if isinstance(child, Token):
+            return self._char(child)
+        node = child
+        if self._is_label(sup):  # W^{[l]}: the bracket's content
+            node = _juxt_items(child)[0].children[0].children[0] if _juxt_items(child) else child
+        return self.build(node, depth + 1)
+
+    def _mentions_index(self, node) -> bool:
+        if not self.indices:
+            return False
+        if isinstance(node, Token):
+            if node.type in ("SUBCHAR", "SUPCHAR"):
+                return str(node)[-1] in self.indices
+            return node.type == "LETTER" and str(node) in self.indices
+        return any(self._mentions_index(c) for c in node.children)
+
+    def _head(self, fn, name: str, sub, sup, primes: int, node, depth: int, user: bool = False) -> _Head:
+        exponent = None
         if sup is not None:
-            raise LatexError("a power on a function name (\\ln^2 x): write (\\ln x)^2", _pos(sup))
+            exponent = self._script_value(sup, depth)
+            if exponent == -1:
+                raise LatexError(f"`{name}^{{-1}}` is ambiguous (an inverse or 1/{name}): write "
+                                 f"1/{name}(x)", _pos(sup))
         base = None
         if sub is not None:
             if fn is not sp.log:
                 raise LatexError("a subscript on a function name", _pos(sub))
             base = self._script_value(sub, depth)
-        return _Head(fn, _pos(node), base)
+        return _Head(fn, _pos(node), base, primes, name, exponent, user)
 
     def _sum_operator(self, node, sub, sup, depth: int) -> _Operator:
-        if sub is None or sub.data != "sub_eq" or sup is None:
-            raise LatexError("a sum needs its index and both bounds: \\sum_{i=1}^{m}", _pos(node))
-        index_name = str(sub.children[0])
-        if index_name == "e":
+        if sub is None:
+            raise LatexError("a sum needs its index: \\sum_{i=1}^{m} or \\sum_i", _pos(node))
+        exclude = ()
+        if sub.data == "sub_eq":
+            names = [str(sub.children[0])]
+            lower = self.build(sub.children[1], depth + 1)
+        else:
+            if sub.data == "sub_neq":
+                names = [str(sub.children[0])]
+            elif sub.data == "sub_list":
+                names = [_plain_letter(_juxt_items(c)[0]) if _juxt_items(c) and len(_juxt_items(c)) == 1
+                         else None for c in sub.children]
+            else:
+                child = sub.children[0]
+                if isinstance(child, Token):
+                    names = [str(child)[-1]]
+                else:
+                    items = _juxt_items(child) or []
+                    names = [_plain_letter(it) for it in items]
+            if not names or any(n is None or not n.isalpha() for n in names):
+                raise LatexError("a sum over something that is not an index letter: \\sum_{i=1}^{m} or \\sum_i",
+                                 _pos(sub))
+            lower = sp.Integer(1)
+        if "e" in names:
             raise LatexError("e is Euler's number, not an index", _pos(sub))
-        index = sp.Symbol(index_name, integer=True)
-        lower = self.build(sub.children[1], depth + 1)
-        upper = self._script_value(sup, depth)
-        return _Operator("sum", _pos(node), index, (lower, upper), index_name)
+        variables = []
+        for name in names:
+            index = index_symbol(name)
+            if sup is not None and len(names) == 1:
+                upper = self._script_value(sup, depth)
+            elif sup is not None:
+                raise LatexError("one upper bound for several indices", _pos(sup))
+            else:
+                upper = self.ranges.get(name, implicit_size(name))
+            variables.append((index, lower, upper))
+        if sub.data == "sub_neq":
+            other = self.build(sub.children[1], depth + 1)
+            exclude = ((variables[0][0], other),)
+        return _Operator("sum", _pos(node), tuple(variables), exclude, tuple(names))
 
     def _atom(self, atom: Tree, depth: int):
         kind = atom.data
@@ -633,15 +975,19 @@ class Reader:
             return sp.pi
         if kind in ("paren", "brace"):
             return self.build(atom.children[0], depth + 1)
+        if kind == "tuple":
+            return tuple(self.build(c, depth + 1) for c in atom.children)
+        if kind == "abs":
+            return sp.Abs(self.build(atom.children[0], depth + 1))
         if kind == "frac":
             num, den = atom.children[1], atom.children[2]
             shape = _derivative_shape(num, den)
             if shape is not None:
-                rest, variable_node = shape
-                variable = self._variable(variable_node, depth)
+                rest, variable_items = shape
+                variables = tuple((self._variable(item, depth), count) for item, count in variable_items)
                 if rest is None:
-                    return _Operator("derivative", _pos(atom), variable)
-                return sp.Derivative(self._juxt(rest, depth + 1), variable)
+                    return _Operator("derivative", _pos(atom), variables)
+                return sp.Derivative(self._juxt(rest, depth + 1), *variables)
             return self._arg(num, depth) / self._nonzero(self._arg(den, depth), den)
         if kind == "sqrt":
             return sp.sqrt(self._arg(atom.children[0], depth))
@@ -655,9 +1001,11 @@ class Reader:
         return self._atom(node, depth) if node.data not in ("letter", "greek") else \
             self._name(self._base_name(node), None, None, node, depth)
 
-    def _variable(self, item: Tree, depth: int) -> sp.Symbol:
+    def _variable(self, item: Tree, depth: int):
         value = self._item(item, depth + 1)
-        if not isinstance(value, sp.Symbol):
+        if isinstance(value, _Head) and value.user:  # \frac{\partial L}{\partial f}: f as a quantity
+            value = self._apply_head(value, [item], 1, depth + 1)[0]
+        if not isinstance(value, (sp.Symbol, sp.Indexed)):
             raise LatexError("a derivative with respect to something that is not a name", _pos(item))
         return value
 
@@ -671,9 +1019,51 @@ class Reader:
         return sp.Pow(base, exponent)
 
 
-def _text_content(token: Token) -> str:
+def _rightmost_juxt(node):
+    while isinstance(node, Tree) and node.data in ("add", "sub"):
+        node = node.children[1]
+    return node if isinstance(node, Tree) and node.data == "juxt" else None
+
+
+def _fold_negated_sums(tree: Tree) -> Tree:
+    """``\\sum_j -x_j`` is the sum of ``-x_j`` (a binary minus cannot follow a bare sum sign)."""
+    for node in tree.iter_subtrees():
+        if node.data != "sub" or len(node.children) != 2:  # "sub" is also a subscript's rule
+            continue
+        left, right = node.children
+        juxt = _rightmost_juxt(left)
+        last = juxt.children[-1] if juxt is not None else None
+        if last is not None and last.children[0].data == "sumsign" and \
+                all(isinstance(s, Tree) for s in last.children[1:]):
+            juxt.children.append(Tree("item", [Tree("paren", [Tree("neg", [right])])]))
+            node.data, node.children = "folded", [left]
+    return tree
+
+
+def _prime_count(token: Token) -> int:
     text = str(token)
-    return text[text.index("{") + 1:-1].strip()
+    return text.count("'") + text.count("\u2019") + text.count("\\prime")
+
+
+def _plain_letter(item) -> str | None:
+    """The letter or digit of an item that is only that (``i`` in ``W_{ij}``), else None."""
+    if not (isinstance(item, Tree) and item.data == "item" and len(item.children) == 1):
+        return None
+    atom = item.children[0]
+    if atom.data == "letter":
+        return str(atom.children[0])
+    if atom.data == "number" and str(atom.children[0]).isdigit() and len(str(atom.children[0])) == 1:
+        return str(atom.children[0])
+    return None
+
+
+def _text_content(token: Token, strip: bool = True) -> str:
+    text = str(token)
+    old = re.fullmatch(r"\{\s*\\[a-z]+\s*(.*)\}", text, re.S)  # {\rm d}
+    if old and not text.startswith("\\"):
+        return old.group(1).strip()
+    content = text[text.index("{") + 1:-1]
+    return content.strip() if strip else content
 
 
 def _number(token: Token) -> sp.Rational:
@@ -697,35 +1087,67 @@ def _juxt_items(node) -> list | None:
     return None
 
 
-def _is_d(item) -> bool:
-    """Is this item the differential sign: \\partial, d or \\mathrm{d}, without scripts?"""
-    if not (isinstance(item, Tree) and item.data == "item") or len(item.children) != 1:
-        if isinstance(item, Tree) and item.data == "item" and item.children[0].data == "partial":
-            raise LatexError("higher derivatives (\\partial^2) are not supported yet", _pos(item))
-        return False
-    atom = item.children[0]
+def _small_int(sup: Tree) -> int | None:
+    child = sup.children[0]
+    text = re.sub(r"\s+", "", str(child))[1:] if isinstance(child, Token) else None
+    if text is None:
+        items = _juxt_items(child)
+        if items and len(items) == 1 and _plain_letter(items[0]) is not None:
+            text = _plain_letter(items[0])
+    return int(text) if text is not None and text.isdigit() and 0 < int(text) <= 9 else None
+
+
+def _d_order(item) -> int | None:
+    """The order of a differential sign (``\\partial``, ``d``, ``\\mathrm{d}``, with ``^n``), else None."""
+    if not (isinstance(item, Tree) and item.data == "item"):
+        return None
+    atom, scripts = item.children[0], item.children[1:]
+    is_d = atom.data == "partial" or (atom.data == "letter" and str(atom.children[0]) == "d") or \
+        (atom.data == "text" and _text_content(atom.children[0]) == "d")
+    if not is_d:
+        return None
+    if not scripts:
+        return 1
+    if len(scripts) == 1 and isinstance(scripts[0], Tree) and scripts[0].data == "sup":
+        n = _small_int(scripts[0])
+        if n is not None:
+            return n
     if atom.data == "partial":
-        return True
-    if atom.data == "letter":
-        return str(atom.children[0]) == "d"
-    return atom.data == "text" and _text_content(atom.children[0]) == "d"
+        raise LatexError("cannot read this \\partial: write \\partial^2 L or \\partial z", _pos(item))
+    return None  # d_1, d^{[2]}: a name
 
 
 def _derivative_shape(num, den):
-    """``(rest items or None, variable item)`` when ``\\frac{num}{den}`` is a derivative."""
+    """``(rest items or None, ((variable item, count), ...))`` when ``\\frac{num}{den}`` is a derivative."""
     den_items = _juxt_items(den)
-    if not den_items or len(den_items) != 2 or not _is_d(den_items[0]):
-        if den_items and _is_d(den_items[0]) and len(den_items) > 2:
-            raise LatexError("a derivative with respect to a product: write one name after \\partial",
-                             _pos(den_items[0]))
+    if not den_items or _d_order(den_items[0]) != 1 or len(den_items) < 2:
         return None
-    if isinstance(num, Tree) and num.data == "letter" and str(num.children[0]) == "d":
-        return None, den_items[1]  # \frac d{dx}: rare; same as \frac{d}{dx}
     num_items = _juxt_items(num)
-    if not num_items or not _is_d(num_items[0]):
+    bare_d = isinstance(num, Tree) and num.data == "letter" and str(num.children[0]) == "d"
+    if not bare_d and (not num_items or _d_order(num_items[0]) is None):
         return None
+    pairs = []
+    k = 0
+    while k < len(den_items):
+        if k + 1 >= len(den_items) or _d_order(den_items[k]) != 1:
+            raise LatexError("cannot read the denominator of this derivative: write \\partial v or dv "
+                             "for each variable", _pos(den_items[k]))
+        var = den_items[k + 1]
+        count = 1
+        sups = [s for s in var.children[1:] if isinstance(s, Tree) and s.data == "sup"]
+        if sups and not Reader._is_label(sups[0]) and _small_int(sups[0]):  # \partial z^2: the order
+            count = _small_int(sups[0])
+            var = Tree("item", [c for c in var.children if c is not sups[0]], var.meta)
+        pairs.append((var, count))
+        k += 2
+    if bare_d:
+        return None, tuple(pairs)  # \frac d{dx}: rare; same as \frac{d}{dx}
+    order = sum(c for _, c in pairs)
+    if _d_order(num_items[0]) != order:
+        raise LatexError(f"the orders of this derivative differ: {_d_order(num_items[0])} above, "
+                         f"{order} below", _pos(num_items[0]))
     rest = num_items[1:]
-    return (rest or None), den_items[1]
+    return (rest or None), tuple(pairs)
 
 
 def _derivative_operator_shape(frac: Tree) -> bool:

@@ -183,7 +183,7 @@ def test_the_builtin_errata_found_and_every_proposal_proved():
 def test_a_users_note_gets_the_dropped_factor_in_its_own_latex():
     from pathlib import Path
 
-    from gradproof.checks.markdown import load
+    from gradproof import load
     from gradproof.checks.runner import run
 
     note = Path(__file__).resolve().parent.parent / "examples" / "logistic.md"

@@ -30,10 +30,8 @@ def read_links(path: Path) -> Reading:
 
     A verdict is ``holds``, ``fails``, ``undecided``, ``skipped`` or ``definition``.  Today an unreadable block
     makes the whole file an InputError; that refusal is recorded for line 0 (every link)."""
-    try:  # the reader as it is being extended: errors per block, the rest of the file read
-        from gradproof.checks.notes import InputError, read_file as read
-    except ImportError:  # the reader of this branch: one unreadable block refuses the file
-        from gradproof.checks.markdown import InputError, read_document as read
+    from gradproof.checks.notes import InputError
+    from gradproof.checks.notes import read_file as read
     from gradproof.checks.runner import run
     from gradproof.derivations.model import Kind
 

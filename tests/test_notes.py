@@ -1,0 +1,222 @@
+"""Notes as their authors wrote them (NOTATION.md): each form, its verdict decided by hand.
+
+Every expected verdict below is the mathematics of the line (worked by hand), never gradproof's own
+output: a true identity holds, a slip (a dropped factor, a sign, a transposed index) fails.
+"""
+from __future__ import annotations
+
+import pytest
+
+from gradproof.checks.notes import read_note
+from gradproof.checks.runner import run
+from gradproof.derivations.model import Kind
+from gradproof.symbolic.equivalence import Status
+
+H, F = Status.HOLDS, Status.FAILS
+
+
+def verdicts(text: str) -> list[tuple[int, Status | str]]:
+    reading = read_note(text, "n.md")
+    assert reading.errors == (), reading.errors
+    return [(r.step.cite.line, "definition" if r.step.kind is Kind.DEFINITION else r.verdict)
+            for r in run(reading.derivation).results]
+
+
+def errors(text: str) -> list[tuple[int, str]]:
+    return [(e.line, e.message) for e in read_note(text, "n.md").errors]
+
+
+# --------------------------------------------------------------------------
+# sums (issue 7): one vector inside and outside a sum, checked at several sizes
+# --------------------------------------------------------------------------
+
+def test_a_sum_with_a_symbolic_bound_is_checked_not_a_crash():
+    text = ("<!-- gradproof\nlet L = \\frac{1}{m} \\sum_{i=1}^{m} (w x^{(i)} + b - y^{(i)})^2\n-->\n"
+            "$$\\frac{\\partial L}{\\partial b} = \\frac{2}{m} \\sum_{i=1}^{m} (w x^{(i)} + b - y^{(i)})$$\n"
+            "$$\\frac{\\partial L}{\\partial b} = \\frac{1}{m} \\sum_{i=1}^{m} (w x^{(i)} + b - y^{(i)})$$\n")
+    assert verdicts(text) == [(4, H), (5, F)]  # the second drops the factor 2 of the square
+
+
+def test_an_indexed_name_is_one_vector_inside_and_outside_a_sum():
+    text = ("<!-- gradproof\nlet L = \\sum_{i=1}^{3} x_i\n-->\n$$\\frac{\\partial L}{\\partial x_1} = 1$$\n"
+            "$$L = x_1 + x_2 + x_3$$\n$$L = x_1 + x_2$$\n")
+    assert verdicts(text) == [(4, H), (5, H), (6, F)]
+
+
+def test_a_free_index_means_every_value_and_sizes_vary():
+    text = ("<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}\n"
+            "let L = -\\sum_k t_k \\ln p_k\nassume \\sum_k t_k = 1\n-->\n"
+            "$$\\frac{\\partial L}{\\partial z_i} = p_i - t_i$$\n"
+            "$$\\frac{\\partial L}{\\partial z_i} = p_i + t_i$$\n"
+            "$$\\frac{\\partial}{\\partial x_i} \\sum_k x_k^2 = 2 x_i$$\n"
+            "$$\\frac{\\partial}{\\partial x_i} \\sum_k x_k^2 = x_i$$\n"
+            "$$\\sum_{k \\neq i} x_k = \\sum_k x_k - x_i$$\n")
+    assert verdicts(text) == [(7, H), (8, F), (9, H), (10, F), (11, H)]
+
+
+def test_a_sum_of_a_fixed_size_is_not_enough_for_a_claim_about_every_size():
+    # true for n = 2 only: sizes 2, 3 and 4 are checked, so it fails
+    text = "<!-- gradproof\nindex k = 1..n\n-->\n$$\\sum_k 1 = 2$$\n"
+    assert verdicts(text) == [(4, F)]
+
+
+def test_kronecker_delta_and_conditions_on_a_link():
+    text = ("<!-- gradproof\nindex i, j, k = 1..n\nlet p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}\n-->\n"
+            "$$\\frac{\\partial p_i}{\\partial z_j} = p_i (\\delta_{ij} - p_j)$$\n"
+            "$$\\frac{\\partial p_i}{\\partial z_j} = p_i (1 - p_i), \\quad i = j$$\n"
+            "$$\\frac{\\partial p_i}{\\partial z_j} = -p_i p_j \\quad (i \\neq j)$$\n"
+            "$$\\frac{\\partial p_i}{\\partial z_j} = -p_i p_j \\quad \\text{if } i = j$$\n"
+            "$$\\frac{\\partial p_i}{\\partial z_j} = p_i (\\mathbb{1}[i = j] - p_j)$$\n")
+    assert verdicts(text) == [(5, H), (6, H), (7, H), (8, F), (9, H)]
+
+
+def test_an_undeclared_index_outside_its_sum_is_an_error():
+    text = "<!-- gradproof\n-->\n$$\\frac{\\partial}{\\partial x_i} \\sum_i x_i^2 = 2 x_i$$\n"
+    ((line, message),) = errors(text)
+    assert line == 3 and "index i = 1..n" in message
+    text = "<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}\n-->\n" \
+           "$$\\frac{\\partial p_i}{\\partial z_j} = 0$$\n"  # j undeclared: z_j is not an entry of z
+    ((line, message),) = errors(text)
+    assert line == 5 and "index j = 1..n" in message
+
+
+def test_a_cases_right_hand_side_is_one_link():
+    text = ("<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{o_i}}{\\sum_k e^{o_k}}\n-->\n"
+            "$$\\frac{\\partial p_i}{\\partial o_k} = \\begin{cases} p_k (1 - p_k) & \\text{if } i = k \\\\ "
+            "-p_k p_i & \\text{otherwise} \\end{cases}$$\n"
+            "$$\\frac{\\partial p_i}{\\partial o_k} = \\begin{cases} p_k (1 - p_k) & i = k \\\\ "
+            "p_k p_i & i \\neq k \\end{cases}$$\n")
+    assert verdicts(text) == [(5, H), (6, F)]  # the second drops the minus of the i != k branch
+    assert read_note(text, "n.md").derivation.steps[0].latex.endswith("\\end{cases}")
+
+
+def test_a_transpose_is_an_error_at_its_line_and_the_rest_is_checked():
+    text = "<!-- gradproof\nlet L = (o-y)^T (o-y)\n-->\n$$L = 1$$\n$$1 + 1 = 2$$\n"
+    reading = read_note(text, "n.md")
+    assert [(e.line, e.col) for e in reading.errors] == [(2, 14), (4, 3)]
+    assert "transpose" in reading.errors[0].message
+    assert [s.cite.line for s in reading.derivation.steps] == [5]
+
+
+# --------------------------------------------------------------------------
+# primes and functions
+# --------------------------------------------------------------------------
+
+def test_primes_and_functions():
+    text = ("<!-- gradproof\nlet f(x) = x^2 \\sin(x)\nlet g(x, y) = x y^2\nlet y = \\tanh(u)\n-->\n"
+            "$$f'(x) = 2x \\sin(x) + x^2 \\cos(x)$$\n"
+            "$$f'(x) = 2x \\cos(x)$$\n"
+            "$$\\frac{\\partial g}{\\partial y} = 2 x y$$\n"
+            "$$y' = 1 - y^2$$\n"
+            "$$y'' = -2 y (1 - y^2)$$\n"
+            "$$\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$$\n"
+            "$$\\sigma’(z) = \\sigma(z)^2$$\n"
+            "$$\\frac{d}{dx}\\operatorname{softplus}(x) = \\sigma(x)$$\n"
+            "$$\\frac{d}{dx} f(x) = f'(x)$$\n")
+    assert verdicts(text) == [(6, H), (7, F), (8, H), (9, H), (10, H), (11, H), (12, F), (13, H), (14, H)]
+
+
+def test_a_prime_needs_one_variable_and_a_definition():
+    text = ("<!-- gradproof\nlet q = x y\n-->\n$$q' = y$$\n$$h'(x) = 1$$\n")
+    (first, second) = errors(text)
+    assert first[0] == 4 and "depends on 2 variables (x, y)" in first[1]
+    assert second[0] == 5 and "no let defines" in second[1]
+
+
+def test_a_word_before_a_parenthesis_is_a_function_or_an_error():
+    text = "<!-- gradproof\n-->\n$$sigmoid(x) = \\frac{1}{1 + e^{-x}}$$\n$$foo(x) + 1 = 1$$\n"
+    reading = read_note(text, "n.md")
+    assert [(e.line, e.message.split(":")[0]) for e in reading.errors] == [(4, "`foo(` is not a known function")]
+    assert [r.verdict for r in run(reading.derivation).results] == [H]
+
+
+def test_greek_letters_are_names_and_free_variables_are_listed():
+    text = "<!-- gradproof\nlet a = \\sigma(z)\n-->\n$$\\lambda a + \\ell = \\ell + a \\lambda = \\hat{y}$$\n"
+    reading = read_note(text, "n.md")
+    assert reading.free_variables == ("ell", "lambda", "yhat", "z")
+    assert [r.verdict for r in run(reading.derivation).results] == [H, F]
+
+
+# --------------------------------------------------------------------------
+# blocks: prose, layout, definitions, sections
+# --------------------------------------------------------------------------
+
+def test_prose_separates_chains():
+    text = ("<!-- gradproof\n-->\n"
+            "$$a + 0 = a \\Rightarrow 2a = a + a$$\n"
+            "$$x = 1 \\text{ and so } x + 1 = 1 + x$$\n"
+            "$$p = p + 0, \\quad q = 2 q - q$$\n")
+    assert verdicts(text) == [(3, H), (3, H), (4, F), (4, H), (5, H), (5, H)]  # x is free: x = 1 fails
+    reading = read_note(text, "n.md")
+    assert [s.latex for s in reading.derivation.steps] == [
+        "a + 0 = a", "2a = a + a", "x = 1", "x + 1 = 1 + x", "p = p + 0", "q = 2 q - q"]
+
+
+def test_layout_and_environments_are_ignored():
+    text = ("<!-- gradproof\n-->\n$$\n\\begin{eqnarray}\n\\displaystyle y & = & \\boxed{x + x} \\tag{1}\\\\\n"
+            "  & = & {\\color{red} 2x}, \\nonumber\n\\end{eqnarray}\n$$\n"
+            "\\begin{align}\nu &= {\\rm e}^{0} \\\\\n  &= \\mathrm{e}^{0}.\n\\end{align}\n")
+    reading = read_note(text, "n.md")
+    assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [
+        (5, F), (6, H), (10, F), (11, H)]  # y and u are free: only the links between the formulas hold
+
+
+def test_definitions_in_blocks_and_later_comments():
+    text = ("<!-- gradproof\nlet f(x) = x^2\nlet g = f(t)\n-->\n$$\\frac{dg}{dt} = 2t$$\n"
+            "<!-- gradproof\nlet f(x) = x^3\n-->\n$$\\frac{dg}{dt} = 3 t^2$$\n"
+            "$$h(x) = e^{2x} \\Rightarrow h'(x) = 2 h(x)$$\n$$E := x + 1 = 1 + x$$\n$$E = 2$$\n")
+    assert verdicts(text) == [(5, H), (9, H), (10, "definition"), (10, H), (11, "definition"), (11, H), (12, F)]
+
+
+def test_a_block_starting_with_equals_continues_the_last_chain():
+    text = "<!-- gradproof\n-->\n$$\nx (1 + x) =\n$$\nprose\n$$\n= x + x^2\n$$\n$$= x^2$$\n"
+    assert verdicts(text) == [(8, H), (10, F)]
+
+
+# --------------------------------------------------------------------------
+# layers
+# --------------------------------------------------------------------------
+
+LAYERS = ("<!-- gradproof\nlayers l\nindex j, k = 1..n\nlet a^l_j = \\sigma(z^l_j)\n"
+          "let z^{l+1}_k = \\sum_j w^{l+1}_{kj} a^l_j + b^{l+1}_k\n-->\n")
+
+
+def test_layer_labels():
+    text = LAYERS + ("$$\\frac{\\partial z^{l+1}_k}{\\partial a^l_j} = w^{l+1}_{kj}$$\n"
+                     "$$\\frac{\\partial z^{l+1}_k}{\\partial a^l_j} = w^{l+1}_{jk}$$\n"
+                     "$$\\frac{\\partial z^l_k}{\\partial b^l_k} = 1$$\n")
+    assert verdicts(text) == [(7, H), (8, F), (9, H)]
+
+
+def test_a_layer_label_or_a_power_is_an_error_without_layers():
+    (error,) = errors("<!-- gradproof\n-->\n$$a^L_j = 1$$\n")
+    assert error[0] == 3 and "layers l" in error[1]
+
+
+# --------------------------------------------------------------------------
+# functions of examples and of vectors (Andrew Ng's notation)
+# --------------------------------------------------------------------------
+
+def test_functions_of_an_example_and_of_a_vector():
+    text = ("<!-- gradproof\nindex i = 1..m\nindex j = 1..n\n"
+            "let h_{\\theta}(x^{(i)}) = \\sigma\\left(\\sum_j \\theta_j x_j^{(i)}\\right)\n"
+            "let J(\\theta) = \\frac{1}{2} \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)})^2\n-->\n"
+            "$$\\frac{\\partial J(\\theta)}{\\partial \\theta_j} = \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)}) "
+            "h_{\\theta}(x^{(i)}) (1 - h_{\\theta}(x^{(i)})) x_j^{(i)}$$\n"
+            "$$\\frac{\\partial J(\\theta)}{\\partial \\theta_j} = \\sum_{i=1}^{m} (h_{\\theta}(x^{(i)}) - y^{(i)}) x_j^{(i)}$$\n"
+            "$$J(\\phi) = 0$$\n")
+    reading = read_note(text, "n.md")
+    assert [(e.line, "defined for" in e.message) for e in reading.errors] == [(9, True)]
+    assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [(7, H), (8, F)]
+
+
+def test_entries_of_two_examples_are_different_names():
+    text = "<!-- gradproof\nindex j = 1..n\n-->\n$$\\sum_j x_j^{(1)} = \\sum_j x_j^{(2)}$$\n"
+    assert verdicts(text) == [(4, F)]
+
+
+def test_a_let_that_cannot_be_read_is_refused_where_it_is_used():
+    text = "<!-- gradproof\nlet h_{\\theta}(x = 1\n-->\n$$h_{\\theta}(x) = 1$$\n$$1 = 1$$\n"
+    reading = read_note(text, "n.md")
+    assert [e.line for e in reading.errors] == [2, 4]
+    assert [s.cite.line for s in reading.derivation.steps] == [5]
