@@ -124,6 +124,8 @@ def _spelling(name: str, accent: str) -> str:
         raise _Unwritable(f"the name {name!r} has no spelling in the note notation")
     if label and accent:
         raise _Unwritable(f"{name} lives in two domains")
+    if label and re.search(r"[lL]", label):  # a layer label: the reader wants the note's 'layers' line
+        raise _Unwritable(f"the name {name!r} has a layer label, which a note reads only with 'layers'")
     base = f"{accent}{{{letter}}}" if accent else letter
     base += f"^{{[{label}]}}" if label else ""
     return base + (f"_{{{digits}}}" if digits else "")

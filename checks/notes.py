@@ -1326,12 +1326,8 @@ class _Note:
         self._dangling(False)
         first = re.search(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", self.text, re.M)
         title = first.group(1) if first else Path(self.path).name
-        definitions = []
-        for scope in self.scope_of.values():
-            if isinstance(scope.built, _Definitions):
-                definitions += [(str(p), e) for p, e in scope.built.raw.items() if (str(p), e) not in definitions]
         derivation = Derivation(title=title, source=self.path, convention="a Markdown note (gradproof check)",
-                                steps=tuple(self.steps), definitions=tuple(definitions))
+                                steps=tuple(self.steps))
         names = sorted({str(s) for s in self.free})
         return Reading(derivation, tuple(self.notes), tuple(sorted(self.errors, key=lambda e: (e.line, e.col))),
                        tuple(names))

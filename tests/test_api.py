@@ -158,13 +158,15 @@ def test_export_subcommand_writes_a_page_that_reads_back(tmp_path):
 
 
 def test_names_are_spelled_as_the_reader_reads_them():
-    from gradproof.checks.export import _spelling
+    from gradproof.checks.export import _spelling, _Unwritable
     from gradproof.symbolic.latex import read
 
-    for name, spelled in [("x", "x"), ("W3", "W_{3}"), ("v_0_1", "v_{01}"), ("bL_0_0", "b^{[L]}_{00}"),
+    for name, spelled in [("x", "x"), ("W3", "W_{3}"), ("v_0_1", "v_{01}"),
                           ("alpha", r"\alpha"), ("Z_ij", "Z_{ij}")]:
         assert _spelling(name, "") == spelled
         assert len(read(spelled).free_symbols) == 1
+    with pytest.raises(_Unwritable, match="layer label"):  # b^{[L]}_{00}: a label or a power, without 'layers'
+        _spelling("bL_0_0", "")
 
 
 def test_note_page_spells_names_in_the_note_notation():

@@ -300,14 +300,17 @@ def test_github_format_one_annotation_per_failing_link(folder, monkeypatch):
     code, out, err = _check(str(folder / "notes"), "--format", "github")  # absolute in, relative out
     assert code == ExitCode.INPUT_ERROR
     lines = out.splitlines()
-    assert len(lines) == 2 and all(line.startswith("::") for line in lines)
-    assert lines[0].startswith("::error file=notes/bad-input.md,line=2,title=gradproof::")
+    assert len(lines) == 3 and all(line.startswith("::") for line in lines)
+    # the let that cannot be read, and the block that uses its name: neither is guessed at
+    assert lines[0].startswith("::error file=notes/bad-input.md,line=2,col=9,title=gradproof::")
+    assert lines[1].startswith("::error file=notes/bad-input.md,line=4,col=3,title=gradproof::`a` is defined")
+    lines = [lines[0], lines[2]]
     # the second link of line 5 fails: its right side starts at column 30
     assert BAD.splitlines()[4][29:].startswith("a(1 + a)")
     assert re.fullmatch(r"::error file=notes/wrong\.md,line=5,col=30,title=gradproof::"
                         r"a\(1 - a\) = a\(1 \+ a\)  does not hold%0Acounterexample: z = \S+%0A"
                         r"left side = \S+, right side = \S+", lines[1])
-    assert "3 files checked" not in out and "1 read error" in err  # stdout is annotations only
+    assert "3 files checked" not in out and "2 read errors" in err  # stdout is annotations only
 
 
 def test_github_format_warns_on_undecided(folder, monkeypatch):

@@ -198,7 +198,7 @@ def test_exit_codes(tmp_path, monkeypatch):
     out = io.StringIO()
     assert check_command([good], out) == ExitCode.OK
     assert check_command([good, bad], out) == ExitCode.FAILED
-    assert "counterexample: z = " in out.getvalue() and "left side = " in out.getvalue()
+    assert "counterexample at z = " in out.getvalue() and "left side = " in out.getvalue()
 
     # an undecided link: the budget is too small to decide anything but a structural zero
     from gradproof.symbolic.equivalence import Status, Verdict
