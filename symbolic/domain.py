@@ -28,9 +28,21 @@ _MARGIN = 0.05
 _AWAY_FROM_ZERO = 1.0 / 64
 
 
-@lru_cache(maxsize=4096)
 def srepr(expr) -> str:
-    """``sympy.srepr``, remembered: the symbolic and the numeric check seed from the same claim."""
+    """``sympy.srepr``, remembered: the symbolic and the numeric check seed from the same claim.
+
+    Remembered by the expression *and its symbols*: SymPy finds ``Subs(f(z), z, p)`` equal to
+    ``Subs(f(u), u, p)`` (the bound name does not matter to it), and a cache keyed by the
+    expression alone would give one the other's text -- and so other seeded points, depending on
+    which was checked first in the process.
+    """
+    if not isinstance(expr, sp.Basic):  # a mutable matrix: nothing to remember it by
+        return sp.srepr(expr)
+    return _srepr(expr, frozenset(expr.atoms(sp.Symbol)))
+
+
+@lru_cache(maxsize=4096)
+def _srepr(expr, symbols) -> str:
     return sp.srepr(expr)
 
 

@@ -274,12 +274,14 @@ def oracle(expr):
     """
     expr = as_expr(expr)
     if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(_oracle)
-    return _oracle(expr)
+        return expr.applyfunc(oracle)
+    # remembered by the expression and its symbols: SymPy finds Subs(f(z), z, p) equal to
+    # Subs(f(u), u, p), and one must not get the other's result (see domain.srepr)
+    return _oracle(expr, frozenset(expr.atoms(sp.Symbol)))
 
 
 @lru_cache(maxsize=1024)
-def _oracle(expr):
+def _oracle(expr, symbols):
     out = write_out_sums(expand_definitions(expr))
     return out.doit() if out.has(sp.Derivative) else out
 

@@ -8,6 +8,7 @@ once -- in this process with one worker, and in a fresh process with two --
 while two other processes burn CPU on the same cores; the JSON, once its
 ``seconds`` fields are removed, must be identical.
 """
+import difflib
 import json
 import subprocess
 import sys
@@ -51,5 +52,6 @@ def test_the_report_is_identical_under_load_for_every_number_of_jobs(loaded_mach
     there = json.loads(out)
     assert here["documents"] and here["summary"]["unexpected"] == 0
     # byte for byte, once the seconds are gone
-    assert json.dumps(_without_seconds(here), indent=1, ensure_ascii=False) == \
-        json.dumps(_without_seconds(there), indent=1, ensure_ascii=False)
+    a, b = (json.dumps(_without_seconds(x), indent=1, ensure_ascii=False) for x in (here, there))
+    assert a == b, "\n".join(list(difflib.unified_diff(a.splitlines(), b.splitlines(), "here", "there",
+                                                        lineterm=""))[:60])

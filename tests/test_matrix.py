@@ -173,3 +173,18 @@ def test_layer_recursion_fails_with_the_next_layers_derivative():
 def test_deep_networks():
     nets = deep_networks(Layout.COLUMN_MAJOR, "relu", depths=(2, 4))
     assert [n.L for n in nets] == [2, 4] and nets[1].activations == ("relu", "relu", "relu", "sigmoid")
+
+
+def test_a_matrix_counterexample_reproduces_in_numpy():
+    """The one witness on a matrix entry: its point and values agree with NumPy's own forward pass."""
+    claim = MatrixClaim("dW2 = dZ2^T A1", lambda v: v.dZ2.T @ v.A1, SIZES, ROW, wrt="W2",
+                        convention=Convention.BATCH_MEAN)
+    v = check_claim(claim, numeric=False).symbolic
+    assert v.status is Status.FAILS and v.where.endswith("at m = 3, D = 4, h = 2")
+    i, j = (int(k) for k in v.where.split("[")[1].split("]")[0].split(","))
+    batch = Batch.of(ROW, SIZES[1])
+    values = {n: np.array([[v.counterexample.get(str(s), 0.25) for s in batch[n].row(r)]
+                           for r in range(batch[n].rows)]) for n in batch.inputs}
+    grad = _central(ROW, values, None, "W2", Convention.BATCH_MEAN)
+    assert abs(grad[i, j] - v.lhs_value) < 1e-6
+    assert abs(v.rhs_value - 3 * v.lhs_value) < 1e-9  # without the 1/m the closed form is m times dW2
