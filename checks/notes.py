@@ -300,11 +300,12 @@ class _Scope:
     layered: dict = field(default_factory=dict)  # base -> [(label latex, index letters, latex, offset)]
     poisoned: set = field(default_factory=set)  # names of lets that could not be read
     built: object = None  # the _Definitions of this scope, made on first use
+    refused: set = field(default_factory=set)  # the name of a let that could not be read, as written
 
     def copy(self) -> "_Scope":
         return _Scope(dict(self.lets), dict(self.functions), dict(self.indexed), dict(self.indices),
                       list(self.equalities), self.layers, {k: list(v) for k, v in self.layered.items()},
-                      set(self.poisoned))
+                      set(self.poisoned), None, set(self.refused))
 
 
 def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
@@ -331,6 +332,7 @@ def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
         except _Failed as exc:
             fail(exc.offset, exc.message)
             if key:  # whatever it named is refused where it is used, never read as something else
+                scope.refused.add(key)  # as written: dZ^{[2]} must not come back as d times Z^{[2]}
                 name = re.match(r"\\?[a-zA-Z]+(?:_\{[^{}]*\}|_[a-zA-Z0-9])?", key)
                 if name:
                     scope.poisoned.add(_function_key(name.group(0)) or name.group(0))
@@ -628,6 +630,11 @@ class _Definitions:
         return None
 
     def read(self, latex: str, offset: int) -> sp.Expr:
+        compact = re.sub(r"\s+", "", latex)
+        for name in sorted(self.scope.refused):
+            if name in compact:
+                raise _Failed(offset + max(latex.find(name), 0),
+                              f"`{name}` is named by a let that could not be read (see its line)")
         try:
             return self.reader().read(latex)
         except LatexError as exc:
@@ -1470,10 +1477,7 @@ class _Note:
         return steps
 
     def _read_side(self, piece: str, offset: int, defs: _Definitions):
-        try:
-            return defs.reader().read(piece)
-        except LatexError as exc:
-            raise _Failed(offset + exc.offset, exc.message) from None
+        return defs.read(piece, offset)
 
     def _defines_function(self, ltext: str, defs: _Definitions) -> bool:
         """``f(x) = F`` where ``f`` is neither defined nor known: a definition."""
