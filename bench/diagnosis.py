@@ -20,8 +20,8 @@ import time
 
 from gradproof.checks.diagnosis import agrees, diagnose
 from gradproof.checks.runner import check_step
-from gradproof.symbolic.equivalence import Status
 from gradproof.derivations import ALL
+from gradproof.symbolic.equivalence import Status
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -191,7 +191,7 @@ class _Scalar:
     net: ScalarNet | None
 
     @classmethod
-    def of(cls, claim: Claim, net: ScalarNet | None) -> "_Scalar":
+    def of(cls, claim: Claim, net: ScalarNet | None) -> _Scalar:
         rhs = sp.sympify(claim.rhs)
         syms = sorted(rhs.free_symbols | sp.sympify(claim.lhs).free_symbols, key=sp.default_sort_key)
         return cls(claim.lhs, rhs, tuple(_positions(rhs)), tuple(syms), net)
@@ -414,7 +414,7 @@ def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
                 return None
             except Exception:  # a mutant SymPy cannot evaluate is no proposal
                 continue
-            if any(r is None or abs(r - l) > SCREEN_RTOL * (1 + abs(l)) for r, l in zip(rvals, lvals)):
+            if any(r is None or abs(r - l) > SCREEN_RTOL * (1 + abs(l)) for r, l in zip(rvals, lvals, strict=False)):
                 continue
         v = decide(claim.lhs, c.value, domain, min(budget, max(clock.left(), 0.01)))
         if v.status is Status.HOLDS:
@@ -550,7 +550,7 @@ class _NotTraceable(Exception):
     pass
 
 
-def _wrap(t: _T) -> "_Traced":
+def _wrap(t: _T) -> _Traced:
     return _Traced(t)
 
 
@@ -812,7 +812,7 @@ def _matrix_candidates(t: _T) -> Iterator[_Candidate]:
                 if isinstance(n.args[keep], _T):
                     yield _Candidate("extra-factor", f"{_tex(n.args[keep])} for {_tex(n)}: an extra factor",
                                      _put(t, path, n.args[keep]))
-    for e in dict.fromkeys(x for e in labels for x in (e, e - 1)):  # the layer's own g', or the one below
+    for e in dict.fromkeys(x for k in labels for x in (k, k - 1)):  # the layer's own g', or the one below
         factor = _T("gp", (e, _T("leaf", ("Z", e))))
         yield _Candidate("chain-factor", f"the dropped chain-rule factor {_tex(factor)}",
                          _T("odot", (t, factor)))

@@ -69,8 +69,20 @@ from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursio
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.activations import ACTIVATIONS
 from gradproof.symbolic.domain import Domain, stable_seed
-from gradproof.symbolic.equivalence import (BUDGET, CALL_PREFIX, CHEAP_TIERS, Status, Timeout, Verdict,
-                                            bounded, decide, ladder, named_calls, residual, witness)
+from gradproof.symbolic.equivalence import (
+    BUDGET,
+    CALL_PREFIX,
+    CHEAP_TIERS,
+    Status,
+    Timeout,
+    Verdict,
+    bounded,
+    decide,
+    ladder,
+    named_calls,
+    residual,
+    witness,
+)
 from gradproof.symbolic.layouts import Batch, Convention, Layout, Network, Quantities, ShapeMismatch
 
 __all__ = ["ClaimResult", "check_claim", "check_fixed", "check_layer_recursion", "np_cost",
@@ -106,7 +118,7 @@ def _place(claim: MatrixClaim, net: Network, l, size, entry: str = "") -> str:
 # the activations' declared derivatives, proved from their definitions
 # --------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)  # one proof per activation and process: the lemma does not change
+@functools.cache  # one proof per activation and process: the lemma does not change
 def prove_activation(name: str, budget: float = BUDGET) -> Verdict:
     """Prove the declared derivative (``fdiff``) of an activation from its definition.
 
@@ -172,7 +184,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     methods: set[str] = set()
     undecided: Verdict | None = None
     sizes = []
-    for (net, l, size), R in zip(claim.instances(), rhs):
+    for (net, l, size), R in zip(claim.instances(), rhs, strict=False):
         # the CPU budget is per instance: a layer claim over L = 2, 3, 4 is many claims
         begun = time.process_time()
 

@@ -302,7 +302,7 @@ class _Scope:
     built: object = None  # the _Definitions of this scope, made on first use
     refused: set = field(default_factory=set)  # the name of a let that could not be read, as written
 
-    def copy(self) -> "_Scope":
+    def copy(self) -> _Scope:
         return _Scope(dict(self.lets), dict(self.functions), dict(self.indexed), dict(self.indices),
                       list(self.equalities), self.layers, {k: list(v) for k, v in self.layered.items()},
                       set(self.poisoned), None, set(self.refused))
@@ -471,7 +471,7 @@ def _assumption(part: str, base: int, bounds: dict):
     if len(set(less)) != 1:
         raise _Failed(base, f"mixed < and > in `{part.strip()}`")
     offsets, at = [], base
-    for p, op in zip(pieces, ops + [""]):
+    for p, op in zip(pieces, ops + [""], strict=False):
         offsets.append(at)
         at += len(p) + len(op)
     names = [k for k, p in enumerate(pieces) if _is_name(p)]
@@ -625,7 +625,7 @@ class _Definitions:
                 mapping = {}
             if len(symbols) != len(values) - 1:
                 raise LatexError(f"`{base}` takes {len(symbols)} subscript(s), not {len(values) - 1}")
-            mapping.update(dict(zip(symbols, values[1:])))
+            mapping.update(dict(zip(symbols, values[1:], strict=False)))
             return _substitute(body, mapping)
         return None
 
@@ -653,7 +653,7 @@ class _Definitions:
             progress = False
             for key, (params, latex, offset, *written) in list(pending.items()):
                 dummies = tuple(sp.Dummy(p, real=True) for p in params)
-                local = dict(zip(params, dummies))
+                local = dict(zip(params, dummies, strict=False))
                 names = set(pending) - {key}
 
                 def symbol(name, local=local, names=names):
@@ -673,7 +673,7 @@ class _Definitions:
                 # a parameter the body uses only through its entries (J(\theta) with \theta_j, h(x^{(i)})
                 # with x_j^{(i)}) takes no other argument than itself
                 literal = tuple(self._example(p) if d not in body.free_symbols else None
-                                for p, d in zip(written[0] if written else (), dummies))
+                                for p, d in zip(written[0] if written else (), dummies, strict=False))
                 self.functions[key] = Function(key, dummies, body, params, literal)
                 del pending[key]
                 progress = True
@@ -726,7 +726,7 @@ class _Definitions:
         return found
 
     # ---- expanding -----------------------------------------------------
-    def expand(self, expr, keep: frozenset = frozenset(), instance: "_Instance | None" = None):
+    def expand(self, expr, keep: frozenset = frozenset(), instance: _Instance | None = None):
         """``expr`` through the definitions, except the names in ``keep``.
 
         A derivative ``d X / d v`` keeps ``v`` while ``X`` is expanded, stays
@@ -746,13 +746,13 @@ class _Definitions:
                 base, values = instance.entries[e]
                 if isinstance(values, tuple):
                     symbols, body = self.indexed[base]
-                    body = _substitute(body, dict(zip(symbols, values)))
+                    body = _substitute(body, dict(zip(symbols, values, strict=False)))
                 else:  # a layered entry: its body is already chosen
                     body = values
                 out = e if e in keep else go(self._body(body, instance), keep)
             elif isinstance(e, sp.Indexed) and str(e.base) in self.indexed and instance is None:
                 symbols, body = self.indexed[str(e.base)]
-                out = e if e in keep else go(_substitute(body, dict(zip(symbols, e.indices))), keep)
+                out = e if e in keep else go(_substitute(body, dict(zip(symbols, e.indices, strict=False))), keep)
             elif isinstance(e, sp.Derivative):
                 variables = [v for v, _ in e.variable_count]
                 out = sp.Derivative(go(e.expr, keep | frozenset(variables)), *e.variable_count)
@@ -990,7 +990,7 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
             combos = _sample(combos, 5)
         for combo in combos:
             point = dict(values)
-            point.update(dict(zip(free_sorted, (sp.Integer(v) for v in combo))))
+            point.update(dict(zip(free_sorted, (sp.Integer(v) for v in combo), strict=False)))
             label = ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda t: str(t[0])))
             out.append(_Instance(point, defs, label))
     if not out:
@@ -1201,7 +1201,7 @@ def _chains(src: str, originals: dict | None = None):
         if kind in ("prose", "relation", "comma", "condition", "define"):
             _blank(blanked, a, b)
     text = "".join(blanked)
-    rows = list(zip([0] + [b + 2 for b in breaks], breaks + [len(text)]))
+    rows = list(zip([0] + [b + 2 for b in breaks], breaks + [len(text)], strict=False))
     chains: list[list[_Side]] = []
     open_chain = False  # may the next row continue the last chain?
     for row_start, row_end in rows:
@@ -1212,7 +1212,7 @@ def _chains(src: str, originals: dict | None = None):
             if kind == "condition":
                 raise LatexError(f"a condition on a link (`{src[a:b]}`) is not supported yet", a)
             if kind == "space":
-                before, after = text[seg_start:a], text[b:_next_cut(cuts, b, row_end)]
+                after = text[b:_next_cut(cuts, b, row_end)]
                 if not (_equals(text, seg_start, a, depth) and "=" in after):
                     continue
             if kind == "define":
@@ -1537,8 +1537,8 @@ class _Note:
         if len(pairs) == 1:
             return Claim(*pairs[0])
         weights = [sp.Symbol(f"w[{inst.label}]", real=True) for inst in instances]
-        return Claim(sp.Add(*[w * left for w, (left, _) in zip(weights, pairs)]),
-                     sp.Add(*[w * right for w, (_, right) in zip(weights, pairs)]))
+        return Claim(sp.Add(*[w * left for w, (left, _) in zip(weights, pairs, strict=False)]),
+                     sp.Add(*[w * right for w, (_, right) in zip(weights, pairs, strict=False)]))
 
     def _assume(self, expr, defs: _Definitions, inst: _Instance):
         """``assume \\sum_k y_k = 1``: at each size, the last entry is what the others leave."""

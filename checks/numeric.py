@@ -21,7 +21,15 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from gradproof.checks.tolerances import (
-    ATOL, ATOL_HIGHER_ORDER, CS_STEP, EPS, EPS_HIGHER_ORDER, POINTS, RTOL, RTOL_HIGHER_ORDER)
+    ATOL,
+    ATOL_HIGHER_ORDER,
+    CS_STEP,
+    EPS,
+    EPS_HIGHER_ORDER,
+    POINTS,
+    RTOL,
+    RTOL_HIGHER_ORDER,
+)
 from gradproof.symbolic.activations import relu
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
@@ -93,7 +101,7 @@ class _Evaluator:
                 name = "_" + name
             taken.add(name)
             dummies.append(sp.Symbol(name))
-        body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies)))
+        body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies, strict=False)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
         self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=False, docstring_limit=0)
 
@@ -116,7 +124,7 @@ class _Evaluator:
             if kind == "derivative":
                 values.append(_derivative(inner, variables, point, mode))
             else:
-                at = {**point, **{v: p(point, mode) for v, p in zip(variables, points)}}
+                at = {**point, **{v: p(point, mode) for v, p in zip(variables, points, strict=False)}}
                 values.append(inner(at, mode))
         return np.asarray(self.f(*[point[s] for s in self.symbols], *values))
 

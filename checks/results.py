@@ -36,13 +36,12 @@ Examples
 """
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from gradproof.checks.matrix import check_claim, check_fixed
 from gradproof.checks import cache
+from gradproof.checks.matrix import check_claim, check_fixed
 from gradproof.checks.numeric import check
 from gradproof.derivations.model import Claim, Derivation, Kind, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide

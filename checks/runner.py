@@ -16,7 +16,6 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-
 from dataclasses import replace
 
 from gradproof.checks import cache
@@ -85,12 +84,12 @@ def _run_forked(steps: list[Step], budget: float, jobs: int):
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_check_chunk, c) for c in chunks]
-            for (indices, _), future in zip(chunks, futures):
+            for (indices, _), future in zip(chunks, futures, strict=False):
                 try:
-                    done = [StepResult(steps[i], *v) for i, v in zip(indices, future.result())]
+                    done = [StepResult(steps[i], *v) for i, v in zip(indices, future.result(), strict=False)]
                 except Exception:  # a worker died, or its answer did not travel: step by step
                     done = [_isolated(steps[i], budget) for i in indices]
-                yield from zip(indices, done)
+                yield from zip(indices, done, strict=False)
     finally:
         _WORK.clear()
 

@@ -11,9 +11,9 @@ accident (see MEASUREMENTS.md: sampling z in +-40 faked 36 failures in 1,000).
 from __future__ import annotations
 
 import zlib
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -72,7 +72,7 @@ class Domain:
 
     @classmethod
     def of(cls, bounds: Mapping[sp.Symbol | str, tuple[float, float]] | None = None,
-           default: tuple[float, float] = DEFAULT_INTERVAL) -> "Domain":
+           default: tuple[float, float] = DEFAULT_INTERVAL) -> Domain:
         items = []
         for s, (lo, hi) in (bounds or {}).items():
             lo, hi = float(lo), float(hi)
@@ -81,7 +81,7 @@ class Domain:
             items.append((str(s), lo, hi))
         return cls(tuple(sorted(items)), (float(default[0]), float(default[1])))
 
-    def merged(self, other: "Domain") -> "Domain":
+    def merged(self, other: Domain) -> Domain:
         """This domain with ``other``'s intervals taking precedence."""
         mine = {n: (lo, hi) for n, lo, hi in self.bounds}
         mine.update({n: (lo, hi) for n, lo, hi in other.bounds})
@@ -102,7 +102,7 @@ class Domain:
         for s in syms:
             lo, hi = self.interval(s)
             u = rng.uniform(_MARGIN, 1 - _MARGIN, size=n)
-            for p, ui in zip(points, u):
+            for p, ui in zip(points, u, strict=False):
                 v = lo + ui * (hi - lo)
                 if abs(v) < _AWAY_FROM_ZERO and lo < -_AWAY_FROM_ZERO < hi:
                     v = _AWAY_FROM_ZERO if v >= 0 else -_AWAY_FROM_ZERO

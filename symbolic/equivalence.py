@@ -373,7 +373,7 @@ def _mp_functions() -> dict[str, Callable]:
     """The named calls of :func:`named_calls` in mpmath, from each activation's *definition*."""
     z = sp.Symbol("z", real=True)
     out = {f"{CALL_PREFIX}{k}": sp.lambdify(z, a.definition(z), modules="mpmath") for k, a in ACTIVATIONS.items()}
-    out[f"{CALL_PREFIX}heaviside"] = lambda x, h0=mpmath.mpf(0.5): (
+    out[f"{CALL_PREFIX}heaviside"] = lambda x, h0=0.5: (
         mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else mpmath.mpf(h0))
     return out
 
@@ -381,7 +381,7 @@ def _mp_functions() -> dict[str, Callable]:
 def _compiled(L, R, syms):
     """``(L, R)`` as one mpmath function of ``syms``, or None when a printer cannot print them."""
     plain = [sp.Symbol(f"_gp_v{k}", real=True) for k in range(len(syms))]
-    rename = dict(zip(syms, plain))
+    rename = dict(zip(syms, plain, strict=False))
     try:
         return sp.lambdify(plain, [named_calls(L.xreplace(rename)), named_calls(R.xreplace(rename))],
                            modules=[_mp_functions(), "mpmath"], cse=True, docstring_limit=0)
@@ -534,7 +534,7 @@ def _split_logs(d):
     mapping = {}
     for lg in d.atoms(sp.log):
         terms = []
-        for part, sign in zip(sp.fraction(sp.together(lg.args[0])), (1, -1)):
+        for part, sign in zip(sp.fraction(sp.together(lg.args[0])), (1, -1), strict=False):
             try:
                 coeff, factors = sp.factor_list(part)
             except sp.PolynomialError:

@@ -376,10 +376,10 @@ class Function:
     def __call__(self, *args):
         if len(args) != len(self.params):
             raise LatexError(f"`{self.name}` takes {len(self.params)} argument(s), not {len(args)}")
-        for given, only in zip(args, self.literal):
+        for given, only in zip(args, self.literal, strict=False):
             if only is not None and given != only:
                 raise LatexError(f"`{self.name}` is defined for `{only}`, not `{given}`")
-        return self.body.xreplace(dict(zip(self.params, args)))
+        return self.body.xreplace(dict(zip(self.params, args, strict=False)))
 
 
 @dataclass(frozen=True)
@@ -584,7 +584,7 @@ class Reader:
         if op.kind == "derivative":
             return sp.Derivative(self._juxt(rest, depth + 1), *op.variables)
         previous = dict(self.indices)
-        self.indices.update(dict(zip(op.names, (v[0] for v in op.variables))))
+        self.indices.update(dict(zip(op.names, (v[0] for v in op.variables), strict=False)))
         try:
             body = self._juxt(rest, depth + 1)
         finally:

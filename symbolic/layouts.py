@@ -205,11 +205,11 @@ class Mat:
 
     # constructors ---------------------------------------------------------
     @classmethod
-    def shaped(cls, text: str, shape) -> "Mat":
+    def shaped(cls, text: str, shape) -> Mat:
         return cls(text, shape)
 
     @classmethod
-    def of(cls, text: str, rows: list[list[Any]]) -> "Mat":
+    def of(cls, text: str, rows: list[list[Any]]) -> Mat:
         """An explicit matrix written out entry by entry, e.g. a worked example's row."""
         if all(isinstance(x, (float, np.floating)) for r in rows for x in r):
             value = np.array(rows, dtype=float)  # numeric evaluation: stay in NumPy
@@ -232,21 +232,21 @@ class Mat:
     def _group(self) -> str:
         return self.text if self.atom else f"({self.text})"
 
-    def _new(self, text, shape, value) -> "Mat":
+    def _new(self, text, shape, value) -> Mat:
         if isinstance(value, np.ndarray):
             shape = value.shape if value.ndim == 2 else (1, 1)
         return Mat(text, shape, value, atom=False)
 
     # structure ------------------------------------------------------------
     @property
-    def T(self) -> "Mat":
+    def T(self) -> Mat:
         v = None if self.value is None else self.value.T
         return Mat(f"{self._group()}^T", (self.shape[1], self.shape[0]), v, atom=True)
 
     def __getitem__(self, ij):
         """One entry; with shapes only, a placeholder symbol of that name."""
         i, j = ij
-        for k, n in zip((i, j), self.shape):
+        for k, n in zip((i, j), self.shape, strict=False):
             if n.is_Integer and not 0 <= k < int(n):
                 raise ShapeMismatch(f"{self.label}: no entry [{i}, {j}]")
         if self.value is None:
@@ -254,7 +254,7 @@ class Mat:
         return self.value[i, j]
 
     # products -------------------------------------------------------------
-    def __matmul__(self, other: "Mat") -> "Mat":
+    def __matmul__(self, other: Mat) -> Mat:
         text = f"{self._group()} {other._group()}"
         if self._np or other._np:
             return self._new(text, None, np.matmul(self.value, other.value))  # NumPy's own check
@@ -264,11 +264,11 @@ class Mat:
         v = None if self.value is None else self.value * other.value
         return self._new(text, (self.shape[0], other.shape[1]), v)
 
-    def odot(self, other: "Mat") -> "Mat":
+    def odot(self, other: Mat) -> Mat:
         """The Hadamard (element-wise) product; the shapes must be equal."""
         return self._elementwise(other, "⊙", lambda a, b: a * b)
 
-    def _elementwise(self, other: "Mat", op: str, f) -> "Mat":
+    def _elementwise(self, other: Mat, op: str, f) -> Mat:
         text = f"{self._group()} {op} {other._group()}"
         if self._np or other._np:
             return self._new(text, None, f(self.value, other.value))
@@ -281,7 +281,7 @@ class Mat:
         return self._new(text, self.shape, v)
 
     # sums -----------------------------------------------------------------
-    def _add(self, other, sign: int, text: str) -> "Mat":
+    def _add(self, other, sign: int, text: str) -> Mat:
         if _scalar(other):
             if self.value is None:
                 v = None
@@ -350,7 +350,7 @@ class Mat:
         out.atom = True
         return out
 
-    def apply(self, f: Callable, name: str) -> "Mat":
+    def apply(self, f: Callable, name: str) -> Mat:
         """``f`` entry by entry; ``name`` is how the message writes it (``g_1'``)."""
         if self.value is None:
             return self._new(f"{name}({self.text})", self.shape, None)
@@ -363,7 +363,7 @@ class Mat:
                              np.broadcast_to(np.asarray(fn(self.value), dtype=float), self.value.shape))
         return self._new(f"{name}({self.text})", self.shape, self.value.applyfunc(f))
 
-    def sum(self, axis: int) -> "Mat":
+    def sum(self, axis: int) -> Mat:
         """The sum along ``axis`` (0: down the rows, giving 1 x c), dimensions kept."""
         shape = (sp.Integer(1), self.shape[1]) if axis == 0 else (self.shape[0], sp.Integer(1))
         text = f"sum_{'rows' if axis == 0 else 'cols'}({self.text})"
@@ -490,7 +490,7 @@ def _size(name: str, size: Mapping[str, int]) -> int:
         raise ValueError(f"no concrete value for dimension {name!r} in {dict(size)}") from None
 
 
-_BATCHES: dict[tuple, "Batch"] = {}
+_BATCHES: dict[tuple, Batch] = {}
 
 
 class Batch:
@@ -537,7 +537,7 @@ class Batch:
         self._adjoints: dict[Convention, dict | None] = {}
 
     @classmethod
-    def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> "Batch":
+    def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> Batch:
         """A cached batch: the same network, size and start give the same object."""
         key = (net, tuple(sorted((k, int(v)) for k, v in size.items())), start)
         if key not in _BATCHES:
@@ -602,7 +602,7 @@ class Batch:
             else:
                 value = self[name]  # raises when upstream of the start
                 child = Batch.of(self.net, self.size, name)
-                sub = dict(zip(child[name], value))
+                sub = dict(zip(child[name], value, strict=False))
                 g = child.grad(name, convention).xreplace(sub)
             self._grads[key] = g
         return self._grads[key]
@@ -613,7 +613,7 @@ class Batch:
 # --------------------------------------------------------------------------
 
 class _Layers:
-    def __init__(self, q: "Quantities", kind: str):
+    def __init__(self, q: Quantities, kind: str):
         self.q, self.kind = q, kind
 
     def __getitem__(self, l: int) -> Mat:

@@ -31,7 +31,7 @@ def bce_mean(a: Sequence, y: Sequence):
     a, y = list(a), list(y)
     if len(a) != len(y) or not a:
         raise ValueError(f"bce_mean needs two non-empty sequences of one length, got {len(a)} and {len(y)}")
-    return sp.Add(*[bce(ai, yi) for ai, yi in zip(a, y)]) / len(a)
+    return sp.Add(*[bce(ai, yi) for ai, yi in zip(a, y, strict=False)]) / len(a)
 
 
 def mse(a, y):

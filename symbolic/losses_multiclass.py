@@ -29,7 +29,7 @@ def cce(a: Sequence, y: Sequence):
     a, y = list(a), list(y)
     if len(a) != len(y) or not a:
         raise ValueError(f"cce needs two non-empty vectors of one length, got {len(a)} and {len(y)}")
-    return -sp.Add(*[yk * sp.log(ak) for ak, yk in zip(a, y)])
+    return -sp.Add(*[yk * sp.log(ak) for ak, yk in zip(a, y, strict=False)])
 
 
 def cce_mean(A: sp.MatrixBase, Y: sp.MatrixBase):

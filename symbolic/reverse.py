@@ -92,6 +92,6 @@ def gradient(expr: sp.Expr, wrt: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Expr
         needed = [i for i, arg in enumerate(node.args) if depends.get(arg)]
         if isinstance(node, sp.Derivative) or not needed:
             raise Unsupported(f"no reverse-mode rule for {type(node).__name__}")
-        for i, p in zip(needed, _partials(node, needed)):
+        for i, p in zip(needed, _partials(node, needed), strict=False):
             adjoint.setdefault(node.args[i], []).extend(t * p for t in terms)
     return {s: out.get(s, sp.S.Zero) for s in wrt}

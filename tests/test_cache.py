@@ -143,7 +143,7 @@ def test_keys_tell_apart_what_srepr_tells_apart():
              x + 1, x * 1 + 2 - 1, sp.log(x), sp.log(xp), sp.Derivative(g(x), x), sp.Derivative(g(x), (x, 2))]
     keys = [cache.expr_key(e) for e in exprs]
     by_srepr = {}
-    for e, k in zip(exprs, keys):
+    for e, k in zip(exprs, keys, strict=False):
         by_srepr.setdefault(sp.srepr(e), set()).add(k)
     assert all(len(ks) == 1 for ks in by_srepr.values())  # equal expressions, one key
     assert len(set(keys)) == len(by_srepr)  # distinct expressions, distinct keys

@@ -11,8 +11,8 @@ import pytest
 import sympy as sp
 
 from gradproof.checks.diagnosis import Diagnosis, agrees, diagnose, diagnose_result
-from gradproof.checks.matrix import check_claim
 from gradproof.checks.explain import step_json
+from gradproof.checks.matrix import check_claim
 from gradproof.checks.runner import check_step
 from gradproof.derivations import ALL
 from gradproof.derivations.matrix import MatrixClaim, layer_recursion_claims

@@ -98,11 +98,11 @@ def test_softmax_output_needs_dA_through_the_jacobian_not_its_diagonal():
     a = sp.symbols(f"a0:{K}", positive=True)
     y = [sp.Symbol(f"y{k}", positive=True) for k in range(K - 1)]
     y = y + [1 - sum(y)]
-    loss = -sum(yk * sp.log(ak) for ak, yk in zip(a, y))
+    loss = -sum(yk * sp.log(ak) for ak, yk in zip(a, y, strict=False))
     s = softmax_vector(z, expand=True)
-    dA = sp.Matrix([sp.diff(loss, ak) for ak in a]).xreplace(dict(zip(a, s)))
+    dA = sp.Matrix([sp.diff(loss, ak) for ak in a]).xreplace(dict(zip(a, s, strict=False)))
     jac = declared_jacobian(z).applyfunc(lambda e: e.rewrite(sp.exp))
-    lhs = sp.Matrix([sp.Derivative(loss.xreplace(dict(zip(a, s))), zk) for zk in z])
+    lhs = sp.Matrix([sp.Derivative(loss.xreplace(dict(zip(a, s, strict=False))), zk) for zk in z])
     assert decide(lhs, jac.T * dA).status is Status.HOLDS
     diagonal = sp.Matrix([dA[k] * jac[k, k] for k in range(K)])
     assert decide(lhs, diagonal).status is Status.FAILS

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from gradproof import load
 from gradproof.checks.cli import ExitCode, check_command
 from gradproof.checks.junit import to_junit_xml
-from gradproof import load
 from gradproof.checks.notes import InputError
 from gradproof.checks.notes import read_file as read_document
 from gradproof.checks.notes import read_note as parse_markdown

@@ -1,7 +1,6 @@
 """The matrix machinery: layouts, the shape algebra, the matrix check, the L-layer recursion."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 import sympy as sp
@@ -10,8 +9,19 @@ from gradproof.checks.matrix import _central, check_claim, check_layer_recursion
 from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim, deep_networks
 from gradproof.symbolic.equivalence import Status
-from gradproof.symbolic.layouts import (Batch, Convention, Layout, Mat, Network, ShapeMismatch, batch_mean,
-                              broadcast, dims, sum_axis, symbol_matrix)
+from gradproof.symbolic.layouts import (
+    Batch,
+    Convention,
+    Layout,
+    Mat,
+    Network,
+    ShapeMismatch,
+    batch_mean,
+    broadcast,
+    dims,
+    sum_axis,
+    symbol_matrix,
+)
 
 ROW = Network(Layout.ROW_MAJOR, ("D", "h", "1"), ("tanh", "sigmoid"))
 COL = Network(Layout.COLUMN_MAJOR, ("n0", "n1", "1"), ("relu", "sigmoid"))

@@ -5,8 +5,6 @@ output: a true identity holds, a slip (a dropped factor, a sign, a transposed in
 """
 from __future__ import annotations
 
-import pytest
-
 from gradproof.checks.notes import read_note
 from gradproof.checks.runner import run
 from gradproof.derivations.model import Kind

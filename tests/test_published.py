@@ -16,6 +16,7 @@ import pytest
 from tests.published import oracle_check
 from tests.published.harness import FOLDERS, Reading, all_links, expected, match, read_links
 
+
 def _numbered(links):
     """(folder, name, line, k): the k-th link expected at that line of that note."""
     seen, out = {}, []

@@ -17,11 +17,17 @@ import pytest
 from gradproof.checks.runner import StepResult, check_step
 from gradproof.derivations import ALL, Claim, Kind, MatrixClaim
 from gradproof.symbolic.equivalence import Status
-from tests.helpers import (
-    assert_every_display_has_a_step, assert_kind_matches_claim, assert_latex_at_line,
-    assert_mutant_fails, assert_steps_in_document_order, independent_value, mutant_params,
+from tests.helpers import (  # the helpers' exact re-evaluation
+    _differ,
+    _point_for,
+    assert_every_display_has_a_step,
+    assert_kind_matches_claim,
+    assert_latex_at_line,
+    assert_mutant_fails,
+    assert_steps_in_document_order,
+    independent_value,
+    mutant_params,
 )
-from tests.helpers import _differ, _point_for  # the helpers' exact re-evaluation
 
 STEPS = [pytest.param(d, s, id=f"{d.key}/{s.id}") for d in ALL for s in d.steps]
 CHECKABLE = [p for p in STEPS if p.values[1].checkable]

@@ -80,7 +80,7 @@ def decide_numpy(make: Callable[[np.random.Generator], Pairs]) -> str:
 
 
 def chain(*exprs) -> Pairs:
-    return list(zip(exprs, exprs[1:]))
+    return list(zip(exprs, exprs[1:], strict=False))
 
 
 # --------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def softmax_setting(n, normalised):
         ys[-1] = 1 - sum(ys[:-1])
     den = sum(E(t) for t in o)
     p = [E(t) / den for t in o]
-    L = -sum(yy * sp.log(pp) for yy, pp in zip(ys, p))
+    L = -sum(yy * sp.log(pp) for yy, pp in zip(ys, p, strict=False))
     return o, ys, p, L
 
 
@@ -414,7 +414,7 @@ class Net:
             self.z[l] = [sum(self.w[l][k][j] * self.a[l - 1][j] for j in range(n)) + self.b[l][k] for k in range(n)]
             self.a[l] = [sig(t) for t in self.z[l]]
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 -- one small Net per run
+    @functools.cache  # noqa: B019 -- one small Net per run
     def cost_of(self, layer, kind):
         """C as a function of fresh symbols standing for z^layer or a^layer; returns (C, symbols, values)."""
         n = self.n
@@ -422,11 +422,11 @@ class Net:
         a = free if kind == "a" else [sig(t) for t in free]
         for l in range(layer + 1, self.L + 1):
             a = [sig(sum(self.w[l][k][j] * a[j] for j in range(n)) + self.b[l][k]) for k in range(n)]
-        C = sp.Rational(1, 2) * sum((yy - aa) ** 2 for yy, aa in zip(self.y, a))
+        C = sp.Rational(1, 2) * sum((yy - aa) ** 2 for yy, aa in zip(self.y, a, strict=False))
         values = self.z[layer] if kind == "z" else self.a[layer]
-        return C, free, dict(zip(free, values))
+        return C, free, dict(zip(free, values, strict=False))
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def dC(self, layer, kind, j):
         C, free, at = self.cost_of(layer, kind)
         return sp.diff(C, free[j]).subs(at)
@@ -783,7 +783,7 @@ def check(name: str, links: list[dict]) -> list[str]:
     if len(got) != len(want):
         return [f"{name}: the oracle states {len(got)} links, expected.toml lists {len(want)}"]
     return [f"{name}:{link['line']}: oracle says {g}, expected.toml says {w} ({link['why']})"
-            for g, w, link in zip(got, want, links) if g != w]
+            for g, w, link in zip(got, want, links, strict=False) if g != w]
 
 
 def main(argv: list[str] | None = None) -> int:
