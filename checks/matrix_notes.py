@@ -1,0 +1,725 @@
+r"""Matrix notes (a header with ``shape``): each link becomes a :class:`NoteMatrixClaim`.
+
+A link is decided as the built-in matrix steps are:
+
+1. *shapes*, with the sizes as symbols (``n_1``, ``m``): every product, sum and
+   element-wise operation must be defined and both sides must have one shape;
+   a mismatch FAILS and names both shapes and the operation;
+2. *entries*, at two concrete size assignments -- the first with pairwise
+   distinct sizes of at least 2 (a transpose of a square block, or m = 1,
+   cannot hide a slip), the second another permutation of them -- as explicit
+   SymPy matrices, decided by :func:`symbolic.equivalence.decide`; a derivative
+   ``\partial J / \partial W`` is the matrix of entry-wise ``sp.diff`` of the
+   scalar ``J`` (never ``MatrixSymbol.diff``);
+3. *float64*: NumPy evaluates both sides at a seeded point of the first
+   assignment, every derivative by central differences of the forward pass.
+
+>>> r = read_matrix_note('''<!-- gradproof
+... shape X : n \\times m
+... shape w : 1 \\times n
+... let Z = w X
+... let J = \\frac{1}{2} \\operatorname{sum}(Z \\odot Z)
+... -->
+... $$\\frac{\\partial J}{\\partial w} = Z X^T$$
+... $$\\frac{\\partial J}{\\partial w} = X Z^T$$
+... ''', "n.md")
+>>> [check_note_claim(s.claim).verdict.value for s in r.derivation.steps]
+['holds', 'fails']
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from gradproof.checks.tolerances import ATOL, EPS, RTOL
+from gradproof.derivations.model import Cite, Derivation, Kind, Step
+from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain, stable_seed
+from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
+from gradproof.symbolic.matrix_notation import MatrixError, Node, name_key, parse
+
+__all__ = ["Model", "NoteMatrixClaim", "check_note_claim", "is_matrix_header", "read_matrix_note"]
+
+_z = sp.Symbol("z", real=True)
+_KNOWN = {
+    "exp": sp.exp(_z), "log": sp.log(_z), "tanh": sp.tanh(_z), "sinh": sp.sinh(_z), "cosh": sp.cosh(_z),
+    "sigmoid": 1 / (1 + sp.exp(-_z)), "softplus": sp.log(1 + sp.exp(_z)),
+    "relu": sp.Piecewise((_z, _z > 0), (0, True)),
+}
+
+
+# --------------------------------------------------------------------------
+# the model of a note: shapes, lets, functions
+# --------------------------------------------------------------------------
+
+@dataclass
+class Model:
+    shapes: dict = field(default_factory=dict)  # key -> (rows, cols) as SymPy size expressions
+    lets: dict = field(default_factory=dict)  # key -> Node
+    functions: dict = field(default_factory=dict)  # key -> (param key, Node)
+    bounds: dict = field(default_factory=dict)  # key -> (lo, hi) for every entry
+    layout: str = "columns"
+    elementwise: bool = False
+
+    def copy(self) -> "Model":
+        return Model(dict(self.shapes), dict(self.lets), dict(self.functions), dict(self.bounds),
+                     self.layout, self.elementwise)
+
+    @property
+    def sizes(self) -> list[sp.Symbol]:
+        return sorted({s for r, c in self.shapes.values() for s in (r, c) if isinstance(s, sp.Symbol)}, key=str)
+
+    def names(self) -> set:
+        return set(self.shapes) | set(self.lets) | {str(s) for s in self.sizes}
+
+    def parse(self, text: str) -> Node:
+        return parse(text, self.names(), set(self.functions), self.elementwise)
+
+
+def _fmt(shape) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+# --------------------------------------------------------------------------
+# one evaluator, three algebras
+# --------------------------------------------------------------------------
+
+class _Shapes:
+    """Values are shapes (rows, cols) with symbolic sizes."""
+
+    symbolic = True
+
+    def shape(self, v):
+        return v
+
+    def input(self, key, shape, sizes):
+        return shape
+
+    def scalar(self, x):
+        return (1, 1)
+
+    def elem(self, op, a, b):
+        return a if a != (1, 1) else b
+
+    def matmul(self, a, b):
+        return (a[0], b[1])
+
+    def scale(self, a, b):
+        return a if a != (1, 1) else b
+
+    def T(self, a):
+        return (a[1], a[0])
+
+    def apply(self, fn, a):
+        return a
+
+    def power(self, a, k):
+        return a
+
+    def sum(self, a, axis):
+        return (1, 1) if axis is None else ((1, a[1]) if axis == 0 else (a[0], 1))
+
+    def example(self, a, i, rows):
+        return (1, a[1]) if rows else (a[0], 1)
+
+
+class _Values:
+    """Explicit SymPy matrices at concrete sizes."""
+
+    symbolic = False
+
+    def shape(self, v):
+        return v.shape
+
+    def input(self, key, shape, sizes):
+        r, c = (int(sp.sympify(x).subs(sizes)) for x in shape)
+        return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{key}_{i}_{j}", real=True))
+
+    def scalar(self, x):
+        return sp.Matrix([[x]])
+
+    def elem(self, op, a, b):
+        if a.shape != b.shape:
+            a, b = _broadcast(a, b)
+        f = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "had": lambda x, y: x * y,
+             "hdiv": lambda x, y: x / y}[op]
+        return sp.Matrix(a.rows, a.cols, lambda i, j: f(a[i, j], b[i, j]))
+
+    def matmul(self, a, b):
+        return a * b
+
+    def scale(self, a, b):
+        s, m = (a, b) if a.shape == (1, 1) else (b, a)
+        return m * s[0, 0]
+
+    def T(self, a):
+        return a.T
+
+    def apply(self, fn, a):
+        return a.applyfunc(lambda x: fn.xreplace({_z: x}))
+
+    def power(self, a, k):
+        return a.applyfunc(lambda x: x ** k)
+
+    def sum(self, a, axis):
+        if axis is None:
+            return sp.Matrix([[sum(a)]])
+        if axis == 0:
+            return sp.Matrix(1, a.cols, lambda i, j: sum(a[:, j]))
+        return sp.Matrix(a.rows, 1, lambda i, j: sum(a[i, :]))
+
+    def example(self, a, i, rows):
+        return a[i, :] if rows else a[:, i]
+
+
+class _Floats(_Values):
+    """NumPy float64."""
+
+    def input(self, key, shape, sizes):
+        raise AssertionError("float inputs are given")
+
+    def scalar(self, x):
+        return np.array([[float(x)]])
+
+    def elem(self, op, a, b):
+        return {"add": np.add, "sub": np.subtract, "had": np.multiply, "hdiv": np.divide}[op](a, b)
+
+    def matmul(self, a, b):
+        return a @ b
+
+    def scale(self, a, b):
+        s, m = (a, b) if a.shape == (1, 1) else (b, a)
+        return m * s[0, 0]
+
+    def apply(self, fn, a):
+        f = sp.lambdify(_z, fn, modules="numpy")
+        return np.vectorize(lambda x: float(f(x)))(a).astype(float).reshape(a.shape)
+
+    def power(self, a, k):
+        return a ** k
+
+    def sum(self, a, axis):
+        return np.sum(a).reshape(1, 1) if axis is None else np.sum(a, axis=axis, keepdims=True)
+
+    def example(self, a, i, rows):
+        return a[i:i + 1, :] if rows else a[:, i:i + 1]
+
+
+def _broadcast(a, b):
+    """SymPy matrices of one shape, a 1×1 or a bias vector repeated (the shapes were checked)."""
+    def grow(x, shape):
+        if x.shape == shape:
+            return x
+        return sp.Matrix(shape[0], shape[1], lambda i, j: x[i if x.rows > 1 else 0, j if x.cols > 1 else 0])
+    shape = (max(a.rows, b.rows), max(a.cols, b.cols))
+    return grow(a, shape), grow(b, shape)
+
+
+class _Eval:
+    def __init__(self, model: Model, alg, sizes: dict, inputs: dict | None = None, overrides=None, env=None,
+                 free: set | None = None):
+        self.model, self.alg, self.sizes = model, alg, sizes
+        self.inputs = inputs if inputs is not None else {}
+        self.overrides = overrides or {}
+        self.env = env or {}
+        self.memo: dict = {}
+        self.free = free if free is not None else set()
+        self.active: set = set()
+
+    def child(self, overrides=None, env=None) -> "_Eval":
+        return _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **(overrides or {})},
+                     {**self.env, **(env or {})}, self.free)
+
+    def shape(self, v):
+        return self.alg.shape(v)
+
+    def fail(self, node: Node, message: str):
+        raise MatrixError(message)
+
+    def scalar_shape(self, s) -> bool:
+        return tuple(s) == (1, 1)
+
+    # ------------------------------------------------------------------
+    def value(self, node: Node):
+        return getattr(self, "op_" + node.op)(node)
+
+    def lookup(self, key: str):
+        if key in self.overrides:
+            return self.overrides[key]
+        if key in self.model.shapes:
+            if key not in self.inputs:
+                self.inputs[key] = self.alg.input(key, self.model.shapes[key], self.sizes)
+            return self.inputs[key]
+        if key in self.model.lets:
+            if key in self.memo:
+                return self.memo[key]
+            if key in self.active:
+                raise MatrixError(f"{key} is defined in terms of itself")
+            self.active.add(key)
+            try:
+                v = self.value(self.model.lets[key])
+            finally:
+                self.active.discard(key)
+            self.memo[key] = v
+            return v
+        size = sp.Symbol(key, positive=True, integer=True)
+        if size in self.model.sizes:
+            return self.alg.scalar(size if self.alg.symbolic else self.sizes[size])
+        if key in self.env:
+            raise MatrixError(f"the index {key} on its own")
+        self.free.add(key)
+        sym = sp.Symbol(key, real=True)
+        if isinstance(self.alg, _Floats):
+            return self.alg.scalar(self.inputs[key])
+        if isinstance(self.alg, _Values):
+            self.inputs.setdefault(key, sp.Matrix([[sym]]))
+        return self.alg.scalar(sym)
+
+    def op_name(self, node):
+        return self.lookup(node.data)
+
+    def op_num(self, node):
+        return self.alg.scalar(sp.Rational(node.data))
+
+    def op_paren(self, node):
+        return self.value(node.args[0])
+
+    def op_neg(self, node):
+        return self.alg.scale(self.alg.scalar(-1), self.value(node.args[0]))
+
+    def _elementwise(self, node, op, symbol):
+        a, b = (self.value(x) for x in node.args)
+        sa, sb = self.shape(a), self.shape(b)
+        if sa != sb and not (self.scalar_shape(sa) or self.scalar_shape(sb)):
+            rows = self.model.layout == "rows"
+            ok = op in ("add", "sub") and (
+                (not rows and sa[0] == sb[0] and 1 in (sa[1], sb[1])) or
+                (rows and sa[1] == sb[1] and 1 in (sa[0], sb[0])))
+            if not ok:
+                raise MatrixError(f"{node.args[0].text} ({_fmt(sa)}) {symbol} {node.args[1].text} ({_fmt(sb)}): "
+                                  "the shapes differ" + (" (only a bias " + ("row 1×n" if rows else "column n×1") +
+                                                         " is repeated along the batch)" if op in ("add", "sub")
+                                                         else ""))
+        if self.scalar_shape(sa) and not self.scalar_shape(sb) and op in ("had",):
+            return self.alg.scale(a, b)
+        return self.alg.elem(op, a, b)
+
+    def op_add(self, node):
+        return self._elementwise(node, "add", "+")
+
+    def op_sub(self, node):
+        return self._elementwise(node, "sub", "-")
+
+    def op_had(self, node):
+        return self._elementwise(node, "had", "⊙")
+
+    def op_hdiv(self, node):
+        return self._elementwise(node, "hdiv", "⊘")
+
+    def op_matmul(self, node):
+        a, b = (self.value(x) for x in node.args)
+        sa, sb = self.shape(a), self.shape(b)
+        if self.scalar_shape(sa) or self.scalar_shape(sb):
+            return self.alg.scale(a, b)
+        if sa[1] != sb[0]:
+            raise MatrixError(f"{node.args[0].text} ({_fmt(sa)}) · {node.args[1].text} ({_fmt(sb)}): "
+                              f"inner dimensions {sa[1]} and {sb[0]} differ")
+        return self.alg.matmul(a, b)
+
+    def op_frac(self, node):
+        a, b = (self.value(x) for x in node.args)
+        sa, sb = self.shape(a), self.shape(b)
+        if self.scalar_shape(sb):
+            if isinstance(self.alg, _Shapes):
+                return sa
+            inv = b.applyfunc(lambda x: 1 / x) if isinstance(b, sp.MatrixBase) else 1 / b
+            return self.alg.scale(inv, a)
+        if sa != sb:
+            raise MatrixError(f"\\frac of {node.args[0].text} ({_fmt(sa)}) by {node.args[1].text} ({_fmt(sb)}): "
+                              "the shapes differ")
+        return self.alg.elem("hdiv", a, b)
+
+    def op_T(self, node):
+        return self.alg.T(self.value(node.args[0]))
+
+    def op_pow(self, node):
+        a = self.value(node.args[0])
+        if not self.scalar_shape(self.shape(a)) and not self.model.elementwise:
+            raise MatrixError(f"a power of the matrix {node.args[0].text} ({_fmt(self.shape(a))}): write "
+                              "`elementwise *` in the header for element-wise powers")
+        return self.alg.power(a, node.data)
+
+    def op_sum(self, node):
+        return self.alg.sum(self.value(node.args[0]), node.data)
+
+    def op_example(self, node):
+        a = self.value(node.args[0])
+        var = node.data
+        if var not in self.env:
+            raise MatrixError(f"{node.text}: the example index {var} is not bound by a sum")
+        return self.alg.example(a, self.env[var], self.model.layout == "rows")
+
+    def op_bsum(self, node):
+        body, upper = node.args
+        var = node.data
+        if isinstance(self.alg, _Shapes):
+            return self.child(env={var: None}).value(body)
+        n = self.value(upper)
+        n = int(n[0, 0])
+        total = None
+        for i in range(n):
+            v = self.child(env={var: i}).value(body)
+            total = v if total is None else self.alg.elem("add", total, v)
+        return total
+
+    def op_call(self, node):
+        fn, order = node.data
+        if len(node.args) != 1:
+            raise MatrixError(f"{fn} of {len(node.args)} arguments is not supported in a matrix note")
+        a = self.value(node.args[0])
+        return self.alg.apply(self.function(fn, order), a)
+
+    def function(self, fn: str, order: int):
+        if fn in self.model.functions:
+            param, body = self.model.functions[fn]
+            e = _Eval(self.model, _Values(), {}, overrides={param: sp.Matrix([[_z]])}, free=self.free)
+            v = e.value(body)
+            if v.shape != (1, 1):
+                raise MatrixError(f"the function {fn} is not element-wise")
+            expr = v[0, 0]
+        else:
+            expr = _KNOWN[_FN_KEY.get(fn, fn)]
+        return sp.diff(expr, _z, order) if order else expr
+
+    def op_d(self, node):
+        f, w = node.args
+        if w.op != "name":
+            raise MatrixError(f"a derivative by {w.text}: the variable must be a declared or defined name")
+        W = self.lookup(w.data)
+        sw = self.shape(W)
+        if isinstance(self.alg, _Shapes):
+            sf = self.shape(self.child().value(f))
+            if not self.scalar_shape(sf):
+                raise MatrixError(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)}; the "
+                                  "derivative of a matrix by a matrix (a Jacobian) is not supported yet")
+            return sw
+        if isinstance(self.alg, _Floats):
+            out = np.zeros_like(W)
+            for idx in np.ndindex(W.shape):
+                vals = []
+                for h in (EPS, -EPS):
+                    moved = W.copy()
+                    moved[idx] += h
+                    vals.append(float(self.child({w.data: moved}).value(f)[0, 0]))
+                out[idx] = (vals[0] - vals[1]) / (2 * EPS)
+            return out
+        fresh = sp.Matrix(W.rows, W.cols, lambda i, j: sp.Dummy(f"d{w.data}_{i}_{j}", real=True))
+        J = self.child({w.data: fresh}).value(f)
+        if J.shape != (1, 1):
+            raise MatrixError(f"\\partial {f.text} / \\partial {w.text}: {f.text} is not a scalar")
+        back = dict(zip(fresh, W))
+        return sp.Matrix(W.rows, W.cols, lambda i, j: sp.diff(J[0, 0], fresh[i, j]).xreplace(back))
+
+
+_FN_KEY = {"sigma": "sigmoid", "ln": "log"}
+
+
+# --------------------------------------------------------------------------
+# the claim
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class NoteMatrixClaim:
+    """``lhs = rhs`` of a matrix note, with the note's model (shapes, lets, layout)."""
+
+    lhs: Node
+    rhs: Node
+    model: Model
+    says: str
+
+    def size_assignments(self) -> list[dict]:
+        sizes = self.model.sizes
+        distinct = {s: 2 + k for k, s in enumerate(sizes)}
+        rotated = {s: 2 + (k + 1) % len(sizes) for k, s in enumerate(sizes)} if len(sizes) > 1 else \
+            {s: 3 for s in sizes}
+        return [distinct, rotated]
+
+    def check(self, budget: float = BUDGET):
+        return check_note_claim(self, budget)
+
+
+def _size_text(size) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in size.items())
+
+
+def _shapes(claim: NoteMatrixClaim) -> Verdict:
+    start = time.perf_counter()
+    method = "shape algebra (symbolic sizes)"
+    ev = _Eval(claim.model, _Shapes(), {})
+    try:
+        a, b = ev.value(claim.lhs), ev.value(claim.rhs)
+    except MatrixError as exc:
+        return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message)
+    if tuple(a) != tuple(b):
+        return Verdict(Status.FAILS, method, time.perf_counter() - start,
+                       reason=f"{claim.lhs.text} is {_fmt(a)} but {claim.rhs.text} is {_fmt(b)}")
+    return Verdict(Status.HOLDS, method, time.perf_counter() - start,
+                   reason="every product and element-wise operation is defined; both sides are " + _fmt(a))
+
+
+def _domain(claim: NoteMatrixClaim, symbols) -> Domain:
+    bounds = {}
+    for s in symbols:
+        key = str(s).rsplit("_", 2)[0]
+        if key in claim.model.bounds:
+            bounds[s] = claim.model.bounds[key]
+        elif str(s) in claim.model.bounds:
+            bounds[s] = claim.model.bounds[str(s)]
+    return Domain.of(bounds)
+
+
+def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
+    start = time.perf_counter()
+    sizes = claim.size_assignments()
+    last = None
+    for size in sizes:
+        ev = _Eval(claim.model, _Values(), size)
+        try:
+            a, b = ev.value(claim.lhs), ev.value(claim.rhs)
+        except MatrixError as exc:
+            return Verdict(Status.FAILS, "entries at concrete sizes", time.perf_counter() - start,
+                           reason=f"at {_size_text(size)}: {exc.message}")
+        if a.shape != b.shape:
+            return Verdict(Status.FAILS, "entries at concrete sizes", time.perf_counter() - start,
+                           reason=f"at {_size_text(size)}: {a.shape} vs {b.shape}")
+        symbols = set().union(*(e.free_symbols for e in list(a) + list(b))) if len(a) else set()
+        v = decide(a, b, _domain(claim, symbols), budget / len(sizes),
+                   seed=stable_seed(claim.says, _size_text(size)))
+        where = f"at {_size_text(size)}" + (f", entry {v.where}" if v.where else "")
+        v = Verdict(v.status, v.method, v.seconds, v.counterexample, v.lhs_value, v.rhs_value, v.residual,
+                    v.reason, where, v.extra)
+        if v.status is not Status.HOLDS:
+            return v
+        last = v
+    return Verdict(Status.HOLDS, last.method + f" (entries at {len(sizes)} size assignments)",
+                   time.perf_counter() - start, where="; ".join(_size_text(s) for s in sizes))
+
+
+def _numeric(claim: NoteMatrixClaim) -> Verdict:
+    start = time.perf_counter()
+    method = "central differences vs the closed form (float64)"
+    size = claim.size_assignments()[0]
+    ev = _Eval(claim.model, _Values(), size)
+    try:
+        ev.value(claim.lhs), ev.value(claim.rhs)  # to learn every input
+    except MatrixError as exc:
+        return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message)
+    rng = np.random.default_rng(stable_seed(claim.says, "float64"))
+    point, values = {}, {}
+    for key in sorted(ev.inputs):
+        M = ev.inputs[key]
+        lo, hi = claim.model.bounds.get(key, DEFAULT_INTERVAL)
+        arr = rng.uniform(lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo), size=M.shape)
+        values[key] = arr if key in claim.model.shapes else float(arr[0, 0])
+        point.update({f"{key}_{i}_{j}": float(arr[i, j]) for i in range(arr.shape[0]) for j in range(arr.shape[1])})
+    fe = _Eval(claim.model, _Floats(), size, inputs=values)
+    with np.errstate(all="ignore"):
+        a, b = np.asarray(fe.value(claim.lhs), float), np.asarray(fe.value(claim.rhs), float)
+    err = np.abs(a - b)
+    bound = ATOL + RTOL * np.abs(b) + 1e-6 * (1 + np.abs(b))  # central differences: O(EPS^2) plus rounding
+    if not np.all(np.isfinite(a)) or not np.all(np.isfinite(b)):
+        return Verdict(Status.UNDECIDED, method, time.perf_counter() - start, reason="not finite at the point")
+    idx = np.unravel_index(np.argmax(err - bound), err.shape)
+    if err[idx] > bound[idx]:
+        return Verdict(Status.FAILS, method, time.perf_counter() - start, counterexample=point,
+                       lhs_value=float(a[idx]), rhs_value=float(b[idx]),
+                       where=f"at {_size_text(size)}, entry [{idx[0]}, {idx[1]}]")
+    return Verdict(Status.HOLDS, method, time.perf_counter() - start,
+                   extra={"max_error": float(err.max()), "eps": EPS})
+
+
+_NOT_RUN = Verdict(Status.SKIPPED, "not run: the shapes fail")
+
+
+def check_note_claim(claim: NoteMatrixClaim, budget: float = BUDGET):
+    """Shapes, then entries at concrete sizes, then float64: a :class:`checks.matrix.ClaimResult`."""
+    from gradproof.checks.matrix import ClaimResult
+
+    shapes = _shapes(claim)
+    if shapes.status is Status.FAILS:
+        return ClaimResult(shapes, Verdict(Status.FAILS, shapes.method, reason=shapes.reason), _NOT_RUN)
+    return ClaimResult(shapes, _entries(claim, budget), _numeric(claim))
+
+
+# --------------------------------------------------------------------------
+# reading a note
+# --------------------------------------------------------------------------
+
+_HEADER_MATRIX = re.compile(r"^\s*(?:shape\s|let\s+[^=]*\\in\s*\\mathbb\{R\})", re.M)
+
+
+def is_matrix_header(body: str) -> bool:
+    """Does a gradproof comment declare shapes (a matrix note)?"""
+    return bool(_HEADER_MATRIX.search(body))
+
+
+def _dim(text: str):
+    t = text.strip()
+    if re.fullmatch(r"\d+", t):
+        return sp.Integer(int(t))
+    key = name_key(t)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
+        raise MatrixError(f"a size is a name or an integer, not `{t}`")
+    return sp.Symbol(key, positive=True, integer=True)
+
+
+def _header(body: str, at: int, model: Model, fail):
+    offset = at
+    for line in body.split("\n"):
+        here = offset
+        offset += len(line) + 1
+        s = line.strip()
+        lead = here + len(line) - len(line.lstrip())
+        if not s or s.startswith("%"):
+            continue
+        try:
+            _header_line(s, model)
+        except MatrixError as exc:
+            fail(lead, exc.message)
+
+
+def _shape_of(text: str):
+    m = re.fullmatch(r"\s*(.+?)\s*\\times\s*(.+?)\s*", text)
+    if m:
+        return _dim(m.group(1)), _dim(m.group(2))
+    return _dim(text), sp.Integer(1)
+
+
+def _header_line(s: str, model: Model):
+    m = re.fullmatch(r"shape\s+(.+?)\s*:\s*(.+)", s)
+    if m:
+        shape = _shape_of(m.group(2))
+        for n in m.group(1).split(","):
+            model.shapes[name_key(n)] = shape
+        return
+    m = re.fullmatch(r"let\s+(.+?)\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*\{(.+)\}\s*", s) or \
+        re.fullmatch(r"let\s+(.+?)\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(\S+)\s*", s)
+    if m:
+        shape = _shape_of(m.group(2))
+        for n in m.group(1).split(","):
+            model.shapes[name_key(n)] = shape
+        return
+    m = re.fullmatch(r"layout\s+(columns|rows)", s)
+    if m:
+        model.layout = m.group(1)
+        return
+    if re.fullmatch(r"elementwise\s+\*", s):
+        model.elementwise = True
+        return
+    m = re.fullmatch(r"let\s+(.+?)\s*\(\s*(\\?[a-zA-Z]+)\s*\)\s*(?::=|=)(.*)", s)
+    if m and name_key(m.group(1)) not in model.shapes:
+        key = m.group(1).strip()
+        key = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}", r"\1", key).lstrip("\\")
+        model.functions[key] = (name_key(m.group(2)), model.parse(m.group(3)))
+        return
+    m = re.fullmatch(r"let\s+(.+?)\s*(?::=|=)(.*)", s)
+    if m:
+        key = name_key(m.group(1))
+        model.lets[key] = model.parse(m.group(2))
+        return
+    m = re.fullmatch(r"assume\s+(-?[\d.]+)\s*<\s*(.+?)\s*<\s*(-?[\d.]+)", s)
+    if m:
+        model.bounds[name_key(m.group(2))] = (float(m.group(1)), float(m.group(3)))
+        return
+    word = s.split()[0]
+    if word in ("layers", "index", "assume"):
+        raise MatrixError(f"`{s[:50]}` in a matrix note is not supported yet")
+    raise MatrixError(f"cannot read the header line `{s[:60]}`: expected shape NAME : R \\times C, layout, "
+                      "elementwise *, let NAME = LATEX or assume")
+
+
+def read_matrix_note(text: str, path: str):
+    """A :class:`checks.notes.Reading` of a matrix note: one ``Kind.MATRIX`` step per link."""
+    from gradproof.checks import notes as N
+
+    lines = N._Lines(text)
+    errors: list = []
+    notes: list = []
+    steps: list = []
+    comments, blocks = N._scan(text, path, lines, errors)
+
+    def fail(offset, message):
+        errors.append(N.ReadError(path, lines.line(offset), lines.col(offset), message))
+
+    models, model = {}, Model()
+    for k, c in enumerate(comments):
+        model = model.copy()
+        _header(c.body, c.start, model, fail)
+        models[k + 1] = model
+    used: set = set()
+    free: set = set()
+    for block in blocks:
+        src = text[block.start:block.end]
+        model = models[block.section]
+        if block.skip:
+            notes.append(N.Note(lines.line(block.start), "skipped (<!-- gradproof: skip -->)"))
+            continue
+        try:
+            blanked, chains, _ = N._chains(src)
+        except N.LatexError as exc:
+            fail(block.start + exc.offset, exc.message)
+            continue
+        for chain in chains:
+            sides = []
+            for side in chain:
+                b = N._strip_punctuation(blanked, side.start, side.end)
+                piece = blanked[side.start:b]
+                lead = side.start + len(piece) - len(piece.lstrip())
+                sides.append((piece.strip(), block.start + lead, side.defines))
+            if len(sides) < 2:
+                continue
+            try:
+                nodes = [model.parse(t) for t, _, _ in sides]
+            except MatrixError as exc:
+                fail(sides[0][1] + exc.offset, exc.message)
+                continue
+            for k in range(len(sides) - 1):
+                (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                line = lines.line(ro)
+                sid = f"L{line}"
+                j = 2
+                while sid in used:
+                    sid, j = f"L{line}.{j}", j + 1
+                used.add(sid)
+                where = block.heading or f"block {block.number}"
+                latex = f"{N._squash(lt)} = {N._squash(rt)}"
+                cite = Cite(path, where, line)
+                left = nodes[k]
+                if ldef or (left.op == "name" and left.data not in model.names()):
+                    model = model.copy()
+                    model.lets[left.data] = nodes[k + 1]
+                    for sec in models:
+                        if sec >= block.section:
+                            models[sec] = models[sec].copy()
+                            models[sec].lets[left.data] = nodes[k + 1]
+                    steps.append(Step(id=sid, latex=latex, cite=cite, kind=Kind.DEFINITION,
+                                      says=f"a definition in {where}"))
+                    continue
+                claim = NoteMatrixClaim(left, nodes[k + 1], model, f"{path}:{sid}:{latex}")
+                ev = _Eval(model, _Shapes(), {}, free=free)
+                try:  # free scalar names, for the file's result
+                    ev.value(left), ev.value(nodes[k + 1])
+                except MatrixError:
+                    pass
+                steps.append(Step(id=sid, latex=latex, cite=cite, kind=Kind.MATRIX, claim=claim,
+                                  says=f"link {k + 1} of the chain in {where} (matrix note)"))
+    first = re.search(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", text, re.M)
+    from pathlib import Path
+    title = first.group(1) if first else Path(path).name
+    derivation = Derivation(title=title, source=path, convention="a Markdown matrix note (gradproof check)",
+                            steps=tuple(steps))
+    return N.Reading(derivation, tuple(notes), tuple(sorted(errors, key=lambda e: (e.line, e.col))),
+                     tuple(sorted(free)))
