@@ -28,6 +28,7 @@ A link is decided as the built-in matrix steps are:
 """
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass, field
@@ -37,17 +38,21 @@ import sympy as sp
 
 from gradproof.checks.tolerances import ATOL, EPS, RTOL
 from gradproof.derivations.model import Cite, Derivation, Kind, Step
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Verdict, decide
-from gradproof.symbolic.matrix_notation import MatrixError, Node, name_key, parse
+from gradproof.symbolic.matrix_notation import MatrixError, Node, Unsupported, name_key, parse
 
 __all__ = ["Model", "NoteMatrixClaim", "check_note_claim", "is_matrix_header", "read_matrix_note"]
 
+ENTRY_BUDGET = 3  # budgets per size assignment: every entry of a matrix is decided, one by one
 _z = sp.Symbol("z", real=True)
+# the activations stay opaque: their declared derivatives are proved from their definitions
+# (checks.matrix.prove_activation) before an entry verdict that used them is trusted
 _KNOWN = {
-    "exp": sp.exp(_z), "log": sp.log(_z), "tanh": sp.tanh(_z), "sinh": sp.sinh(_z), "cosh": sp.cosh(_z),
-    "sigmoid": 1 / (1 + sp.exp(-_z)), "softplus": sp.log(1 + sp.exp(_z)),
-    "relu": sp.Piecewise((_z, _z > 0), (0, True)),
+    "exp": sp.exp(_z), "log": sp.log(_z), "tanh": ACTIVATIONS["tanh"](_z), "sinh": sp.sinh(_z),
+    "cosh": sp.cosh(_z), "sigmoid": ACTIVATIONS["sigmoid"](_z), "softplus": sp.log(1 + sp.exp(_z)),
+    "relu": ACTIVATIONS["relu"](_z),
 }
 
 
@@ -356,7 +361,11 @@ class _Eval:
         return self.alg.sum(self.value(node.args[0]), node.data)
 
     def op_example(self, node):
-        a = self.value(node.args[0])
+        inner = node.args[0]
+        if inner.op == "name" and inner.data not in self.model.shapes and inner.data not in self.model.lets \
+                and inner.data not in self.overrides:
+            raise Unsupported(f"{node.text}: {inner.data} is not a declared matrix (shape {inner.data} : R \\times C)")
+        a = self.value(inner)
         var = node.data
         if var not in self.env:
             raise MatrixError(f"{node.text}: the example index {var} is not bound by a sum")
@@ -378,7 +387,7 @@ class _Eval:
     def op_call(self, node):
         fn, order = node.data
         if len(node.args) != 1:
-            raise MatrixError(f"{fn} of {len(node.args)} arguments is not supported in a matrix note")
+            raise Unsupported(f"{fn} of {len(node.args)} arguments is not supported in a matrix note")
         a = self.value(node.args[0])
         return self.alg.apply(self.function(fn, order), a)
 
@@ -397,13 +406,13 @@ class _Eval:
     def op_d(self, node):
         f, w = node.args
         if w.op != "name":
-            raise MatrixError(f"a derivative by {w.text}: the variable must be a declared or defined name")
+            raise Unsupported(f"a derivative by {w.text}: the variable must be a declared or defined name")
         W = self.lookup(w.data)
         sw = self.shape(W)
         if isinstance(self.alg, _Shapes):
             sf = self.shape(self.child().value(f))
             if not self.scalar_shape(sf):
-                raise MatrixError(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)}; the "
+                raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)}; the "
                                   "derivative of a matrix by a matrix (a Jacobian) is not supported yet")
             return sw
         if isinstance(self.alg, _Floats):
@@ -459,12 +468,15 @@ def _shapes(claim: NoteMatrixClaim) -> Verdict:
     start = time.perf_counter()
     method = "shape algebra (symbolic sizes)"
     ev = _Eval(claim.model, _Shapes(), {})
+    # the counterexample of a shape failure: sizes at which the products are undefined too
+    sizes = {str(k): float(v) for k, v in claim.size_assignments()[0].items()}
     try:
         a, b = ev.value(claim.lhs), ev.value(claim.rhs)
     except MatrixError as exc:
-        return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message)
+        return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message,
+                       counterexample=sizes)
     if tuple(a) != tuple(b):
-        return Verdict(Status.FAILS, method, time.perf_counter() - start,
+        return Verdict(Status.FAILS, method, time.perf_counter() - start, counterexample=sizes,
                        reason=f"{claim.lhs.text} is {_fmt(a)} but {claim.rhs.text} is {_fmt(b)}")
     return Verdict(Status.HOLDS, method, time.perf_counter() - start,
                    reason="every product and element-wise operation is defined; both sides are " + _fmt(a))
@@ -481,10 +493,18 @@ def _domain(claim: NoteMatrixClaim, symbols) -> Domain:
     return Domain.of(bounds)
 
 
+@functools.lru_cache(maxsize=None)
+def _proved(name: str) -> Verdict:
+    from gradproof.checks.matrix import prove_activation
+
+    return prove_activation(name)
+
+
 def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
     start = time.perf_counter()
     sizes = claim.size_assignments()
     last = None
+    used: set = set()
     for size in sizes:
         ev = _Eval(claim.model, _Values(), size)
         try:
@@ -495,8 +515,9 @@ def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
         if a.shape != b.shape:
             return Verdict(Status.FAILS, "entries at concrete sizes", time.perf_counter() - start,
                            reason=f"at {_size_text(size)}: {a.shape} vs {b.shape}")
+        used |= {type(f).__name__ for e in list(a) + list(b) for f in e.atoms(_Activation)}
         symbols = set().union(*(e.free_symbols for e in list(a) + list(b))) if len(a) else set()
-        v = decide(a, b, _domain(claim, symbols), budget / len(sizes),
+        v = decide(a, b, _domain(claim, symbols), budget * ENTRY_BUDGET,
                    seed=stable_seed(claim.says, _size_text(size)))
         where = f"at {_size_text(size)}" + (f", entry {v.where}" if v.where else "")
         v = Verdict(v.status, v.method, v.seconds, v.counterexample, v.lhs_value, v.rhs_value, v.residual,
@@ -504,6 +525,11 @@ def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
         if v.status is not Status.HOLDS:
             return v
         last = v
+    for name in sorted(used):
+        proof = _proved(name)
+        if proof.status is not Status.HOLDS:
+            return Verdict(Status.UNDECIDED, "activation derivative", time.perf_counter() - start,
+                           reason=f"the derivative of {name} is not proved from its definition: {proof.reason}")
     return Verdict(Status.HOLDS, last.method + f" (entries at {len(sizes)} size assignments)",
                    time.perf_counter() - start, where="; ".join(_size_text(s) for s in sizes))
 
@@ -550,8 +576,14 @@ def check_note_claim(claim: NoteMatrixClaim, budget: float = BUDGET):
 
     shapes = _shapes(claim)
     if shapes.status is Status.FAILS:
-        return ClaimResult(shapes, Verdict(Status.FAILS, shapes.method, reason=shapes.reason), _NOT_RUN)
-    return ClaimResult(shapes, _entries(claim, budget), _numeric(claim))
+        return ClaimResult(shapes, Verdict(Status.FAILS, shapes.method, reason=shapes.reason,
+                                           counterexample=shapes.counterexample), _NOT_RUN)
+    try:
+        return ClaimResult(shapes, _entries(claim, budget), _numeric(claim))
+    except (MatrixError, ArithmeticError, ValueError, TypeError, IndexError) as exc:  # never a traceback
+        why = exc.message if isinstance(exc, MatrixError) else f"{type(exc).__name__}: {exc}"
+        v = Verdict(Status.UNDECIDED, "matrix note", reason=why)
+        return ClaimResult(shapes, v, v)
 
 
 # --------------------------------------------------------------------------
@@ -641,6 +673,18 @@ def _header_line(s: str, model: Model):
                       "elementwise *, let NAME = LATEX or assume")
 
 
+def _rejoin(sides: list, text: str) -> list:
+    """Sides split at an ``=`` inside parentheses (``np.sum(M, axis=1)``) joined again."""
+    out: list = []
+    for t, at, d in sides:
+        if out and out[-1][0].count("(") > out[-1][0].count(")"):
+            pt, pat, _ = out[-1]
+            out[-1] = (text[pat:at + len(t)].strip(), pat, d)
+        else:
+            out.append((t, at, d))
+    return out
+
+
 def read_matrix_note(text: str, path: str):
     """A :class:`checks.notes.Reading` of a matrix note: one ``Kind.MATRIX`` step per link."""
     from gradproof.checks import notes as N
@@ -654,11 +698,13 @@ def read_matrix_note(text: str, path: str):
     def fail(offset, message):
         errors.append(N.ReadError(path, lines.line(offset), lines.col(offset), message))
 
-    models, model = {}, Model()
+    models, model, broken = {}, Model(), {}
     for k, c in enumerate(comments):
         model = model.copy()
+        before = len(errors)
         _header(c.body, c.start, model, fail)
         models[k + 1] = model
+        broken[k + 1] = broken.get(k, False) or len(errors) > before
     used: set = set()
     free: set = set()
     for block in blocks:
@@ -666,6 +712,9 @@ def read_matrix_note(text: str, path: str):
         model = models[block.section]
         if block.skip:
             notes.append(N.Note(lines.line(block.start), "skipped (<!-- gradproof: skip -->)"))
+            continue
+        if broken[block.section]:  # an undefined name would be read as a free scalar: never guess
+            fail(block.start, "not checked: a definition in force here could not be read (see above)")
             continue
         try:
             blanked, chains, _ = N._chains(src)
@@ -679,6 +728,7 @@ def read_matrix_note(text: str, path: str):
                 piece = blanked[side.start:b]
                 lead = side.start + len(piece) - len(piece.lstrip())
                 sides.append((piece.strip(), block.start + lead, side.defines))
+            sides = _rejoin(sides, text)
             if len(sides) < 2:
                 continue
             try:
@@ -710,8 +760,11 @@ def read_matrix_note(text: str, path: str):
                     continue
                 claim = NoteMatrixClaim(left, nodes[k + 1], model, f"{path}:{sid}:{latex}")
                 ev = _Eval(model, _Shapes(), {}, free=free)
-                try:  # free scalar names, for the file's result
+                try:  # free scalar names, for the file's result; notation not read yet is refused
                     ev.value(left), ev.value(nodes[k + 1])
+                except Unsupported as exc:
+                    fail(ro, exc.message)
+                    continue
                 except MatrixError:
                     pass
                 steps.append(Step(id=sid, latex=latex, cite=cite, kind=Kind.MATRIX, claim=claim,

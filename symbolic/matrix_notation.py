@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MatrixError", "Node", "parse", "name_key"]
+__all__ = ["MatrixError", "Node", "Unsupported", "parse", "name_key"]
 
 
 class MatrixError(Exception):
@@ -36,6 +36,10 @@ class MatrixError(Exception):
     def __init__(self, message: str, offset: int = 0):
         super().__init__(message)
         self.message, self.offset = message, offset
+
+
+class Unsupported(MatrixError):
+    """Notation the matrix checker does not read yet: the link is refused, never decided."""
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ class _Parser:
             for k in range(len(word)):  # a prefix that is a name: X\theta-like runs are products
                 if word[:k + 1] in self.names:
                     return None
-            raise MatrixError(f"`{word}(` is neither a known function nor defined: define it by let", self.i)
+            raise Unsupported(f"`{word}(` is neither a known function nor defined: define it by let", self.i)
         return None
 
     def function(self, fn: str, start: int) -> Node:
@@ -321,7 +325,8 @@ class _Parser:
         low = self.group()
         m = re.fullmatch(r"\s*([a-z])\s*=\s*1\s*", low)
         if not m:
-            raise MatrixError(f"cannot read the sum's range `{low}`: write \\sum_{{i=1}}^{{m}}", self.i)
+            raise Unsupported(f"cannot read the sum's range `{low}`: a sum over the batch is written "
+                              "\\sum_{{i=1}}^{{m}}", self.i)
         if not self.take("^"):
             raise MatrixError("a sum over the batch needs its bound: \\sum_{i=1}^{m}", self.i)
         at = self.i
@@ -355,7 +360,7 @@ class _Parser:
         if word.startswith("\\") and not word.startswith(("\\hat", "\\mathbf", "\\boldsymbol", "\\bm", "\\vec",
                                                           "\\mathit")):
             if word[1:] not in GREEK:
-                raise MatrixError(f"`{word}` is not supported in a matrix note", self.i)
+                raise Unsupported(f"`{word}` is not supported in a matrix note", self.i)
         if not word.startswith("\\") and len(word) > 1:
             # the longest prefix of a letter run that is a declared name; else one letter
             base = name_key(word)
