@@ -68,10 +68,11 @@ class Model:
     bounds: dict = field(default_factory=dict)  # key -> (lo, hi) for every entry
     layout: str = "columns"
     elementwise: bool = False
+    simplex: dict = field(default_factory=dict)  # key -> axis along which the entries sum to 1
 
     def copy(self) -> "Model":
         return Model(dict(self.shapes), dict(self.lets), dict(self.functions), dict(self.bounds),
-                     self.layout, self.elementwise)
+                     self.layout, self.elementwise, dict(self.simplex))
 
     @property
     def sizes(self) -> list[sp.Symbol]:
@@ -213,6 +214,15 @@ class _Floats(_Values):
         return a[i:i + 1, :] if rows else a[:, i:i + 1]
 
 
+def _broadcast_like(v, like):
+    """A column or row sum repeated to the shape of ``like``."""
+    if isinstance(v, np.ndarray):
+        return np.broadcast_to(v, like.shape).copy()
+    if isinstance(v, tuple):
+        return like
+    return _broadcast(v, like)[0]
+
+
 def _broadcast(a, b):
     """SymPy matrices of one shape, a 1×1 or a bias vector repeated (the shapes were checked)."""
     def grow(x, shape):
@@ -221,6 +231,20 @@ def _broadcast(a, b):
         return sp.Matrix(shape[0], shape[1], lambda i, j: x[i if x.rows > 1 else 0, j if x.cols > 1 else 0])
     shape = (max(a.rows, b.rows), max(a.cols, b.cols))
     return grow(a, shape), grow(b, shape)
+
+
+def _simplex(M, axis):
+    """``M`` with its last entry along ``axis`` replaced by 1 minus the others (assume np.sum = 1)."""
+    if axis is None or isinstance(M, tuple):
+        return M
+    M = M.copy()
+    if axis == 1:
+        for i in range(M.shape[0]):
+            M[i, M.shape[1] - 1] = 1 - sum(M[i, j] for j in range(M.shape[1] - 1))
+    else:
+        for j in range(M.shape[1]):
+            M[M.shape[0] - 1, j] = 1 - sum(M[i, j] for i in range(M.shape[0] - 1))
+    return M
 
 
 class _Eval:
@@ -256,7 +280,8 @@ class _Eval:
             return self.overrides[key]
         if key in self.model.shapes:
             if key not in self.inputs:
-                self.inputs[key] = self.alg.input(key, self.model.shapes[key], self.sizes)
+                self.inputs[key] = _simplex(self.alg.input(key, self.model.shapes[key], self.sizes),
+                                            self.model.simplex.get(key))
             return self.inputs[key]
         if key in self.model.lets:
             if key in self.memo:
@@ -384,8 +409,31 @@ class _Eval:
             total = v if total is None else self.alg.elem("add", total, v)
         return total
 
+    def op_norm(self, node):
+        a = self.value(node.args[0])
+        if isinstance(self.alg, _Shapes):
+            return (1, 1)
+        sq = self.alg.sum(self.alg.elem("had", a, a), None)
+        return sq.applyfunc(sp.sqrt) if isinstance(sq, sp.MatrixBase) else np.sqrt(sq)
+
     def op_call(self, node):
         fn, order = node.data
+        if fn == "softmax" and fn not in self.model.functions:
+            if order or len(node.args) != 1:
+                raise Unsupported("softmax' of a matrix: write the Jacobian out")
+            a = self.value(node.args[0])
+            if isinstance(self.alg, _Shapes):
+                return a
+            axis = 1 if self.model.layout == "rows" else 0  # along the class axis
+            e = self.alg.apply(sp.exp(_z), a)
+            return self.alg.elem("hdiv", e, _broadcast_like(self.alg.sum(e, axis), e))
+        if fn in self.model.functions and not order:  # by substitution: h(x) = x \theta takes a row
+            params, body = self.model.functions[fn]
+            if len(params) != len(node.args):
+                raise MatrixError(f"{fn} takes {len(params)} arguments")
+            vals = {p: self.value(a) for p, a in zip(params, node.args)}
+            return _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **vals}, self.env,
+                         self.free).value(body)
         if len(node.args) != 1:
             raise Unsupported(f"{fn} of {len(node.args)} arguments is not supported in a matrix note")
         a = self.value(node.args[0])
@@ -393,8 +441,10 @@ class _Eval:
 
     def function(self, fn: str, order: int):
         if fn in self.model.functions:
-            param, body = self.model.functions[fn]
-            e = _Eval(self.model, _Values(), {}, overrides={param: sp.Matrix([[_z]])}, free=self.free)
+            params, body = self.model.functions[fn]
+            if len(params) != 1:
+                raise Unsupported(f"the derivative of {fn} of {len(params)} arguments")
+            e = _Eval(self.model, _Values(), {}, overrides={params[0]: sp.Matrix([[_z]])}, free=self.free)
             v = e.value(body)
             if v.shape != (1, 1):
                 raise MatrixError(f"the function {fn} is not element-wise")
@@ -549,6 +599,7 @@ def _numeric(claim: NoteMatrixClaim) -> Verdict:
         M = ev.inputs[key]
         lo, hi = claim.model.bounds.get(key, DEFAULT_INTERVAL)
         arr = rng.uniform(lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo), size=M.shape)
+        arr = _simplex(arr, claim.model.simplex.get(key))
         values[key] = arr if key in claim.model.shapes else float(arr[0, 0])
         point.update({f"{key}_{i}_{j}": float(arr[i, j]) for i in range(arr.shape[0]) for j in range(arr.shape[1])})
     fe = _Eval(claim.model, _Floats(), size, inputs=values)
@@ -630,6 +681,17 @@ def _shape_of(text: str):
     return _dim(text), sp.Integer(1)
 
 
+def _is_example(text: str) -> bool:
+    return bool(re.search(r"\^\s*\{\s*\(", text))
+
+
+def _function(model: Model, name: str, params: str, body: str):
+    key = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}", r"\1", name.strip()).lstrip("\\")
+    keys = tuple(name_key(p) for p in params.split(","))
+    model.functions[key] = (keys, parse(body, model.names() | set(keys), set(model.functions) | {key},
+                                        model.elementwise))
+
+
 def _header_line(s: str, model: Model):
     m = re.fullmatch(r"shape\s+(.+?)\s*:\s*(.+)", s)
     if m:
@@ -651,11 +713,24 @@ def _header_line(s: str, model: Model):
     if re.fullmatch(r"elementwise\s+\*", s):
         model.elementwise = True
         return
-    m = re.fullmatch(r"let\s+(.+?)\s*\(\s*(\\?[a-zA-Z]+)\s*\)\s*(?::=|=)(.*)", s)
-    if m and name_key(m.group(1)) not in model.shapes:
-        key = m.group(1).strip()
-        key = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}", r"\1", key).lstrip("\\")
-        model.functions[key] = (name_key(m.group(2)), model.parse(m.group(3)))
+    m = re.fullmatch(r"let\s+(.+?)\s*(?:\\qty|\\left)?\s*\(\s*([^()]+?)\s*(?:\\right)?\)\s*(?::=|=)(.*)", s)
+    if m and name_key(m.group(1)) not in model.shapes and not _is_example(m.group(1)):
+        _function(model, m.group(1), m.group(2), m.group(3))
+        return
+    m = re.fullmatch(r"let\s+(.+?)\s*\^\s*\{\s*\(\s*([a-z])\s*\)\s*\}\s*=\s*(.+?)\s*\^\s*\{\s*\(\s*\2\s*\)\s*\}\s*", s)
+    if m:  # let x^{(i)} = X^{(i)}: x^{(i)} is example i of X
+        model.lets[name_key(m.group(1))] = model.parse(m.group(3))
+        return
+    m = re.fullmatch(r"index\s+([a-z](?:\s*,\s*[a-z])*)\s*=\s*1\s*\.\.\s*(.+)", s)
+    if m:  # the letters bound by \sum_{i=1}^{n}: nothing else to do
+        return
+    m = re.fullmatch(r"assume\s+\\text\s*\{\s*np\.sum\s*\}\s*\(\s*(.+?)\s*,\s*axis\s*=\s*([01])\s*"
+                     r"(?:,\s*keepdims\s*=\s*True\s*)?\)\s*=\s*1\s*", s)
+    if m:  # labels that are a distribution: the last entry of each row (column) is what the others leave
+        key = name_key(m.group(1))
+        if key not in model.shapes:
+            raise MatrixError(f"assume np.sum({key}, ...) = 1: {key} is not a declared matrix")
+        model.simplex[key] = int(m.group(2))
         return
     m = re.fullmatch(r"let\s+(.+?)\s*(?::=|=)(.*)", s)
     if m:
@@ -748,6 +823,22 @@ def read_matrix_note(text: str, path: str):
                 latex = f"{N._squash(lt)} = {N._squash(rt)}"
                 cite = Cite(path, where, line)
                 left = nodes[k]
+                head = re.fullmatch(r"\s*([a-zA-Z]+|\\[a-zA-Z]+)\s*(?:\\qty|\\left)?\s*\(\s*([^()]+?)\s*(?:\\right)?\)\s*",
+                                    lt)
+                if head and name_key(head.group(1)) not in model.names() and \
+                        head.group(1).lstrip("\\") not in model.functions:  # f(x) = F defines f
+                    try:
+                        for sec in models:
+                            if sec >= block.section:
+                                models[sec] = models[sec].copy()
+                                _function(models[sec], head.group(1), head.group(2), rt)
+                    except MatrixError as exc:
+                        fail(ro + exc.offset, exc.message)
+                        break
+                    model = models[block.section]
+                    steps.append(Step(id=sid, latex=latex, cite=cite, kind=Kind.DEFINITION,
+                                      says=f"a definition in {where}"))
+                    continue
                 if ldef or (left.op == "name" and left.data not in model.names()):
                     model = model.copy()
                     model.lets[left.data] = nodes[k + 1]

@@ -55,12 +55,12 @@ class Node:
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "pi", "rho", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
          "Delta", "Theta", "Lambda", "Phi", "Psi", "Omega", "Sigma", "Gamma", "ell"}
-FUNCTIONS = {"exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sigma": "sigmoid", "sigmoid": "sigmoid",
+FUNCTIONS = {"softmax": "softmax", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sigma": "sigmoid", "sigmoid": "sigmoid",
              "relu": "relu", "sinh": "sinh", "cosh": "cosh", "softplus": "softplus"}
 _TRANSPOSE = ("T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsf T", "\\mathrm T")
 _SKIP = re.compile(r"\\(?:,|;|!|:|quad|qquad|left|right|displaystyle|limits|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr"
                    r"|biggl|biggr)(?![a-zA-Z])|\\ |\s+")
-_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|vec|mathrm|mathsf)\s*(?=\{)")
+_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|vec|mathrm|mathsf|mathcal)\s*(?=\{)")
 _OPS = {"\\odot": "had", "\\circ": "had", "*": "star", "\\ast": "star", "\\oslash": "hdiv"}
 
 
@@ -181,7 +181,8 @@ class _Parser:
                 left = self.node("matmul", [left, self.power()], None, start)
                 continue
             self.ws()
-            if self.i >= len(self.s) or self.s[self.i] in "+-*)]}=,&" or self.peek(*_OPS, "\\right", "\\\\"):
+            if self.i >= len(self.s) or self.s[self.i] in "+-*)]}=,&|" or self.peek(*_OPS, "\\right", "\\\\",
+                                                                                   "\\|", "\\rVert", "\\Vert"):
                 return left
             if self.s[self.i] == "-":
                 return left
@@ -240,7 +241,17 @@ class _Parser:
         if m:
             self.i = m.end()
             return self.node("num", [], m.group(0), start)
-        if self.take("(", "\\left(", "[", "\\qty("):
+        bar = self.take("\\|", "||", "\\lVert", "\\Vert")
+        if bar:
+            close = {"\\lVert": "\\rVert"}.get(bar, bar)
+            inner = self.expr()
+            if not self.take(close, "\\right" + close):
+                raise MatrixError(f"a norm {bar} is never closed", start)
+            if self.take("_"):
+                if self.group().strip() != "2":
+                    raise Unsupported("only the 2-norm is read in a matrix note", start)
+            return self.node("norm", [inner], None, start)
+        if self.take("(", "\\left(", "[", "\\qty(", "\\left (", "\\qty ("):
             inner = self.expr()
             if not self.take(")", "\\right)", "]", "\\right]"):
                 raise MatrixError("a `(` is never closed", start)
@@ -288,7 +299,7 @@ class _Parser:
         return self.name(start)
 
     def function_name(self) -> str | None:
-        m = re.compile(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}|\\([a-zA-Z]+)|([a-zA-Z]+)(?=\s*[('])"
+        m = re.compile(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}|\\([a-zA-Z]+)|([a-zA-Z]+)(?=\s*(?:\\qty|\\left)?\s*[('])"
                        ).match(self.s, self.i)
         if not m:
             return None
@@ -311,7 +322,7 @@ class _Parser:
         while self.take("'", "^\\prime", "^{\\prime}"):
             order += 1
         self.ws()
-        if self.peek("(", "\\left(", "\\qty(", "\\bigl(", "\\Bigl("):
+        if self.peek("(", "\\left(", "\\qty(", "\\bigl(", "\\Bigl(", "\\left (", "\\qty ("):
             self.take("\\left", "\\qty", "\\bigl", "\\Bigl")
             a = self.args()
             args = [self.sub(t, at) for t, at in a]
@@ -352,13 +363,13 @@ class _Parser:
 
     def name(self, start: int) -> Node:
         s = self.s
-        m = re.compile(r"\\hat\s*\{\s*\\?[a-zA-Z]+\s*\}|\\hat\s*\\?[a-zA-Z]+|\\(?:mathbf|boldsymbol|bm|vec|mathit)"
+        m = re.compile(r"\\hat\s*\{\s*\\?[a-zA-Z]+\s*\}|\\hat\s*\\?[a-zA-Z]+|\\(?:mathbf|boldsymbol|bm|vec|mathit|mathcal)"
                        r"\s*\{\s*\\?[a-zA-Z]+\s*\}|\\[a-zA-Z]+|[a-zA-Z]+").match(s, self.i)
         if not m:
             raise MatrixError(f"cannot read `{s[self.i:self.i + 10]}` here", self.i)
         word = m.group(0)
         if word.startswith("\\") and not word.startswith(("\\hat", "\\mathbf", "\\boldsymbol", "\\bm", "\\vec",
-                                                          "\\mathit")):
+                                                          "\\mathit", "\\mathcal")):
             if word[1:] not in GREEK:
                 raise Unsupported(f"`{word}` is not supported in a matrix note", self.i)
         if not word.startswith("\\") and len(word) > 1:
