@@ -267,6 +267,9 @@ class _Parser:
             den = self.group()
             d = re.fullmatch(r"\s*\\partial\s*(.+?)\s*", num)
             e = re.fullmatch(r"\s*\\partial\s*(.+?)\s*", den)
+            if num.strip() == "\\partial" and e:  # the operator \frac{\partial}{\partial W} (...)
+                w = self.sub(e.group(1), at2)
+                return self.node("d", [self.prod(), w], None, start)
             if d and e:
                 f = self.sub(d.group(1), at)
                 w = self.sub(e.group(1), at2)
@@ -277,7 +280,7 @@ class _Parser:
                 raise MatrixError("\\nabla needs its variable: \\nabla_W J", self.i)
             at = self.i
             w = self.sub(self.group(), at)
-            f = self.power()
+            f = self.prod()  # \nabla_\theta \frac12 A^T A: the operator takes the whole product
             return self.node("d", [f, w], None, start)
         if self.take("\\sum"):
             return self.batch_sum(start)
