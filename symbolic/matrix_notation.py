@@ -79,6 +79,7 @@ class _Parser:
     def __init__(self, text: str, names: set, functions: set, elementwise: bool):
         self.s, self.i = text, 0
         self.names, self.functions, self.elementwise = names, functions, elementwise
+        self.norms = 0  # open norms: inside one, a bar closes it
 
     # lexing helpers -------------------------------------------------------
     def ws(self):
@@ -181,8 +182,8 @@ class _Parser:
                 left = self.node("matmul", [left, self.power()], None, start)
                 continue
             self.ws()
-            if self.i >= len(self.s) or self.s[self.i] in "+-*)]}=,&|" or self.peek(*_OPS, "\\right", "\\\\",
-                                                                                   "\\|", "\\rVert", "\\Vert"):
+            if self.i >= len(self.s) or self.s[self.i] in "+-*)]}=,&" or self.peek(*_OPS, "\\right", "\\\\") or \
+                    (self.norms and self.peek("|", "\\|", "\\rVert", "\\Vert")):
                 return left
             if self.s[self.i] == "-":
                 return left
@@ -244,7 +245,9 @@ class _Parser:
         bar = self.take("\\|", "||", "\\lVert", "\\Vert")
         if bar:
             close = {"\\lVert": "\\rVert"}.get(bar, bar)
+            self.norms += 1
             inner = self.expr()
+            self.norms -= 1
             if not self.take(close, "\\right" + close):
                 raise MatrixError(f"a norm {bar} is never closed", start)
             if self.take("_"):

@@ -1,0 +1,184 @@
+r"""Matrix notes (a header with ``shape``): reading, shapes, entries, float64.
+
+The expected verdicts are decided by hand: the gradients of the shallow network
+(Coursera, column layout) and of least squares are the textbook ones; each
+slip is a change that a shape or an entry refutes.  Independently, every
+"holds" below is confirmed here by NumPy central differences written in this
+file (not through gradproof's evaluator).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradproof.checks.matrix_notes import check_note_claim
+from gradproof.checks.notes import read_note
+from gradproof.checks.runner import check_step
+from gradproof.derivations.model import Kind
+from gradproof.symbolic.equivalence import Status
+from gradproof.symbolic.matrix_notation import MatrixError, parse
+
+SHALLOW = r"""<!-- gradproof
+layout columns
+elementwise *
+shape X : n_0 \times m
+shape Y : 1 \times m
+shape W^{[1]} : n_1 \times n_0
+shape b^{[1]} : n_1 \times 1
+shape W^{[2]} : 1 \times n_1
+shape b^{[2]} : 1 \times 1
+let g(z) = \tanh(z)
+let Z^{[1]} = W^{[1]} X + b^{[1]}
+let A^{[1]} = g(Z^{[1]})
+let Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}
+let A^{[2]} = \sigma(Z^{[2]})
+let J = -\frac{1}{m} \operatorname{sum}(Y * \log A^{[2]} + (1 - Y) * \log(1 - A^{[2]}))
+let dZ^{[2]} = m \frac{\partial J}{\partial Z^{[2]}}
+let dW^{[2]} = \frac{\partial J}{\partial W^{[2]}}
+let db^{[2]} = \frac{\partial J}{\partial b^{[2]}}
+let dZ^{[1]} = m \frac{\partial J}{\partial Z^{[1]}}
+let db^{[1]} = \frac{\partial J}{\partial b^{[1]}}
+assume 0 < Y < 1
+-->
+"""
+
+LSQ = r"""<!-- gradproof
+layout rows
+shape X : m \times n
+shape \theta : n \times 1
+shape y : m \times 1
+let J = \frac{1}{2m} \|X\theta - y\|^2 + \frac{\lambda}{2m} \theta^T \theta
+-->
+"""
+
+
+def _verdicts(text: str) -> list[tuple[int, str, str]]:
+    r = read_note(text, "note.md")
+    assert r.errors == ()
+    out = []
+    for s in r.derivation.steps:
+        assert s.kind is Kind.MATRIX
+        res = check_step(s)
+        why = res.shapes.reason if res.shapes.status is Status.FAILS else res.symbolic.where
+        out.append((s.cite.line, res.verdict.value, why))
+        if res.verdict is Status.FAILS:  # a refutation carries a counterexample
+            assert res.symbolic.counterexample
+        if res.verdict is Status.HOLDS:
+            assert res.numeric.status is Status.HOLDS
+    return out
+
+
+def test_shallow_network_as_published_holds():
+    body = "\n".join([
+        r"$$dZ^{[2]}=A^{[2]}-Y$$",
+        r"$$dW^{[2]}=\frac1mdZ^{[2]}A^{[1]T}$$",
+        r"$$db^{[2]}=\frac1mnp.sum(dZ^{[2]},axis=1,keepdims=True)$$",
+        r"$$dZ^{[1]}=W^{[2]T}dZ^{[2]}\ast g'(Z^{[1]})$$",
+        r"$$db^{[1]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[1](i)}$$",
+    ])
+    assert [v for _, v, _ in _verdicts(SHALLOW + body)] == ["holds"] * 5
+
+
+def test_shallow_network_slips_fail_with_shapes_or_an_entry():
+    body = "\n".join([
+        r"$$dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]}$$",  # missing transpose
+        r"$$dW^{[2]} = dZ^{[2]} A^{[1]T}$$",  # missing 1/m
+        r"$$db^{[2]} = \frac{1}{m} \text{np.sum}(dZ^{[2]}, axis=0, keepdims=True)$$",  # wrong axis
+        r"$$dZ^{[1]} = dZ^{[2]} W^{[2]T} * g'(Z^{[1]})$$",  # product order
+        r"$$dZ^{[2]} = Y - A^{[2]}$$",  # sign
+    ])
+    got = _verdicts(SHALLOW + body)
+    assert [v for _, v, _ in got] == ["fails"] * 5
+    assert got[0][2] == r"\frac{1}{m} dZ^{[2]} (1×m) · A^{[1]} (n_1×m): inner dimensions m and n_1 differ"
+    assert got[1][2].startswith("at m = 2, n_0 = 3, n_1 = 4")  # pairwise distinct sizes
+    assert "1×1" in got[2][2] and "1×m" in got[2][2]
+    assert "inner dimensions m and n_1 differ" in got[3][2]
+
+
+def test_least_squares_with_l2():
+    body = "\n".join([
+        r"$$\nabla_\theta J = \frac{1}{m} X^T (X\theta - y) + \frac{\lambda}{m}\theta$$",
+        r"$$\nabla_\theta J = X^T (X\theta - y) + \frac{\lambda}{m}\theta$$",
+        r"$$\frac{\partial J}{\partial \theta} = \frac{1}{m} X (X\theta - y)$$",
+        r"$$\theta^T \theta = \|\theta\|_2^2$$",
+    ])
+    assert [v for _, v, _ in _verdicts(LSQ + body)] == ["holds", "fails", "fails", "holds"]
+
+
+def test_least_squares_gradient_against_numpy_central_differences():
+    """The oracle for the first claim above, without gradproof: NumPy only."""
+    rng = np.random.default_rng(0)
+    m, n, lam = 5, 3, 0.7
+    X, y, th = rng.normal(size=(m, n)), rng.normal(size=(m, 1)), rng.normal(size=(n, 1))
+
+    def J(t):
+        r = X @ t - y
+        return float((r.T @ r)[0, 0]) / (2 * m) + lam / (2 * m) * float((t.T @ t)[0, 0])
+
+    num = np.zeros_like(th)
+    for k in range(n):
+        e = np.zeros_like(th)
+        e[k] = 1e-6
+        num[k] = (J(th + e) - J(th - e)) / 2e-6
+    assert np.allclose(num, X.T @ (X @ th - y) / m + lam / m * th, atol=1e-7)
+
+
+@pytest.mark.parametrize("spelling", ["A^T", "A^{T}", r"A^\top", r"A^{\top}", r"A^\intercal", "A^{[1]T}"])
+def test_every_transpose(spelling):
+    t = parse(spelling, {"A", "A[1]"})
+    assert t.op == "T" and t.args[0].op == "name"
+
+
+def test_matrix_product_binds_tighter_than_elementwise():
+    t = parse(r"W^{[2]T} dZ^{[2]} * g'(Z^{[1]})", {"W[2]", "dZ[2]", "Z[1]"}, {"g"}, elementwise=True)
+    assert t.op == "had" and t.args[0].op == "matmul"
+
+
+def test_star_without_elementwise_is_an_error():
+    with pytest.raises(MatrixError, match="elementwise"):
+        parse("A * B", {"A", "B"})
+
+
+def test_bias_broadcast_and_nothing_else():
+    head = r"""<!-- gradproof
+layout columns
+shape W : n \times d
+shape X : d \times m
+shape b : n \times 1
+shape c : 1 \times n
+let Z = W X + b
+-->
+"""
+    got = _verdicts(head + "$$Z = W X + b$$\n$$Z = W X + c$$\n")
+    assert got[0][1] == "holds"
+    assert got[1][1] == "fails" and got[1][2] == "W X (n×m) + c (1×n): the shapes differ (only a bias column n×1 " \
+                                                 "is repeated along the batch)"
+
+
+def test_unsupported_notation_is_refused_not_decided():
+    head = r"""<!-- gradproof
+shape W : n \times d
+shape x : d \times 1
+let z = W x
+-->
+"""
+    r = read_note(head + r"$$\frac{\partial z}{\partial x} = W$$" + "\n", "j.md")
+    assert r.derivation.steps == () and "Jacobian" in r.errors[0].message
+    r = read_note(head.replace("let z = W x", "let z = W x\nlet q = \\operatorname{foo}(z)") + "$$z = W x$$\n", "k.md")
+    assert r.errors and all(s.kind is not Kind.MATRIX for s in r.derivation.steps)
+
+
+def test_a_scalar_times_a_matrix_and_a_1x1_result():
+    head = r"""<!-- gradproof
+shape u, v : n \times 1
+-->
+"""
+    got = _verdicts(head + r"$$u^T v = v^T u$$" + "\n" + r"$$2 u = u + u$$" + "\n" + r"$$u v^T = v u^T$$" + "\n")
+    assert [v for _, v, _ in got] == ["holds", "holds", "fails"]
+
+
+def test_claim_result_on_its_own():
+    r = read_note(LSQ + r"$$\nabla_\theta J = \frac{1}{m} X^T (X\theta - y) + \frac{\lambda}{m}\theta$$" + "\n", "n.md")
+    res = check_note_claim(r.derivation.steps[0].claim)
+    assert res.shapes.status is Status.HOLDS and res.symbolic.status is Status.HOLDS
+    assert res.numeric.extra["max_error"] < 1e-6
