@@ -178,7 +178,7 @@ class _Parser:
         start = self.i
         left = self.power()
         while True:
-            if self.take("\\cdot", "\\times"):
+            if self.take("\\cdot", "\\times", "·"):
                 left = self.node("matmul", [left, self.power()], None, start)
                 continue
             self.ws()
@@ -242,6 +242,15 @@ class _Parser:
         if m:
             self.i = m.end()
             return self.node("num", [], m.group(0), start)
+        ind = re.compile(r"\\(?:mathbb|mathbf|mathds)\s*\{\s*1\s*\}\s*(?:\\left|\\big|\\Big)?\s*[(\[]").match(s, self.i)
+        if ind:  # the element-wise indicator 1(Z > 0)
+            self.i = ind.end() - 1
+            self.s = s = s[:self.i] + "(" + s[self.i + 1:]
+            (text, at), = self.args() if s[self.i] == "(" else [(None, self.i)]
+            cond = re.fullmatch(r"(.+?)\s*(>|\\gt)\s*0\s*[\])]?\s*", text + ("" if text.endswith("]") else ""))
+            if not cond:
+                raise Unsupported("an indicator is read as \\mathbb{1}(Z > 0)", at)
+            return self.node("ind", [self.sub(cond.group(1), at)], None, start)
         bar = self.take("\\|", "||", "\\lVert", "\\Vert")
         if bar:
             close = {"\\lVert": "\\rVert"}.get(bar, bar)
