@@ -409,6 +409,8 @@ class _Eval:
 
     def op_pow(self, node):
         a = self.value(node.args[0])
+        if not self.scalar_shape(self.shape(a)) and node.data < 0:
+            raise Unsupported(f"{node.text}: a negative power of a matrix (an inverse) is not read yet")
         if not self.scalar_shape(self.shape(a)) and not self.model.elementwise:
             raise MatrixError(f"a power of the matrix {node.args[0].text} ({_fmt(self.shape(a))}): write "
                               "`elementwise *` in the header for element-wise powers")

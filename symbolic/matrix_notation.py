@@ -205,6 +205,8 @@ class _Parser:
     def superscript(self, node: Node, sup: str, start: int, at: int) -> Node:
         sup = re.sub(r"\s+", " ", sup)
         if sup in _TRANSPOSE or sup.replace(" ", "") in _TRANSPOSE:
+            if sup == "T" and "T" in self.names:
+                raise MatrixError("`^T` after a declared name T: a transpose or a power? write ^\\top", at)
             return self.node("T", [node], None, start)
         if re.fullmatch(r"-?\d+", sup):
             return self.node("pow", [node], int(sup), start)

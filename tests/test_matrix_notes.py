@@ -182,3 +182,49 @@ def test_claim_result_on_its_own():
     res = check_note_claim(r.derivation.steps[0].claim)
     assert res.shapes.status is Status.HOLDS and res.symbolic.status is Status.HOLDS
     assert res.numeric.extra["max_error"] < 1e-6
+
+
+SOFTMAX_ROWS = r"""<!-- gradproof
+layout rows
+shape X, Y : n \times c
+let \hat{Y} = \operatorname{softmax}(X)
+let E = -\operatorname{sum}(Y \odot \log(\hat{Y}))
+assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_softmax_along_the_class_axis_with_labels_that_are_a_distribution():
+    body = "\n".join([
+        r"$$\frac{\partial E}{\partial X} = \hat{Y} - Y$$",
+        r"$$\frac{\partial E}{\partial X} = Y - \hat{Y}$$",
+        r"$$\frac{\partial E}{\partial \hat{Y}} = -Y \oslash \hat{Y}$$",
+        r"$$\text{np.sum}(\hat{Y}, axis=1, keepdims=True) = \text{np.sum}(Y, axis=1, keepdims=True)$$",
+    ])
+    assert [v for _, v, _ in _verdicts(SOFTMAX_ROWS + body)] == ["holds", "fails", "holds", "holds"]
+
+
+def test_in_mathbb_r_indicator_and_a_function_defined_in_a_block():
+    head = r"""<!-- gradproof
+let W \in \mathbb{R}^{n \times d}
+let x \in \mathbb{R}^{d \times 1}
+let h = \operatorname{relu}(W x)
+let J = \operatorname{sum}(h)
+-->
+"""
+    body = "\n".join([
+        r"$$\frac{\partial J}{\partial W} = \mathbb{1}(W x > 0) x^T$$",
+        r"$$\frac{\partial J}{\partial W} = \mathbb{1}(W x > 0) x^\intercal$$",
+        r"$$f(v) = v^T v$$",
+        r"$$f(x) = \|x\|^2$$",
+    ])
+    r = read_note(head + body, "n.md")
+    assert r.errors == ()
+    kinds = [s.kind for s in r.derivation.steps]
+    assert kinds == [Kind.MATRIX, Kind.MATRIX, Kind.DEFINITION, Kind.MATRIX]
+    assert [check_step(s).verdict.value for s in r.derivation.steps if s.kind is Kind.MATRIX] == ["holds"] * 3
+
+
+def test_a_declared_T_is_not_a_transpose():
+    with pytest.raises(MatrixError, match="transpose or a power"):
+        parse("A^T", {"A", "T"})
