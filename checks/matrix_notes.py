@@ -101,10 +101,11 @@ class Model:
     layout: str = "columns"
     elementwise: bool = False
     simplex: dict = field(default_factory=dict)  # key -> axis along which the entries sum to 1
+    indices: dict = field(default_factory=dict)  # letter -> its range's size (index i = 1..n)
 
     def copy(self) -> "Model":
         return Model(dict(self.shapes), dict(self.lets), dict(self.functions), dict(self.bounds),
-                     self.layout, self.elementwise, dict(self.simplex))
+                     self.layout, self.elementwise, dict(self.simplex), dict(self.indices))
 
     @property
     def sizes(self) -> list[sp.Symbol]:
@@ -114,7 +115,7 @@ class Model:
         return set(self.shapes) | set(self.lets) | {str(s) for s in self.sizes}
 
     def parse(self, text: str) -> Node:
-        return parse(text, self.names(), set(self.functions), self.elementwise)
+        return parse(text, self.names(), set(self.functions), self.elementwise, set(self.indices))
 
 
 def _fmt(shape) -> str:
@@ -430,13 +431,28 @@ class _Eval:
             raise MatrixError(f"{node.text}: the example index {var} is not bound by a sum")
         return self.alg.example(a, self.env[var], self.model.layout == "rows")
 
-    def op_bsum(self, node):
-        body, upper = node.args
+    def op_entry(self, node):
+        a = self.value(node.args[0])
         var = node.data
+        sa = self.shape(a)
+        if var not in self.env:
+            raise Unsupported(f"{node.text}: a free index {var} (a claim about every entry) is not read yet")
+        if not (sa[0] == 1 or sa[1] == 1):
+            raise MatrixError(f"{node.text}: {node.args[0].text} is {_fmt(sa)}, not a vector")
+        if isinstance(self.alg, _Shapes):
+            return (1, 1)
+        k = self.env[var]
+        return a[0:1, k:k + 1] if sa[0] == 1 else a[k:k + 1, 0:1]
+
+    def op_bsum(self, node):
+        var = node.data
+        body = node.args[0]
         if isinstance(self.alg, _Shapes):
             return self.child(env={var: None}).value(body)
-        n = self.value(upper)
-        n = int(n[0, 0])
+        if len(node.args) == 1:
+            n = int(sp.sympify(self.model.indices[var]).subs(self.sizes))
+        else:
+            n = int(self.value(node.args[1])[0, 0])
         total = None
         for i in range(n):
             v = self.child(env={var: i}).value(body)
@@ -645,7 +661,7 @@ def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
         used |= {type(f).__name__ for e in list(a) + list(b) for f in e.atoms(_Activation)}
         symbols = set().union(*(e.free_symbols for e in list(a) + list(b))) if len(a) else set()
         try:
-            proved = bounded(lambda: _opaque_zero(a - b), budget)
+            proved = bounded(lambda: _opaque_zero(a - b), budget * ENTRY_BUDGET)
         except Timeout:
             proved = False
         if proved:
@@ -773,7 +789,7 @@ def _function(model: Model, name: str, params: str, body: str):
     key = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}", r"\1", name.strip()).lstrip("\\")
     keys = tuple(name_key(p) for p in params.split(","))
     model.functions[key] = (keys, parse(body, model.names() | set(keys), set(model.functions) | {key},
-                                        model.elementwise))
+                                        model.elementwise, set(model.indices)))
 
 
 def _header_line(s: str, model: Model):
@@ -806,7 +822,9 @@ def _header_line(s: str, model: Model):
         model.lets[name_key(m.group(1))] = model.parse(m.group(3))
         return
     m = re.fullmatch(r"index\s+([a-z](?:\s*,\s*[a-z])*)\s*=\s*1\s*\.\.\s*(.+)", s)
-    if m:  # the letters bound by \sum_{i=1}^{n}: nothing else to do
+    if m:  # x_i is entry i of the vector x; \sum_i runs over 1..n
+        for letter in m.group(1).split(","):
+            model.indices[letter.strip()] = _dim(m.group(2))
         return
     m = re.fullmatch(r"assume\s+\\text\s*\{\s*np\.sum\s*\}\s*\(\s*(.+?)\s*,\s*axis\s*=\s*([01])\s*"
                      r"(?:,\s*keepdims\s*=\s*True\s*)?\)\s*=\s*1\s*", s)

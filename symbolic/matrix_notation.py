@@ -76,10 +76,11 @@ def name_key(text: str) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, names: set, functions: set, elementwise: bool):
+    def __init__(self, text: str, names: set, functions: set, elementwise: bool, indices=frozenset()):
         self.s, self.i = text, 0
         self.names, self.functions, self.elementwise = names, functions, elementwise
         self.norms = 0  # open norms: inside one, a bar closes it
+        self.indices = indices  # letters declared by `index i = 1..n`
 
     # lexing helpers -------------------------------------------------------
     def ws(self):
@@ -125,7 +126,7 @@ class _Parser:
         return m.group(0)
 
     def sub(self, text: str, at: int) -> Node:
-        p = _Parser(text, self.names, self.functions, self.elementwise)
+        p = _Parser(text, self.names, self.functions, self.elementwise, self.indices)
         try:
             node = p.full()
         except MatrixError as exc:
@@ -352,6 +353,11 @@ class _Parser:
             raise MatrixError("a sum over the batch is written \\sum_{i=1}^{m} X^{(i)}", self.i)
         low = self.group()
         m = re.fullmatch(r"\s*([a-z])\s*=\s*1\s*", low)
+        if re.fullmatch(r"\s*[a-z]\s*", low) and low.strip() in self.indices:  # \sum_i over a declared index
+            if self.take("^"):
+                self.group()
+            body = self.prod()
+            return self.node("bsum", [body], low.strip(), start)
         if not m:
             raise Unsupported(f"cannot read the sum's range `{low}`: a sum over the batch is written "
                               "\\sum_{{i=1}}^{{m}}", self.i)
@@ -408,6 +414,8 @@ class _Parser:
             self.take("_")
             sub = self.group()
             cand = key + "_" + re.sub(r"\s+", "", sub)
+            if cand not in self.names and key in self.names and sub.strip() in self.indices:
+                return Node("entry", (Node("name", (), key, word),), sub.strip(), s[start:self.i].strip())
             if cand in self.names or not key in self.names:
                 key = cand
             else:
@@ -452,6 +460,7 @@ class _Parser:
         return g
 
 
-def parse(text: str, names: set, functions: set = frozenset(), elementwise: bool = False) -> Node:
+def parse(text: str, names: set, functions: set = frozenset(), elementwise: bool = False,
+          indices=frozenset()) -> Node:
     """The tree of ``text``; ``names`` are the keys of declared or defined names (for letter runs)."""
-    return _Parser(text, set(names), set(functions), elementwise).full()
+    return _Parser(text, set(names), set(functions), elementwise, frozenset(indices)).full()
