@@ -512,6 +512,7 @@ class _Eval:
         return sp.diff(expr, _z, order) if order else expr
 
     def op_d(self, node):
+        """A gradient shaped like ``w`` (scalar ``f``), or the Jacobian of vectors (one row per entry of ``f``)."""
         f, w = node.args
         if w.op != "name":
             raise Unsupported(f"a derivative by {w.text}: the variable must be a declared or defined name")
@@ -519,26 +520,32 @@ class _Eval:
         sw = self.shape(W)
         if isinstance(self.alg, _Shapes):
             sf = self.shape(self.child().value(f))
-            if not self.scalar_shape(sf):
-                raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)}; the "
-                                  "derivative of a matrix by a matrix (a Jacobian) is not supported yet")
-            return sw
+            if self.scalar_shape(sf):
+                return sw
+            if 1 in sf and 1 in sw:  # a Jacobian of vectors
+                return (sf[0] if sf[1] == 1 else sf[1], sw[0] if sw[1] == 1 else sw[1])
+            raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)} and {w.text} is "
+                              f"{_fmt(sw)}; the derivative of a matrix by a matrix is not read yet")
         if isinstance(self.alg, _Floats):
-            out = np.zeros_like(W)
+            cols = []
             for idx in np.ndindex(W.shape):
                 vals = []
                 for h in (EPS, -EPS):
                     moved = W.copy()
                     moved[idx] += h
-                    vals.append(float(self.child({w.data: moved}).value(f)[0, 0]))
-                out[idx] = (vals[0] - vals[1]) / (2 * EPS)
-            return out
+                    vals.append(np.asarray(self.child({w.data: moved}).value(f), float).ravel())
+                cols.append((vals[0] - vals[1]) / (2 * EPS))
+            grad = np.array(cols).T  # one row per entry of f, one column per entry of w
+            return grad.reshape(W.shape) if grad.shape[0] == 1 else grad
         fresh = sp.Matrix(W.rows, W.cols, lambda i, j: sp.Dummy(f"d{w.data}_{i}_{j}", real=True))
-        J = self.child({w.data: fresh}).value(f)
-        if J.shape != (1, 1):
-            raise MatrixError(f"\\partial {f.text} / \\partial {w.text}: {f.text} is not a scalar")
+        F = self.child({w.data: fresh}).value(f)
         back = dict(zip(fresh, W))
-        return sp.Matrix(W.rows, W.cols, lambda i, j: sp.diff(J[0, 0], fresh[i, j]).xreplace(back))
+        if F.shape == (1, 1):
+            return sp.Matrix(W.rows, W.cols, lambda i, j: sp.diff(F[0, 0], fresh[i, j]).xreplace(back))
+        if 1 not in F.shape or 1 not in W.shape:
+            raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: the derivative of a matrix by a matrix")
+        fs, ws = list(F), list(fresh)
+        return sp.Matrix(len(fs), len(ws), lambda i, j: sp.diff(fs[i], ws[j]).xreplace(back))
 
 
 _FN_KEY = {"sigma": "sigmoid", "ln": "log"}

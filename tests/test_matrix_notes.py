@@ -228,3 +228,38 @@ let J = \operatorname{sum}(h)
 def test_a_declared_T_is_not_a_transpose():
     with pytest.raises(MatrixError, match="transpose or a power"):
         parse("A^T", {"A", "T"})
+
+
+ROW_NET = r"""<!-- gradproof
+layout rows
+index i = 1..D_y
+shape x : 1 \times D_x
+shape W_1 : D_x \times H
+shape W_2 : H \times D_y
+shape y : 1 \times D_y
+let h = sigmoid(xW_1)
+let z_2 = hW_2
+let \hat{y} = softmax(z_2)
+let CE(y, \hat{y}) = -\sum_i y_i log(\hat{y}_i)
+let J = CE(y, \hat{y})
+let \delta_1 = \hat{y} - y
+assume \text{np.sum}(y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_entries_of_vectors_a_function_of_two_arguments_and_jacobians():
+    body = "\n".join([
+        r"$$J = -\sum_i y_i \log(\hat{y}_i)$$",
+        r"$$\frac{\partial J}{\partial z_2} = \delta_1$$",
+        r"$$\frac{\partial J}{\partial h} = \delta_1 \frac{\partial z_2}{\partial h} = \delta_1 W_2^T$$",
+        r"$$\frac{\partial J}{\partial h} = \delta_1 W_2$$",
+    ])
+    got = _verdicts(ROW_NET + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "holds", "holds", "fails"]
+    assert "inner dimensions D_y and H differ" in got[-1][2]
+
+
+def test_a_free_index_is_refused():
+    r = read_note(ROW_NET + r"$$\hat{y}_i = y_i$$" + "\n", "f.md")
+    assert r.derivation.steps == () and "free index" in r.errors[0].message
