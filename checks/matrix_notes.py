@@ -571,7 +571,10 @@ class NoteMatrixClaim:
         axis = 0 if self.model.layout == "rows" else 1
         count = {s: sum(1 for shape in self.model.shapes.values() if shape[axis] == s) for s in sizes}
         order = sorted(sizes, key=lambda s: (-count[s], str(s)))
-        distinct = {s: 2 + order.index(s) for s in sizes}
+        # distinct from each other and from the integer sizes the note fixes (a 2×1 theta: no n = 2)
+        fixed = {int(x) for shape in self.model.shapes.values() for x in shape if x.is_Integer}
+        values = [v for v in range(2, 2 + len(sizes) + len(fixed) + 1) if v not in fixed]
+        distinct = {s: values[order.index(s)] for s in sizes}
         # the second is small (its cost is the budget's), all sizes 2 except one 3 that is not the first's 3
         small = {s: 2 for s in sizes}
         if len(sizes) == 1:
@@ -794,6 +797,8 @@ def _is_example(text: str) -> bool:
 
 def _function(model: Model, name: str, params: str, body: str):
     key = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}", r"\1", name.strip()).lstrip("\\")
+    if "_" in key:  # C_{\text{ridge}}: its name's key
+        key = name_key(name)
     keys = tuple(name_key(p) for p in params.split(","))
     model.functions[key] = (keys, parse(body, model.names() | set(keys), set(model.functions) | {key},
                                         model.elementwise, set(model.indices)))
@@ -844,6 +849,10 @@ def _header_line(s: str, model: Model):
     m = re.fullmatch(r"let\s+(.+?)\s*(?::=|=)(.*)", s)
     if m:
         key = name_key(m.group(1))
+        base = re.fullmatch(r"(.+?)_\{?\s*[a-z0-9]+\s*\}?", m.group(1).strip())
+        if base and name_key(base.group(1)) in model.shapes:  # X_{i1} = 1: entries of a declared matrix
+            raise Unsupported(f"`let {m.group(1).strip()}` defines entries of the declared matrix "
+                              f"{name_key(base.group(1))}; entries of an input are not read yet")
         model.lets[key] = model.parse(m.group(2))
         return
     m = re.fullmatch(r"assume\s+(-?[\d.]+)\s*<\s*(.+?)\s*<\s*(-?[\d.]+)", s)

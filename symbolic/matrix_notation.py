@@ -317,6 +317,10 @@ class _Parser:
         return self.name(start)
 
     def function_name(self) -> str | None:
+        sub = re.compile(r"[a-zA-Z]+_(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)?\}|\w)(?=\s*(?:\\qty|\\left)?\s*\()").match(self.s, self.i)
+        if sub and name_key(sub.group(0)) in self.functions:  # C_{\text{ridge}}(\theta)
+            self.i = sub.end()
+            return name_key(sub.group(0))
         m = re.compile(r"\\(?:operatorname|mathrm|text)\s*\{\s*([a-zA-Z]+)\s*\}|\\([a-zA-Z]+)|([a-zA-Z]+)(?=\s*(?:\\qty|\\left)?\s*[('])"
                        ).match(self.s, self.i)
         if not m:
