@@ -751,6 +751,7 @@ def check_note_claim(claim: NoteMatrixClaim, budget: float = BUDGET):
 # reading a note
 # --------------------------------------------------------------------------
 
+_UNREADABLE = (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError, ArithmeticError)
 _HEADER_MATRIX = re.compile(r"^\s*(?:shape\s|let\s+[^=]*\\in\s*\\mathbb\{R\})", re.M)
 
 
@@ -782,6 +783,8 @@ def _header(body: str, at: int, model: Model, fail):
             _header_line(s, model)
         except MatrixError as exc:
             fail(lead, exc.message)
+        except _UNREADABLE as exc:  # never a traceback for a user's text
+            fail(lead, f"cannot read `{s[:60]}` ({type(exc).__name__})")
 
 
 def _shape_of(text: str):
@@ -940,6 +943,9 @@ def read_matrix_note(text: str, path: str):
             except MatrixError as exc:
                 fail(sides[0][1] + exc.offset, exc.message)
                 continue
+            except _UNREADABLE as exc:
+                fail(sides[0][1], f"cannot read this chain ({type(exc).__name__})")
+                continue
             for k in range(len(sides) - 1):
                 (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
                 line = lines.line(ro)
@@ -986,7 +992,10 @@ def read_matrix_note(text: str, path: str):
                     fail(ro, exc.message)
                     continue
                 except MatrixError:
-                    pass
+                    pass  # a shape error: the claim fails with it
+                except _UNREADABLE as exc:
+                    fail(ro, f"cannot read this link ({type(exc).__name__})")
+                    continue
                 steps.append(Step(id=sid, latex=latex, cite=cite, kind=Kind.MATRIX, claim=claim,
                                   says=f"link {k + 1} of the chain in {where} (matrix note)"))
     first = re.search(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", text, re.M)
