@@ -324,6 +324,10 @@ class _Eval:
             self.active.add(key)
             try:
                 v = self.value(self.model.lets[key])
+            except Unsupported:
+                raise
+            except MatrixError as exc:  # the header's fault, not the link's: the link is refused
+                raise Unsupported(f"in the definition of {key}: {exc.message}") from None
             finally:
                 self.active.discard(key)
             self.memo[key] = v

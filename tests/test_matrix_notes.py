@@ -263,3 +263,15 @@ def test_entries_of_vectors_a_function_of_two_arguments_and_jacobians():
 def test_a_free_index_is_refused():
     r = read_note(ROW_NET + r"$$\hat{y}_i = y_i$$" + "\n", "f.md")
     assert r.derivation.steps == () and "free index" in r.errors[0].message
+
+
+def test_a_shape_error_in_a_definition_refuses_the_link():
+    head = r"""<!-- gradproof
+shape W : n \times d
+shape x : d \times 1
+let z = x W
+-->
+"""
+    r = read_note(head + "$$z = z$$\n", "h.md")
+    assert r.derivation.steps == ()
+    assert r.errors[0].message == "in the definition of z: x (d×1) · W (n×d): inner dimensions 1 and n differ"
