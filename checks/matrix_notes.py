@@ -756,7 +756,7 @@ def check_note_claim(claim: NoteMatrixClaim, budget: float = BUDGET):
 # --------------------------------------------------------------------------
 
 _UNREADABLE = (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError, ArithmeticError)
-_HEADER_MATRIX = re.compile(r"^\s*(?:shape\s|let\s+[^=]*\\in\s*\\mathbb\{R\})", re.M)
+_HEADER_MATRIX = re.compile(r"^\s*(?:shape\s|let\s+[^=]*\\in\s*\\mathbb\s*\{?R\}?\s*\^)", re.M)
 
 
 def is_matrix_header(body: str) -> bool:

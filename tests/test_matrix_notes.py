@@ -162,8 +162,10 @@ shape x : d \times 1
 let z = W x
 -->
 """
-    r = read_note(head + r"$$\frac{\partial z}{\partial x} = W$$" + "\n", "j.md")
-    assert r.derivation.steps == () and "Jacobian" in r.errors[0].message
+    r = read_note(head + r"$$\frac{\partial z}{\partial W} = x^T$$" + "\n", "j.md")
+    assert r.derivation.steps == () and "a matrix by a matrix" in r.errors[0].message
+    r = read_note(head + r"$$\frac{\partial z}{\partial x} = W$$" + "\n", "j.md")  # a Jacobian of vectors
+    assert [check_step(s).verdict.value for s in r.derivation.steps] == ["holds"]
     r = read_note(head.replace("let z = W x", "let z = W x\nlet q = \\operatorname{foo}(z)") + "$$z = W x$$\n", "k.md")
     assert r.errors and all(s.kind is not Kind.MATRIX for s in r.derivation.steps)
 
