@@ -480,6 +480,17 @@ class _Eval:
 
     def op_call(self, node):
         fn, order = node.data
+        if fn == "diag" and fn not in self.model.functions:
+            a = self.value(node.args[0])
+            sa = self.shape(a)
+            if order or len(node.args) != 1 or 1 not in sa:
+                raise Unsupported(f"{node.text}: diag of a vector only")
+            n = sa[0] if sa[1] == 1 else sa[1]
+            if isinstance(self.alg, _Shapes):
+                return (n, n)
+            if isinstance(a, np.ndarray):
+                return np.diag(a.ravel())
+            return sp.diag(*list(a))
         if fn == "softmax" and fn not in self.model.functions:
             if order or len(node.args) != 1:
                 raise Unsupported("softmax' of a matrix: write the Jacobian out")

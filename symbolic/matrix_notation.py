@@ -55,7 +55,7 @@ class Node:
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "pi", "rho", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
          "Delta", "Theta", "Lambda", "Phi", "Psi", "Omega", "Sigma", "Gamma", "ell"}
-FUNCTIONS = {"softmax": "softmax", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sigma": "sigmoid", "sigmoid": "sigmoid",
+FUNCTIONS = {"softmax": "softmax", "diag": "diag", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sigma": "sigmoid", "sigmoid": "sigmoid",
              "relu": "relu", "sinh": "sinh", "cosh": "cosh", "softplus": "softplus"}
 _TRANSPOSE = ("T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsf T", "\\mathrm T")
 _SKIP = re.compile(r"\\(?:,|;|!|:|quad|qquad|left|right|displaystyle|limits|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr"

@@ -277,3 +277,44 @@ let z = x W
     r = read_note(head + "$$z = z$$\n", "h.md")
     assert r.derivation.steps == ()
     assert r.errors[0].message == "in the definition of z: x (d×1) · W (n×d): inner dimensions 1 and n differ"
+
+
+CS231N = r"""<!-- gradproof
+layout rows
+shape X : N \times D
+shape W_1 : D \times H
+shape b_1 : 1 \times H
+shape W_2 : H \times C
+shape b_2 : 1 \times C
+shape Y : N \times C
+let h = \operatorname{relu}(X W_1 + b_1)
+let S = h W_2 + b_2
+let P = \operatorname{softmax}(S)
+let J = -\frac{1}{N} \operatorname{sum}(Y \odot \log P)
+let dscores = \frac{\partial J}{\partial S}
+let dW_2 = \frac{\partial J}{\partial W_2}
+let db_2 = \frac{\partial J}{\partial b_2}
+assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_row_layout_two_layer_net():
+    body = "\n".join([
+        r"$$dscores = \frac{1}{N}(P - Y)$$",
+        r"$$dW_2 = h^T dscores$$",
+        r"$$db_2 = \text{np.sum}(dscores, axis=0, keepdims=True)$$",
+        r"$$dW_2 = dscores h^T$$",
+        r"$$db_2 = \text{np.sum}(dscores, axis=1, keepdims=True)$$",
+    ])
+    got = _verdicts(CS231N + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "holds", "fails", "fails"]
+
+
+def test_diag_of_a_vector():
+    head = r"""<!-- gradproof
+shape u, v : n \times 1
+-->
+"""
+    got = _verdicts(head + r"$$\operatorname{diag}(u) v = u \odot v$$" + "\n" + r"$$\operatorname{diag}(u) v = u$$" + "\n")
+    assert [v for _, v, _ in got] == ["holds", "fails"]
