@@ -337,6 +337,8 @@ class _Eval:
             return self.alg.scalar(size if self.alg.symbolic else self.sizes[size])
         if key in self.env:
             raise MatrixError(f"the index {key} on its own")
+        if "[" in key:  # W^{[3]} undeclared is a slip of the header, never a free scalar
+            raise Unsupported(f"{key} is neither declared by shape nor defined by let")
         self.free.add(key)
         sym = sp.Symbol(key, real=True)
         if isinstance(self.alg, _Floats):

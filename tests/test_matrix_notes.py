@@ -318,3 +318,8 @@ shape u, v : n \times 1
 """
     got = _verdicts(head + r"$$\operatorname{diag}(u) v = u \odot v$$" + "\n" + r"$$\operatorname{diag}(u) v = u$$" + "\n")
     assert [v for _, v, _ in got] == ["holds", "fails"]
+
+
+def test_an_undeclared_labelled_name_is_refused():
+    r = read_note(SHALLOW + r"$$dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[3]T}$$" + "\n", "u.md")
+    assert r.derivation.steps == () and r.errors[0].message == "A[3] is neither declared by shape nor defined by let"
