@@ -55,7 +55,8 @@ class Node:
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "pi", "rho", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
          "Delta", "Theta", "Lambda", "Phi", "Psi", "Omega", "Sigma", "Gamma", "ell"}
-FUNCTIONS = {"softmax": "softmax", "diag": "diag", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sigma": "sigmoid", "sigmoid": "sigmoid",
+FUNCTIONS = {"softmax": "softmax", "diag": "diag", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh",
+             "sigma": "sigmoid", "sigmoid": "sigmoid",
              "relu": "relu", "sinh": "sinh", "cosh": "cosh", "softplus": "softplus"}
 _TRANSPOSE = ("T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\mathsf T", "\\mathrm T")
 _SKIP = re.compile(r"\\(?:,|;|!|:|quad|qquad|left|right|displaystyle|limits|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr"
@@ -401,15 +402,12 @@ class _Parser:
                 raise Unsupported(f"`{word}` is not supported in a matrix note", self.i)
         if not word.startswith("\\") and len(word) > 1:
             # the longest prefix of a letter run that is a declared name; else one letter
-            base = name_key(word)
-            tail = s[m.end():]
             for k in range(len(word), 0, -1):
                 cand = word[:k]
                 full = cand + (self._suffix(m.end()) if k == len(word) else "")
                 if name_key(full) in self.names or cand in self.names or k == 1:
                     word = cand
                     break
-            del base, tail
         self.i += len(word)
         key = name_key(word)
         # subscript: part of the name

@@ -316,7 +316,8 @@ def test_diag_of_a_vector():
 shape u, v : n \times 1
 -->
 """
-    got = _verdicts(head + r"$$\operatorname{diag}(u) v = u \odot v$$" + "\n" + r"$$\operatorname{diag}(u) v = u$$" + "\n")
+    body = r"$$\operatorname{diag}(u) v = u \odot v$$" + "\n" + r"$$\operatorname{diag}(u) v = u$$" + "\n"
+    got = _verdicts(head + body)
     assert [v for _, v, _ in got] == ["holds", "fails"]
 
 
