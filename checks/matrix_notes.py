@@ -28,6 +28,7 @@ A link is decided as the built-in matrix steps are:
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import time
@@ -533,6 +534,9 @@ class _Eval:
         f, w = node.args
         if w.op != "name":
             raise Unsupported(f"a derivative by {w.text}: the variable must be a declared or defined name")
+        if w.data not in self.model.shapes and w.data not in self.model.lets and w.data not in self.overrides \
+                and w.data not in self.model.bounds:
+            raise Unsupported(f"a derivative by {w.text}, which is neither declared by shape nor defined by let")
         W = self.lookup(w.data)
         sw = self.shape(W)
         if isinstance(self.alg, _Shapes):
@@ -906,6 +910,121 @@ def _rejoin(sides: list, text: str) -> list:
     return out
 
 
+DEPTHS = (2, 3, 4)  # a claim about layer l is checked in networks of these depths
+_HIDDEN = ("\\tanh", "softplus", "\\sinh")  # g^{[l]} of the hidden layers, one per layer; the output's is sigma
+
+
+def _layer_text(text: str, letter: str, k: int, L: int) -> str:
+    r"""``text`` at layer ``k`` of depth ``L``: ``W^{[l-1]}``, ``a^l``, ``\delta^L``, ``n_{l-1}`` get numbers."""
+    def val(m):
+        e = re.sub(r"\s+", "", m.group(1))
+        return str((L if e[0] == "L" else k) + (int(e[1:]) if len(e) > 1 else 0))
+    lab = rf"(?:{letter}|L)(?:\s*[+-]\s*\d+)?"
+    text = re.sub(rf"\^\s*\{{\s*\[\s*({lab})\s*\]", lambda m: "^{[" + val(m) + "]", text)
+    text = re.sub(rf"\^\s*\{{\s*({lab})\s*\}}", lambda m: "^{[" + val(m) + "]}", text)
+    text = re.sub(rf"\^\s*({letter}|L)(?![a-zA-Z])", lambda m: "^{[" + val(m) + "]}", text)
+    text = re.sub(rf"_\s*\{{\s*({lab})\s*\}}", lambda m: "_{" + val(m) + "}", text)
+    return re.sub(rf"_\s*({letter}|L)(?![a-zA-Z])", lambda m: "_{" + val(m) + "}", text)
+
+
+def _layer_activations(text: str, L: int, bases: set) -> str:
+    """``g^{[k]}(``, ``g'^{[k]}(``, ``g^{[k]\\prime}(``: an activation left open, a different one per layer."""
+    def act(m):
+        k = int(m.group(3))
+        name = "\\sigma" if k == L else _HIDDEN[(k - 1) % len(_HIDDEN)]
+        return name + ("'" if (m.group(2) or m.group(4)) else "")
+    pattern = r"(?<![a-zA-Z\\])([a-zA-Z])(')?\^\{\[(\d+)\](\\prime|')?\}(?=\s*(?:\\left|\\big|\\Big)?\s*\()"
+    return re.sub(pattern, lambda m: m.group(0) if m.group(1) in bases else act(m), text)
+
+
+def _bases(model: Model) -> set:
+    return {re.sub(r"\[.*", "", key) for key in set(model.shapes) | set(model.lets)}
+
+
+def _layered_header(body: str, at: int, model: Model, letter: str, L: int, fail):
+    """A header comment of a ``layers`` note at depth ``L``: a line about layer ``l`` once per layer."""
+    offset = at
+    for line in body.split("\n"):
+        here = offset
+        offset += len(line) + 1
+        s = line.strip()
+        lead = here + len(line) - len(line.lstrip())
+        if not s or s.startswith("%") or re.fullmatch(r"layers\s+[a-z]", s):
+            continue
+        per_layer = _layer_text(s, letter, 1, L) != _layer_text(s, letter, 2, L)
+        for k in (range(1, L + 1) if per_layer else (1,)):
+            try:
+                _header_line(_layer_activations(_layer_text(s, letter, k, L), L, _bases(model)), model)
+            except MatrixError as exc:
+                fail(lead, exc.message)
+            except _UNREADABLE as exc:
+                fail(lead, f"cannot read `{s[:60]}` ({type(exc).__name__})")
+    # the input: a layer-0 name no line defines (Nielsen's a^0) is n_0 × (the width of layer 1's bias)
+    width = next((c for key, (r, c) in sorted(model.shapes.items()) if key.endswith("[1]")
+                  and r == sp.Symbol("n_1", positive=True, integer=True)
+                  and c != sp.Symbol("n_0", positive=True, integer=True)), sp.Integer(1))
+    for node in list(model.lets.values()):
+        for key in _names_in(node):
+            if key.endswith("[0]") and key not in model.shapes and key not in model.lets:
+                model.shapes[key] = (sp.Symbol("n_0", positive=True, integer=True), width)
+
+
+def _names_in(node: Node) -> set:
+    out = {node.data} if node.op == "name" else set()
+    for a in node.args:
+        if isinstance(a, Node):
+            out |= _names_in(a)
+    return out
+
+
+def _layered_claim(lt: str, rt: str, models: dict, letter: str, says: str) -> "LayeredClaim":
+    """Every (depth, layer) at which every name of the link exists; refused when there is none."""
+    instances, texts = [], set()
+    for L, model in models.items():
+        for k in range(1, L + 1):
+            a, b = (_layer_activations(_layer_text(t, letter, k, L), L, _bases(model)) for t in (lt, rt))
+            if (L, a, b) in texts:
+                continue
+            texts.add((L, a, b))
+            left, right = model.parse(a), model.parse(b)
+            try:
+                ev = _Eval(model, _Shapes(), {})
+                ev.value(left), ev.value(right)
+            except Unsupported as exc:
+                if "neither declared" in exc.message:
+                    continue  # W^{[l+1]} at the last layer: not a layer this claim is about
+                raise
+            except MatrixError:
+                pass  # a shape error: the claim fails with it
+            instances.append((L, k, NoteMatrixClaim(left, right, model, f"{says} [L = {L}, l = {k}]")))
+    if not instances:
+        raise Unsupported("no layer of a network of depth 2, 3 or 4 has every name of this link")
+    return LayeredClaim(tuple(instances), says)
+
+
+@dataclass(frozen=True, eq=False)
+class LayeredClaim:
+    """A claim about layer ``l``: one :class:`NoteMatrixClaim` per (depth, layer); holds when all do."""
+
+    instances: tuple
+    says: str
+
+    def check(self, budget: float = BUDGET):
+        from gradproof.checks.matrix import ClaimResult
+
+        last = None
+        for L, l, claim in self.instances:
+            r = check_note_claim(claim, budget)
+            if r.verdict is not Status.HOLDS or r.numeric.status is Status.FAILS:
+                return ClaimResult(*(dataclasses.replace(v, where=f"L = {L}, l = {l}" + (f", {v.where}" if v.where
+                                                                                         else ""))
+                                     for v in (r.shapes, r.symbolic, r.numeric)))
+            last = r
+        where = f"{len(self.instances)} layers at depths " + ", ".join(str(d) for d in
+                                                                      sorted({L for L, _, _ in self.instances}))
+        return ClaimResult(last.shapes, dataclasses.replace(last.symbolic, where=where), last.numeric)
+
+
 def read_matrix_note(text: str, path: str):
     """A :class:`checks.notes.Reading` of a matrix note: one ``Kind.MATRIX`` step per link."""
     from gradproof.checks import notes as N
@@ -919,8 +1038,28 @@ def read_matrix_note(text: str, path: str):
     def fail(offset, message):
         errors.append(N.ReadError(path, lines.line(offset), lines.col(offset), message))
 
+    letter = next((m.group(1) for c in comments for m in [re.search(r"^\s*layers\s+([a-z])\s*$", c.body, re.M)]
+                   if m), None)
     models, model, broken = {}, Model(), {}
-    for k, c in enumerate(comments):
+    layered: dict = {}  # depth -> section -> Model, in a `layers` note
+    if letter:
+        seen: set = set()
+
+        def once(offset, message):
+            if (offset, message) not in seen:
+                seen.add((offset, message))
+                fail(offset, message)
+
+        for L in DEPTHS:
+            model, layered[L] = Model(), {}
+            for k, c in enumerate(comments):
+                model = model.copy()
+                before = len(errors)
+                _layered_header(c.body, c.start, model, letter, L, once)
+                layered[L][k + 1] = model
+                broken[k + 1] = broken.get(k + 1, False) or broken.get(k, False) or len(errors) > before
+        models = layered[DEPTHS[0]]
+    for k, c in enumerate(comments if not letter else ()):
         model = model.copy()
         before = len(errors)
         _header(c.body, c.start, model, fail)
@@ -954,6 +1093,30 @@ def read_matrix_note(text: str, path: str):
                 sides.append((piece.strip(), block.start + lead, side.defines))
             sides = _rejoin(sides, text[:block.start] + blanked + text[block.start + len(blanked):])
             if len(sides) < 2:
+                continue
+            if letter:
+                for k in range(len(sides) - 1):
+                    (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                    line = lines.line(ro)
+                    sid = f"L{line}"
+                    j = 2
+                    while sid in used:
+                        sid, j = f"L{line}.{j}", j + 1
+                    where = block.heading or f"block {block.number}"
+                    latex = f"{N._squash(lt)} = {N._squash(rt)}"
+                    try:
+                        claim = _layered_claim(lt, rt, {L: layered[L][block.section] for L in DEPTHS}, letter,
+                                               f"{path}:{sid}:{latex}")
+                    except MatrixError as exc:
+                        fail(ro, exc.message)
+                        continue
+                    except _UNREADABLE as exc:
+                        fail(ro, f"cannot read this link ({type(exc).__name__})")
+                        continue
+                    used.add(sid)
+                    steps.append(Step(id=sid, latex=latex, cite=Cite(path, where, line), kind=Kind.MATRIX,
+                                      claim=claim, says=f"link {k + 1} of the chain in {where} (matrix note, "
+                                                        f"every layer {letter} at depths 2, 3, 4)"))
                 continue
             try:
                 nodes = [model.parse(t) for t, _, _ in sides]

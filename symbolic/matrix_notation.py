@@ -291,6 +291,10 @@ class _Parser:
                 w = self.sub(e.group(1), at2)
                 return self.node("d", [f, w], None, start)
             return self.node("frac", [self.sub(num, at + 1), self.sub(den, at2 + 1)], None, start)
+        named = re.compile(r"\\nabla\s*_\s*(?:\{[^{}]*\}|\\?[a-zA-Z])\s*\\?[a-zA-Z]+").match(s, self.i)
+        if named and name_key(named.group(0)) in self.names:  # let \nabla_a C = ...: a name
+            self.i = named.end()
+            return self.node("name", [], name_key(named.group(0)), start)
         if self.take("\\nabla"):
             if not self.take("_"):
                 raise MatrixError("\\nabla needs its variable: \\nabla_W J", self.i)
@@ -327,6 +331,9 @@ class _Parser:
         if not m:
             return None
         word = m.group(1) or m.group(2) or m.group(3)
+        if word + "'" in self.functions and self.s.startswith("'", m.end()):  # let \Sigma'(z) = ...
+            self.i = m.end() + 1
+            return word + "'"
         key = word.lower() if word.lower() in FUNCTIONS else word
         if key in FUNCTIONS or key in self.functions:
             if m.group(3) and key in self.names:
