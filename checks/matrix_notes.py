@@ -360,10 +360,19 @@ class _Eval:
     def op_neg(self, node):
         return self.alg.scale(self.alg.scalar(-1), self.value(node.args[0]))
 
+    def declared_1x1(self, node: Node) -> bool:
+        """A name declared 1×1 by shape is a matrix, not a scalar: ``y \\log a^{[L]}`` needs a 1-wide output."""
+        while node.op == "paren":
+            node = node.args[0]
+        return node.op == "name" and tuple(self.model.shapes.get(node.data, ())) == (1, 1)
+
+    def scalar_like(self, node: Node, shape) -> bool:
+        return self.scalar_shape(shape) and not self.declared_1x1(node)
+
     def _elementwise(self, node, op, symbol):
         a, b = (self.value(x) for x in node.args)
         sa, sb = self.shape(a), self.shape(b)
-        if sa != sb and not (self.scalar_shape(sa) or self.scalar_shape(sb)):
+        if sa != sb and not (self.scalar_like(node.args[0], sa) or self.scalar_like(node.args[1], sb)):
             rows = self.model.layout == "rows"
             ok = op in ("add", "sub") and (
                 (not rows and sa[0] == sb[0] and 1 in (sa[1], sb[1])) or
@@ -392,7 +401,8 @@ class _Eval:
     def op_matmul(self, node):
         a, b = (self.value(x) for x in node.args)
         sa, sb = self.shape(a), self.shape(b)
-        if self.scalar_shape(sa) or self.scalar_shape(sb):
+        if self.scalar_like(node.args[0], sa) or self.scalar_like(node.args[1], sb) or \
+                (self.scalar_shape(sa) and self.scalar_shape(sb)):
             return self.alg.scale(a, b)
         if sa[1] != sb[0]:
             raise MatrixError(f"{node.args[0].text} ({_fmt(sa)}) · {node.args[1].text} ({_fmt(sb)}): "
