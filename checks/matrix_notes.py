@@ -739,7 +739,10 @@ def _numeric(claim: NoteMatrixClaim) -> Verdict:
     for key in sorted(ev.inputs):
         M = ev.inputs[key]
         lo, hi = claim.model.bounds.get(key, DEFAULT_INTERVAL)
-        arr = rng.uniform(lo + 0.05 * (hi - lo), hi - 0.05 * (hi - lo), size=M.shape)
+        # the middle of the interval: deep nets of sinh and softplus neither overflow nor saturate there
+        # (log(1 - a) of a saturated sigmoid loses the digits a central difference needs)
+        mid, half = (lo + hi) / 2, 0.15 * (hi - lo)
+        arr = rng.uniform(mid - half, mid + half, size=M.shape)
         arr = _simplex(arr, claim.model.simplex.get(key))
         values[key] = arr if key in claim.model.shapes else float(arr[0, 0])
         point.update({f"{key}_{i}_{j}": float(arr[i, j]) for i in range(arr.shape[0]) for j in range(arr.shape[1])})

@@ -324,3 +324,70 @@ shape u, v : n \times 1
 def test_an_undeclared_labelled_name_is_refused():
     r = read_note(SHALLOW + r"$$dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[3]T}$$" + "\n", "u.md")
     assert r.derivation.steps == () and r.errors[0].message == "A[3] is neither declared by shape nor defined by let"
+
+
+LAYERS_VECTOR = r"""<!-- gradproof
+layers l
+shape w^l : n_l \times n_{l-1}
+shape b^l : n_l \times 1
+shape y : n_L \times 1
+let z^l = w^l a^{l-1} + b^l
+let a^l = \sigma(z^l)
+let C = \frac{1}{2} \|y - a^L\|^2
+let \delta^l = \frac{\partial C}{\partial z^l}
+-->
+"""
+
+
+def test_layers_vector_form_at_depths_2_3_4():
+    body = "\n".join([
+        r"$$\delta^L = (a^L - y) \odot \sigma'(z^L)$$",
+        r"$$\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)$$",
+        r"$$\delta^l = ((w^{l})^T \delta^{l+1}) \odot \sigma'(z^l)$$",  # the wrong layer's weights
+        r"$$\delta^l = (w^{l+1} \delta^{l+1}) \odot \sigma'(z^l)$$",  # a missing transpose
+    ])
+    r = read_note(LAYERS_VECTOR + body, "layers.md")
+    assert r.errors == ()
+    results = [check_step(s) for s in r.derivation.steps]
+    assert [x.verdict.value for x in results] == ["holds", "holds", "fails", "fails"]
+    assert results[1].symbolic.where == "6 layers at depths 2, 3, 4"  # l = 1..L-1 at each depth
+    assert results[3].shapes.reason == ("w^{[2]} (n_2×n_1) · \\delta^{[2]} (n_2×1): inner dimensions n_1 "
+                                        "and n_2 differ")
+
+
+LAYERS_BATCH = r"""<!-- gradproof
+layers l
+layout columns
+elementwise *
+shape W^{[l]} : n_l \times n_{l-1}
+shape b^{[l]} : n_l \times 1
+shape W^{[L]} : 1 \times n_{L-1}
+shape b^{[L]} : 1 \times 1
+shape X : n_0 \times m
+shape Y : 1 \times m
+let A^{[0]} = X
+let Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}
+let A^{[l]} = g^{[l]}(Z^{[l]})
+let J = -\frac{1}{m} \operatorname{sum}(Y * \log A^{[L]} + (1 - Y) * \log(1 - A^{[L]}))
+let dA^{[l]} = m \frac{\partial J}{\partial A^{[l]}}
+let dZ^{[l]} = m \frac{\partial J}{\partial Z^{[l]}}
+let dW^{[l]} = \frac{\partial J}{\partial W^{[l]}}
+-->
+"""
+
+
+def test_layers_with_an_activation_left_open():
+    body = "\n".join([
+        r"$$dZ^{[l]} = dA^{[l]} * g'^{[l]}(Z^{[l]})$$",
+        r"$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$",
+        r"$$dZ^{[l-1]} = W^{[l]T} dZ^{[l]} * g'^{[l]}(Z^{[l-1]})$$",  # g' of the wrong layer
+    ])
+    got = _verdicts(LAYERS_BATCH + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "fails"]
+
+
+def test_an_open_output_width_is_a_header_error_not_a_jacobian():
+    head = LAYERS_BATCH.replace("shape W^{[L]} : 1 \\times n_{L-1}\nshape b^{[L]} : 1 \\times 1\n", "")
+    r = read_note(head + r"$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$" + "\n", "o.md")
+    assert r.derivation.steps == ()
+    assert r.errors[0].message.startswith("in the definition of J: Y (1×m) ⊙ \\log A^{[2]} (n_2×m)")
