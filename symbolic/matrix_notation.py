@@ -408,8 +408,10 @@ class _Parser:
             if word[1:] not in GREEK:
                 raise Unsupported(f"`{word}` is not supported in a matrix note", self.i)
         if not word.startswith("\\") and len(word) > 1:
-            # the longest prefix of a letter run that is a declared name; else one letter
-            for k in range(len(word), 0, -1):
+            # the longest prefix of a letter run that is a declared name; else one letter -- but never
+            # split the base of a labelled name (dZ^{[3]} with only dZ^{[1]} defined is not d Z^{[3]})
+            bases = {re.sub(r"\[.*", "", n) for n in self.names}
+            for k in range(len(word), 0, -1) if word not in bases else ():
                 cand = word[:k]
                 full = cand + (self._suffix(m.end()) if k == len(word) else "")
                 if name_key(full) in self.names or cand in self.names or k == 1:

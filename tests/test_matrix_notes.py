@@ -390,3 +390,9 @@ def test_an_open_output_width_is_a_header_error_not_a_jacobian():
     r = read_note(head + r"$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$" + "\n", "o.md")
     assert r.derivation.steps == ()
     assert r.errors[0].message.startswith("in the definition of J: Y (1×m) ⊙ \\log A^{[2]} (n_2×m)")
+
+
+def test_the_base_of_a_labelled_name_is_never_split_into_letters():
+    # dZ^{[3]} is not d times Z^{[3]}: only dZ^{[1]}, dZ^{[2]} exist
+    r = read_note(SHALLOW + r"$$dZ^{[2]} = dZ^{[3]}$$" + "\n", "s.md")
+    assert r.derivation.steps == () and r.errors[0].message.startswith("dZ[3] is neither declared")
