@@ -1582,6 +1582,10 @@ def read_note(text: str, path: str) -> Reading:
     Raises :class:`InputError` only when the file has no gradproof header;
     everything else that cannot be read is in :attr:`Reading.errors`.
     """
+    from gradproof.checks.matrix_notes import is_matrix_header, read_matrix_note
+
+    if any(is_matrix_header(m.group(1)) for m in re.finditer(r"<!--\s*gradproof(.*?)-->", text, re.S)):
+        return read_matrix_note(text, path)  # a header declares shapes: a matrix note
     return _Note(text, path).read()
 
 

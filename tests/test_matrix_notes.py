@@ -1,0 +1,398 @@
+r"""Matrix notes (a header with ``shape``): reading, shapes, entries, float64.
+
+The expected verdicts are decided by hand: the gradients of the shallow network
+(Coursera, column layout) and of least squares are the textbook ones; each
+slip is a change that a shape or an entry refutes.  Independently, every
+"holds" below is confirmed here by NumPy central differences written in this
+file (not through gradproof's evaluator).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradproof.checks.matrix_notes import check_note_claim
+from gradproof.checks.notes import read_note
+from gradproof.checks.runner import check_step
+from gradproof.derivations.model import Kind
+from gradproof.symbolic.equivalence import Status
+from gradproof.symbolic.matrix_notation import MatrixError, parse
+
+SHALLOW = r"""<!-- gradproof
+layout columns
+elementwise *
+shape X : n_0 \times m
+shape Y : 1 \times m
+shape W^{[1]} : n_1 \times n_0
+shape b^{[1]} : n_1 \times 1
+shape W^{[2]} : 1 \times n_1
+shape b^{[2]} : 1 \times 1
+let g(z) = \tanh(z)
+let Z^{[1]} = W^{[1]} X + b^{[1]}
+let A^{[1]} = g(Z^{[1]})
+let Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}
+let A^{[2]} = \sigma(Z^{[2]})
+let J = -\frac{1}{m} \operatorname{sum}(Y * \log A^{[2]} + (1 - Y) * \log(1 - A^{[2]}))
+let dZ^{[2]} = m \frac{\partial J}{\partial Z^{[2]}}
+let dW^{[2]} = \frac{\partial J}{\partial W^{[2]}}
+let db^{[2]} = \frac{\partial J}{\partial b^{[2]}}
+let dZ^{[1]} = m \frac{\partial J}{\partial Z^{[1]}}
+let db^{[1]} = \frac{\partial J}{\partial b^{[1]}}
+assume 0 < Y < 1
+-->
+"""
+
+LSQ = r"""<!-- gradproof
+layout rows
+shape X : m \times n
+shape \theta : n \times 1
+shape y : m \times 1
+let J = \frac{1}{2m} \|X\theta - y\|^2 + \frac{\lambda}{2m} \theta^T \theta
+-->
+"""
+
+
+def _verdicts(text: str) -> list[tuple[int, str, str]]:
+    r = read_note(text, "note.md")
+    assert r.errors == ()
+    out = []
+    for s in r.derivation.steps:
+        assert s.kind is Kind.MATRIX
+        res = check_step(s)
+        why = res.shapes.reason if res.shapes.status is Status.FAILS else res.symbolic.where
+        out.append((s.cite.line, res.verdict.value, why))
+        if res.verdict is Status.FAILS:  # a refutation carries a counterexample
+            assert res.symbolic.counterexample
+        if res.verdict is Status.HOLDS:
+            assert res.numeric.status is Status.HOLDS
+    return out
+
+
+def test_shallow_network_as_published_holds():
+    body = "\n".join([
+        r"$$dZ^{[2]}=A^{[2]}-Y$$",
+        r"$$dW^{[2]}=\frac1mdZ^{[2]}A^{[1]T}$$",
+        r"$$db^{[2]}=\frac1mnp.sum(dZ^{[2]},axis=1,keepdims=True)$$",
+        r"$$dZ^{[1]}=W^{[2]T}dZ^{[2]}\ast g'(Z^{[1]})$$",
+        r"$$db^{[1]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[1](i)}$$",
+    ])
+    assert [v for _, v, _ in _verdicts(SHALLOW + body)] == ["holds"] * 5
+
+
+def test_shallow_network_slips_fail_with_shapes_or_an_entry():
+    body = "\n".join([
+        r"$$dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]}$$",  # missing transpose
+        r"$$dW^{[2]} = dZ^{[2]} A^{[1]T}$$",  # missing 1/m
+        r"$$db^{[2]} = \frac{1}{m} \text{np.sum}(dZ^{[2]}, axis=0, keepdims=True)$$",  # wrong axis
+        r"$$dZ^{[1]} = dZ^{[2]} W^{[2]T} * g'(Z^{[1]})$$",  # product order
+        r"$$dZ^{[2]} = Y - A^{[2]}$$",  # sign
+    ])
+    got = _verdicts(SHALLOW + body)
+    assert [v for _, v, _ in got] == ["fails"] * 5
+    assert got[0][2] == r"\frac{1}{m} dZ^{[2]} (1×m) · A^{[1]} (n_1×m): inner dimensions m and n_1 differ"
+    assert got[1][2].startswith("at m = 2, n_0 = 3, n_1 = 4")  # pairwise distinct sizes
+    assert "1×1" in got[2][2] and "1×m" in got[2][2]
+    assert "inner dimensions m and n_1 differ" in got[3][2]
+
+
+def test_least_squares_with_l2():
+    body = "\n".join([
+        r"$$\nabla_\theta J = \frac{1}{m} X^T (X\theta - y) + \frac{\lambda}{m}\theta$$",
+        r"$$\nabla_\theta J = X^T (X\theta - y) + \frac{\lambda}{m}\theta$$",
+        r"$$\frac{\partial J}{\partial \theta} = \frac{1}{m} X (X\theta - y)$$",
+        r"$$\theta^T \theta = \|\theta\|_2^2$$",
+    ])
+    assert [v for _, v, _ in _verdicts(LSQ + body)] == ["holds", "fails", "fails", "holds"]
+
+
+def test_least_squares_gradient_against_numpy_central_differences():
+    """The oracle for the first claim above, without gradproof: NumPy only."""
+    rng = np.random.default_rng(0)
+    m, n, lam = 5, 3, 0.7
+    X, y, th = rng.normal(size=(m, n)), rng.normal(size=(m, 1)), rng.normal(size=(n, 1))
+
+    def J(t):
+        r = X @ t - y
+        return float((r.T @ r)[0, 0]) / (2 * m) + lam / (2 * m) * float((t.T @ t)[0, 0])
+
+    num = np.zeros_like(th)
+    for k in range(n):
+        e = np.zeros_like(th)
+        e[k] = 1e-6
+        num[k] = (J(th + e) - J(th - e)) / 2e-6
+    assert np.allclose(num, X.T @ (X @ th - y) / m + lam / m * th, atol=1e-7)
+
+
+@pytest.mark.parametrize("spelling", ["A^T", "A^{T}", r"A^\top", r"A^{\top}", r"A^\intercal", "A^{[1]T}"])
+def test_every_transpose(spelling):
+    t = parse(spelling, {"A", "A[1]"})
+    assert t.op == "T" and t.args[0].op == "name"
+
+
+def test_matrix_product_binds_tighter_than_elementwise():
+    t = parse(r"W^{[2]T} dZ^{[2]} * g'(Z^{[1]})", {"W[2]", "dZ[2]", "Z[1]"}, {"g"}, elementwise=True)
+    assert t.op == "had" and t.args[0].op == "matmul"
+
+
+def test_star_without_elementwise_is_an_error():
+    with pytest.raises(MatrixError, match="elementwise"):
+        parse("A * B", {"A", "B"})
+
+
+def test_bias_broadcast_and_nothing_else():
+    head = r"""<!-- gradproof
+layout columns
+shape W : n \times d
+shape X : d \times m
+shape b : n \times 1
+shape c : 1 \times n
+let Z = W X + b
+-->
+"""
+    got = _verdicts(head + "$$Z = W X + b$$\n$$Z = W X + c$$\n")
+    assert got[0][1] == "holds"
+    assert got[1][1] == "fails" and got[1][2] == "W X (n×m) + c (1×n): the shapes differ (only a bias column n×1 " \
+                                                 "is repeated along the batch)"
+
+
+def test_unsupported_notation_is_refused_not_decided():
+    head = r"""<!-- gradproof
+shape W : n \times d
+shape x : d \times 1
+let z = W x
+-->
+"""
+    r = read_note(head + r"$$\frac{\partial z}{\partial W} = x^T$$" + "\n", "j.md")
+    assert r.derivation.steps == () and "a matrix by a matrix" in r.errors[0].message
+    r = read_note(head + r"$$\frac{\partial z}{\partial x} = W$$" + "\n", "j.md")  # a Jacobian of vectors
+    assert [check_step(s).verdict.value for s in r.derivation.steps] == ["holds"]
+    r = read_note(head.replace("let z = W x", "let z = W x\nlet q = \\operatorname{foo}(z)") + "$$z = W x$$\n", "k.md")
+    assert r.errors and all(s.kind is not Kind.MATRIX for s in r.derivation.steps)
+
+
+def test_a_scalar_times_a_matrix_and_a_1x1_result():
+    head = r"""<!-- gradproof
+shape u, v : n \times 1
+-->
+"""
+    got = _verdicts(head + r"$$u^T v = v^T u$$" + "\n" + r"$$2 u = u + u$$" + "\n" + r"$$u v^T = v u^T$$" + "\n")
+    assert [v for _, v, _ in got] == ["holds", "holds", "fails"]
+
+
+def test_claim_result_on_its_own():
+    r = read_note(LSQ + r"$$\nabla_\theta J = \frac{1}{m} X^T (X\theta - y) + \frac{\lambda}{m}\theta$$" + "\n", "n.md")
+    res = check_note_claim(r.derivation.steps[0].claim)
+    assert res.shapes.status is Status.HOLDS and res.symbolic.status is Status.HOLDS
+    assert res.numeric.extra["max_error"] < 1e-6
+
+
+SOFTMAX_ROWS = r"""<!-- gradproof
+layout rows
+shape X, Y : n \times c
+let \hat{Y} = \operatorname{softmax}(X)
+let E = -\operatorname{sum}(Y \odot \log(\hat{Y}))
+assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_softmax_along_the_class_axis_with_labels_that_are_a_distribution():
+    body = "\n".join([
+        r"$$\frac{\partial E}{\partial X} = \hat{Y} - Y$$",
+        r"$$\frac{\partial E}{\partial X} = Y - \hat{Y}$$",
+        r"$$\frac{\partial E}{\partial \hat{Y}} = -Y \oslash \hat{Y}$$",
+        r"$$\text{np.sum}(\hat{Y}, axis=1, keepdims=True) = \text{np.sum}(Y, axis=1, keepdims=True)$$",
+    ])
+    assert [v for _, v, _ in _verdicts(SOFTMAX_ROWS + body)] == ["holds", "fails", "holds", "holds"]
+
+
+def test_in_mathbb_r_indicator_and_a_function_defined_in_a_block():
+    head = r"""<!-- gradproof
+let W \in \mathbb{R}^{n \times d}
+let x \in \mathbb{R}^{d \times 1}
+let h = \operatorname{relu}(W x)
+let J = \operatorname{sum}(h)
+-->
+"""
+    body = "\n".join([
+        r"$$\frac{\partial J}{\partial W} = \mathbb{1}(W x > 0) x^T$$",
+        r"$$\frac{\partial J}{\partial W} = \mathbb{1}(W x > 0) x^\intercal$$",
+        r"$$f(v) = v^T v$$",
+        r"$$f(x) = \|x\|^2$$",
+    ])
+    r = read_note(head + body, "n.md")
+    assert r.errors == ()
+    kinds = [s.kind for s in r.derivation.steps]
+    assert kinds == [Kind.MATRIX, Kind.MATRIX, Kind.DEFINITION, Kind.MATRIX]
+    assert [check_step(s).verdict.value for s in r.derivation.steps if s.kind is Kind.MATRIX] == ["holds"] * 3
+
+
+def test_a_declared_T_is_not_a_transpose():
+    with pytest.raises(MatrixError, match="transpose or a power"):
+        parse("A^T", {"A", "T"})
+
+
+ROW_NET = r"""<!-- gradproof
+layout rows
+index i = 1..D_y
+shape x : 1 \times D_x
+shape W_1 : D_x \times H
+shape W_2 : H \times D_y
+shape y : 1 \times D_y
+let h = sigmoid(xW_1)
+let z_2 = hW_2
+let \hat{y} = softmax(z_2)
+let CE(y, \hat{y}) = -\sum_i y_i log(\hat{y}_i)
+let J = CE(y, \hat{y})
+let \delta_1 = \hat{y} - y
+assume \text{np.sum}(y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_entries_of_vectors_a_function_of_two_arguments_and_jacobians():
+    body = "\n".join([
+        r"$$J = -\sum_i y_i \log(\hat{y}_i)$$",
+        r"$$\frac{\partial J}{\partial z_2} = \delta_1$$",
+        r"$$\frac{\partial J}{\partial h} = \delta_1 \frac{\partial z_2}{\partial h} = \delta_1 W_2^T$$",
+        r"$$\frac{\partial J}{\partial h} = \delta_1 W_2$$",
+    ])
+    got = _verdicts(ROW_NET + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "holds", "holds", "fails"]
+    assert "inner dimensions D_y and H differ" in got[-1][2]
+
+
+def test_a_free_index_is_refused():
+    r = read_note(ROW_NET + r"$$\hat{y}_i = y_i$$" + "\n", "f.md")
+    assert r.derivation.steps == () and "free index" in r.errors[0].message
+
+
+def test_a_shape_error_in_a_definition_refuses_the_link():
+    head = r"""<!-- gradproof
+shape W : n \times d
+shape x : d \times 1
+let z = x W
+-->
+"""
+    r = read_note(head + "$$z = z$$\n", "h.md")
+    assert r.derivation.steps == ()
+    assert r.errors[0].message == "in the definition of z: x (d×1) · W (n×d): inner dimensions 1 and n differ"
+
+
+CS231N = r"""<!-- gradproof
+layout rows
+shape X : N \times D
+shape W_1 : D \times H
+shape b_1 : 1 \times H
+shape W_2 : H \times C
+shape b_2 : 1 \times C
+shape Y : N \times C
+let h = \operatorname{relu}(X W_1 + b_1)
+let S = h W_2 + b_2
+let P = \operatorname{softmax}(S)
+let J = -\frac{1}{N} \operatorname{sum}(Y \odot \log P)
+let dscores = \frac{\partial J}{\partial S}
+let dW_2 = \frac{\partial J}{\partial W_2}
+let db_2 = \frac{\partial J}{\partial b_2}
+assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_row_layout_two_layer_net():
+    body = "\n".join([
+        r"$$dscores = \frac{1}{N}(P - Y)$$",
+        r"$$dW_2 = h^T dscores$$",
+        r"$$db_2 = \text{np.sum}(dscores, axis=0, keepdims=True)$$",
+        r"$$dW_2 = dscores h^T$$",
+        r"$$db_2 = \text{np.sum}(dscores, axis=1, keepdims=True)$$",
+    ])
+    got = _verdicts(CS231N + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "holds", "fails", "fails"]
+
+
+def test_diag_of_a_vector():
+    head = r"""<!-- gradproof
+shape u, v : n \times 1
+-->
+"""
+    body = r"$$\operatorname{diag}(u) v = u \odot v$$" + "\n" + r"$$\operatorname{diag}(u) v = u$$" + "\n"
+    got = _verdicts(head + body)
+    assert [v for _, v, _ in got] == ["holds", "fails"]
+
+
+def test_an_undeclared_labelled_name_is_refused():
+    r = read_note(SHALLOW + r"$$dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[3]T}$$" + "\n", "u.md")
+    assert r.derivation.steps == () and r.errors[0].message == "A[3] is neither declared by shape nor defined by let"
+
+
+LAYERS_VECTOR = r"""<!-- gradproof
+layers l
+shape w^l : n_l \times n_{l-1}
+shape b^l : n_l \times 1
+shape y : n_L \times 1
+let z^l = w^l a^{l-1} + b^l
+let a^l = \sigma(z^l)
+let C = \frac{1}{2} \|y - a^L\|^2
+let \delta^l = \frac{\partial C}{\partial z^l}
+-->
+"""
+
+
+def test_layers_vector_form_at_depths_2_3_4():
+    body = "\n".join([
+        r"$$\delta^L = (a^L - y) \odot \sigma'(z^L)$$",
+        r"$$\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)$$",
+        r"$$\delta^l = ((w^{l})^T \delta^{l+1}) \odot \sigma'(z^l)$$",  # the wrong layer's weights
+        r"$$\delta^l = (w^{l+1} \delta^{l+1}) \odot \sigma'(z^l)$$",  # a missing transpose
+    ])
+    r = read_note(LAYERS_VECTOR + body, "layers.md")
+    assert r.errors == ()
+    results = [check_step(s) for s in r.derivation.steps]
+    assert [x.verdict.value for x in results] == ["holds", "holds", "fails", "fails"]
+    assert results[1].symbolic.where == "6 layers at depths 2, 3, 4"  # l = 1..L-1 at each depth
+    assert results[3].shapes.reason == ("w^{[2]} (n_2×n_1) · \\delta^{[2]} (n_2×1): inner dimensions n_1 "
+                                        "and n_2 differ")
+
+
+LAYERS_BATCH = r"""<!-- gradproof
+layers l
+layout columns
+elementwise *
+shape W^{[l]} : n_l \times n_{l-1}
+shape b^{[l]} : n_l \times 1
+shape W^{[L]} : 1 \times n_{L-1}
+shape b^{[L]} : 1 \times 1
+shape X : n_0 \times m
+shape Y : 1 \times m
+let A^{[0]} = X
+let Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}
+let A^{[l]} = g^{[l]}(Z^{[l]})
+let J = -\frac{1}{m} \operatorname{sum}(Y * \log A^{[L]} + (1 - Y) * \log(1 - A^{[L]}))
+let dA^{[l]} = m \frac{\partial J}{\partial A^{[l]}}
+let dZ^{[l]} = m \frac{\partial J}{\partial Z^{[l]}}
+let dW^{[l]} = \frac{\partial J}{\partial W^{[l]}}
+-->
+"""
+
+
+def test_layers_with_an_activation_left_open():
+    body = "\n".join([
+        r"$$dZ^{[l]} = dA^{[l]} * g'^{[l]}(Z^{[l]})$$",
+        r"$$dZ^{[l-1]} = W^{[l]T} dZ^{[l]} * g'^{[l]}(Z^{[l-1]})$$",  # g' of the wrong layer
+    ])
+    got = _verdicts(LAYERS_BATCH + body)
+    assert [v for _, v, _ in got] == ["holds", "fails"]
+
+
+def test_an_open_output_width_is_a_header_error_not_a_jacobian():
+    head = LAYERS_BATCH.replace("shape W^{[L]} : 1 \\times n_{L-1}\nshape b^{[L]} : 1 \\times 1\n", "")
+    r = read_note(head + r"$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$" + "\n", "o.md")
+    assert r.derivation.steps == ()
+    assert r.errors[0].message.startswith("in the definition of J: Y (1×m) ⊙ \\log A^{[2]} (n_2×m)")
+
+
+def test_the_base_of_a_labelled_name_is_never_split_into_letters():
+    # dZ^{[3]} is not d times Z^{[3]}: only dZ^{[1]}, dZ^{[2]} exist
+    r = read_note(SHALLOW + r"$$dZ^{[2]} = dZ^{[3]}$$" + "\n", "s.md")
+    assert r.derivation.steps == () and r.errors[0].message.startswith("dZ[3] is neither declared")
