@@ -104,7 +104,7 @@ class Model:
     simplex: dict = field(default_factory=dict)  # key -> axis along which the entries sum to 1
     indices: dict = field(default_factory=dict)  # letter -> its range's size (index i = 1..n)
 
-    def copy(self) -> "Model":
+    def copy(self) -> Model:
         return Model(dict(self.shapes), dict(self.lets), dict(self.functions), dict(self.bounds),
                      self.layout, self.elementwise, dict(self.simplex), dict(self.indices))
 
@@ -292,7 +292,7 @@ class _Eval:
         self.free = free if free is not None else set()
         self.active: set = set()
 
-    def child(self, overrides=None, env=None) -> "_Eval":
+    def child(self, overrides=None, env=None) -> _Eval:
         return _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **(overrides or {})},
                      {**self.env, **(env or {})}, self.free)
 
@@ -517,7 +517,7 @@ class _Eval:
             params, body = self.model.functions[fn]
             if len(params) != len(node.args):
                 raise MatrixError(f"{fn} takes {len(params)} arguments")
-            vals = {p: self.value(a) for p, a in zip(params, node.args)}
+            vals = {p: self.value(a) for p, a in zip(params, node.args, strict=False)}
             return _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **vals}, self.env,
                          self.free).value(body)
         if len(node.args) != 1:
@@ -570,7 +570,7 @@ class _Eval:
             return grad.reshape(W.shape) if grad.shape[0] == 1 else grad
         fresh = sp.Matrix(W.rows, W.cols, lambda i, j: sp.Dummy(f"d{w.data}_{i}_{j}", real=True))
         F = self.child({w.data: fresh}).value(f)
-        back = dict(zip(fresh, W))
+        back = dict(zip(fresh, W, strict=False))
         if F.shape == (1, 1):
             return sp.Matrix(W.rows, W.cols, lambda i, j: sp.diff(F[0, 0], fresh[i, j]).xreplace(back))
         if 1 not in F.shape or 1 not in W.shape:
@@ -674,7 +674,7 @@ def _opaque_zero(D: sp.Matrix) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _proved(name: str) -> Verdict:
     from gradproof.checks.matrix import prove_activation
 
@@ -990,7 +990,7 @@ def _names_in(node: Node) -> set:
     return out
 
 
-def _layered_claim(lt: str, rt: str, models: dict, letter: str, says: str) -> "LayeredClaim":
+def _layered_claim(lt: str, rt: str, models: dict, letter: str, says: str) -> LayeredClaim:
     """Every (depth, layer) at which every name of the link exists; refused when there is none."""
     instances, texts = [], set()
     for L, model in models.items():
@@ -1109,7 +1109,7 @@ def read_matrix_note(text: str, path: str):
                 continue
             if letter:
                 for k in range(len(sides) - 1):
-                    (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                    (lt, _, ldef), (rt, ro, _) = sides[k], sides[k + 1]
                     line = lines.line(ro)
                     sid = f"L{line}"
                     j = 2
@@ -1140,7 +1140,7 @@ def read_matrix_note(text: str, path: str):
                 fail(sides[0][1], f"cannot read this chain ({type(exc).__name__})")
                 continue
             for k in range(len(sides) - 1):
-                (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                (lt, _, ldef), (rt, ro, _) = sides[k], sides[k + 1]
                 line = lines.line(ro)
                 sid = f"L{line}"
                 j = 2

@@ -392,8 +392,8 @@ class _Parser:
                 if k.group(2) not in ("0", "1"):
                     raise MatrixError("axis is 0 or 1", at)
                 axis = int(k.group(2))
-            else:
-                keep = k.group(2) == "True"
+            # keepdims: a sum along an axis is kept as a row or a column either way (the notes'
+            # db is a bias, added to a matrix), so keepdims=False is read like keepdims=True
         return self.node("sum", [arg], axis, start)
 
     def name(self, start: int) -> Node:
@@ -427,7 +427,7 @@ class _Parser:
             cand = key + "_" + re.sub(r"\s+", "", sub)
             if cand not in self.names and key in self.names and sub.strip() in self.indices:
                 return Node("entry", (Node("name", (), key, word),), sub.strip(), s[start:self.i].strip())
-            if cand in self.names or not key in self.names:
+            if cand in self.names or key not in self.names:
                 key = cand
             else:
                 self.i = save
