@@ -59,7 +59,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import mpmath
@@ -574,7 +574,7 @@ def ladder(d, left: Callable[[], float], tiers: Sequence[tuple[str, Callable]] =
     shown = d
     for name, tier in tiers:
         try:
-            out = bounded(lambda tier=tier: tier(d), left())
+            out = bounded(partial(tier, d), left())
         except Timeout:
             raise Timeout(name) from None
         except _NOT_APPLICABLE:
