@@ -233,7 +233,7 @@ def _dump(verdicts: Sequence[Any]) -> str | None:
     """Verdicts (or None) as JSON, or None when one is undecided or not plain data."""
     from gradproof.symbolic.equivalence import Status
 
-    out = []
+    out: list[dict[str, Any] | None] = []
     for v in verdicts:
         if v is None:
             out.append(None)
@@ -252,7 +252,7 @@ def _dump(verdicts: Sequence[Any]) -> str | None:
 def _load(text: str) -> list:
     from gradproof.symbolic.equivalence import Status, Verdict
 
-    out = []
+    out: list[Verdict | None] = []
     for d in json.loads(text):
         if d is None:
             out.append(None)
@@ -406,20 +406,28 @@ def printed(tag: str, exprs: Sequence[Any], compute: Callable[[], str]) -> str:
 
 def decide(lhs, rhs, domain, budget: float, fresh: Callable | None = None):
     """:func:`symbolic.equivalence.decide` (or ``fresh``, called alike), once per distinct claim."""
-    if fresh is None:
-        from gradproof.symbolic.equivalence import decide as fresh
+    run: Callable[..., Any]
+    if fresh is None:  # imported here: symbolic.equivalence is loaded only when a claim is decided
+        from gradproof.symbolic.equivalence import decide as default_decide
 
+        run = default_decide
+    else:
+        run = fresh
     key = _scalar_key("decide", lhs, rhs, domain, repr(float(budget))) if _SESSION else None
-    return _remembered(key, lambda: [fresh(lhs, rhs, domain, budget)])[0]
+    return _remembered(key, lambda: [run(lhs, rhs, domain, budget)])[0]
 
 
 def numeric(lhs, rhs, domain, seed_text: str, check: Callable | None = None):
     """:func:`checks.numeric.check` (or ``check``, called alike), once per distinct claim and seed."""
+    run: Callable[..., Any]
     if check is None:
-        from gradproof.checks.numeric import check
+        from gradproof.checks.numeric import check as default_check
 
+        run = default_check
+    else:
+        run = check
     key = _scalar_key("numeric", lhs, rhs, domain, seed_text) if _SESSION else None
-    return _remembered(key, lambda: [check(lhs, rhs, domain, seed_text=seed_text)])[0]
+    return _remembered(key, lambda: [run(lhs, rhs, domain, seed_text=seed_text)])[0]
 
 
 def matrix_step(step, budget: float, compute: Callable[[], Any]) -> tuple:

@@ -27,10 +27,13 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from gradproof.checks import cache
 from gradproof.checks import config as _config
+
+if TYPE_CHECKING:  # rich is imported when a console is made, not at startup
+    from rich.console import Console
 
 __all__ = ["COMMANDS", "Command", "ExitCode", "check_command", "color_enabled", "main"]
 
@@ -154,7 +157,7 @@ class Command:
 
     name: str
     help: str
-    run: Callable[[list[str], object, object], int]
+    run: Callable[[list[str], Console, Console], int]
 
 
 def _dump_json(data: dict, out: IO[str], indent: int) -> None:

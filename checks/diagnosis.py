@@ -44,7 +44,8 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import sympy as sp
 
@@ -55,6 +56,7 @@ from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
+from gradproof.symbolic.layouts import Quantities
 
 __all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIPS", "agrees", "diagnose",
            "diagnose_result"]
@@ -235,22 +237,24 @@ def _layers(c: _Scalar) -> Iterator[_Candidate]:
         if hit:
             for k, other in sorted(families.get(hit.group(1), {}).items()):
                 if other != node:
-                    j = _LAYERED.match(other.name)
-                    edit = ("layer", hit.group(1), int(hit.group(2)), int(j.group(2)) if j else k, depth,
+                    named = _LAYERED.match(other.name)
+                    edit = ("layer", hit.group(1), int(hit.group(2)), int(named.group(2)) if named else k, depth,
                             node, other)
                     yield _Candidate("layer-index", f"{_latex(other)} for {_latex(node)}", c.at(path, other), edit)
-        k = _gprime_layer(node, net)
-        if k is not None:
+        if net is None:  # the layers of g' and A are known only from a network
+            continue
+        gk = _gprime_layer(node, net)
+        if gk is not None:
             for j, g in sorted(net.g.items()):
-                if j != k and g is not net.g[k]:
+                if j != gk and g is not net.g[gk]:
                     u = node.variables[0]
                     new = sp.Subs(sp.Derivative(g(u), u), node.variables, node.point)
-                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{k}]}}", c.at(path, new),
-                                     ("layer", "g'", k, j, depth))
-        k = _activation_layer(node, net)
-        if k is not None and k - 1 in net.a:
-            yield _Candidate("layer-index", f"A^{{[{k - 1}]}} for A^{{[{k}]}}", c.at(path, net.a[k - 1]),
-                             ("layer", "A", k, k - 1, depth))
+                    yield _Candidate("layer-index", f"g'^{{[{j}]}} for g'^{{[{gk}]}}", c.at(path, new),
+                                     ("layer", "g'", gk, j, depth))
+        ak = _activation_layer(node, net)
+        if ak is not None and ak - 1 in net.a:
+            yield _Candidate("layer-index", f"A^{{[{ak - 1}]}} for A^{{[{ak}]}}", c.at(path, net.a[ak - 1]),
+                             ("layer", "A", ak, ak - 1, depth))
 
 
 _SWAPPED = ("sigmoid", "tanh")  # the activations a note confuses with one another
@@ -408,7 +412,7 @@ def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
         seen.add(c.value)
         if lvals[0] is not None:
             try:
-                R = bounded(lambda c=c: oracle(c.value), max(clock.left(), 0))
+                R = bounded(partial(oracle, c.value), max(clock.left(), 0))
                 rvals = bounded(lambda: [_value(R, p) for p in points], max(clock.left(), 0))
             except Timeout:
                 return None
@@ -448,19 +452,19 @@ def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
     if c.edit and c.edit[0] == "wrap":
         return head + c.edit[1] + r" \left(" + rhs.strip() + r"\right)", c.note
     if c.edit and c.edit[0] == "layer":
-        edited = _relabel(rhs, *c.edit[1:5], step_latex)
-        if edited is not None:
-            text, before, after = edited
-            kind = c.edit[1]
+        kind, k, j, depth = c.edit[1:5]
+        relabelled = _relabel(rhs, kind, k, j, depth, step_latex)
+        if relabelled is not None:
+            text, before, after = relabelled
             return head + text, f"{kind}^{{[{after}]}} for {kind}^{{[{before}]}}: a layer label"
         if len(c.edit) == 7:
-            edited = _respell(rhs, c.edit[5], lambda old: _spelled_like(old, c.edit[6]))
-            if edited is not None:
-                return head + edited, c.note
+            respelled = _respell(rhs, c.edit[5], lambda old: _spelled_like(old, c.edit[6]))
+            if respelled is not None:
+                return head + respelled, c.note
     if c.edit and c.edit[0] == "square" and isinstance(c.edit[1], sp.Symbol):
-        edited = _respell(rhs, c.edit[1], lambda old: old + "^{2}")
-        if edited is not None:
-            return head + edited, c.note
+        squared = _respell(rhs, c.edit[1], lambda old: old + "^{2}")
+        if squared is not None:
+            return head + squared, c.note
     if len(c.edit) == 2 and rhs.count(c.edit[0]) == 1:
         old, new = c.edit
         npows = sum(1 for p in sp.preorder_traversal(c.value) if isinstance(p, sp.Pow)
@@ -654,7 +658,8 @@ class _Tracer:
 def trace(claim: MatrixClaim) -> _T | None:
     """The closed form of ``claim`` as a tree, or None when it is not written in the namespace alone."""
     try:
-        out = claim.evaluate(_Tracer(), _L if claim.layer_claim else None)
+        # the tracer stands in for Quantities (the same names); evaluate only hands it to the closed form
+        out = claim.evaluate(cast(Quantities, _Tracer()), _L if claim.layer_claim else None)
     except Exception:  # an explicit matrix, a sum over examples, ...: not traceable
         return None
     return out.t if isinstance(out, _Traced) else None

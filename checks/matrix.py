@@ -59,6 +59,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -103,6 +104,14 @@ class ClaimResult:
         if self.shapes.status is Status.FAILS:
             return Status.FAILS
         return self.symbolic.status
+
+
+def _wrt(claim: MatrixClaim, l: int | None) -> str:
+    """The quantity a derivative claim differentiates by (only shape claims have none; they return first)."""
+    wrt = claim.wrt_at(l)
+    if wrt is None:
+        raise ValueError(f"{claim.says}: a derivative claim names no quantity to differentiate by")
+    return wrt
 
 
 def _size_text(size: Mapping[str, int]) -> str:
@@ -167,7 +176,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     # at one size fails the claim before any derivative is taken
     rhs = []
     for net, l, size in claim.instances():
-        wrt = claim.wrt_at(l)
+        wrt = _wrt(claim, l)
         try:
             R = claim.rhs_at(net, size, l)
         except ShapeMismatch as exc:
@@ -193,7 +202,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
 
         sizes.append(_size_text(size))
         batch = claim.batch(net, size, l)
-        wrt = claim.wrt_at(l)
+        wrt = _wrt(claim, l)
         try:
             # = claim.lhs(net, size, l).doit(), cached per batch
             Lm = bounded(lambda: batch.grad(wrt, claim.convention), left())
@@ -243,7 +252,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
 # numeric: a NumPy forward pass and central differences
 # --------------------------------------------------------------------------
 
-_NP = {
+_NP: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
     "relu": lambda z: np.where(z > 0, z, 0.0),
@@ -307,7 +316,8 @@ def _central(net, values, start, wrt, convention):
     return grad
 
 
-_LAMBDIFIED: dict[tuple[int, str], Callable] = {}
+# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None)
+_LAMBDIFIED: dict[tuple[int, str], tuple[Callable[..., Any], tuple[int, int], Batch | None]] = {}
 
 
 def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
@@ -367,7 +377,9 @@ def _numeric(claim: MatrixClaim) -> Verdict:
 
     tolerance = {"rtol": RTOL, "atol": ATOL, "eps": EPS}
     worst = (-1.0, 0.0, ATOL)  # (error / bound, error, bound)
-    worst_at = None
+    # where the worst ratio was met: (network, layer, size, entry, point, lhs value, rhs value)
+    worst_at: tuple[Network, int | None, Mapping[str, int], tuple[Any, ...], dict[str, np.ndarray],
+                    float, float] | None = None
     for net, l, size in claim.instances():
         if claim.shape_only:
             why = numpy_shape(claim, net, size, l)
@@ -376,7 +388,7 @@ def _numeric(claim: MatrixClaim) -> Verdict:
                                counterexample={k: float(v) for k, v in size.items()})
             continue
         batch = claim.batch(net, size, l)
-        wrt = claim.wrt_at(l)
+        wrt = _wrt(claim, l)
         for k in range(POINTS):
             for attempt in range(REDRAWS):
                 values = _point(batch, stable_seed(claim.says, _size_text(size), l, k, attempt))
@@ -407,6 +419,8 @@ def _numeric(claim: MatrixClaim) -> Verdict:
                 worst = (ratio, float(err[idx]), float(bound[idx]))
                 worst_at = (net, l, size, idx, values, float(lhs[idx]), float(rhs[idx]))
             if ratio > 1:
+                if worst_at is None:  # a ratio above 1 is above every earlier worst (those were <= 1)
+                    raise RuntimeError(f"{claim.says}: a failing ratio {ratio} without its place")
                 net_, l_, size_, (i, j), vals, lv, rv = worst_at
                 point = {f"{n}_{a}_{b}": float(vals[n][a, b]) for n in vals
                          for a in range(vals[n].shape[0]) for b in range(vals[n].shape[1])}

@@ -19,6 +19,7 @@ link, default 5).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,7 +51,7 @@ def pytest_collect_file(file_path, parent):
 class NoteFile(pytest.File):
     """A note: its links are the test items."""
 
-    def collect(self):
+    def collect(self) -> Iterator[LinkItem]:
         from gradproof.checks.api import NoteError, read_note
 
         name = os.path.relpath(self.path, self.config.invocation_params.dir)

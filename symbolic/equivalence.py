@@ -59,7 +59,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import mpmath
@@ -447,7 +447,7 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
 # the canonical forms
 # --------------------------------------------------------------------------
 
-def _opaque(d):
+def _opaque(d: sp.Expr) -> sp.Expr:
     """Transcendental nodes become opaque symbols; then polynomial, then rational cancellation.
 
     Sound: replacing a subexpression by a symbol everywhere keeps a proof a
@@ -466,7 +466,7 @@ def _opaque(d):
     * A polynomial identity in the opaque symbols (``expand`` reaches 0) is
       the same proof without bringing anything over one denominator.
     """
-    rules = {}
+    rules: dict[sp.Expr, sp.Dummy] = {}  # a derivative rule that is a sum -> the symbol standing for it
     for f in sorted(d.atoms(_Activation), key=sp.default_sort_key):
         rule = f.fdiff()
         if isinstance(rule, sp.Add):
@@ -499,15 +499,15 @@ def _opaque(d):
     return sp.expand(sp.numer(sp.together(d)))
 
 
-def _expand(d):
+def _expand(d: sp.Expr) -> sp.Expr:
     return sp.expand(d)
 
 
-def _rational(d):
+def _rational(d: sp.Expr) -> sp.Expr:
     return sp.expand(sp.numer(sp.together(d)))
 
 
-def _exp_as_symbol(d):
+def _exp_as_symbol(d: sp.Expr) -> sp.Expr:
     """exp(k u) -> t_u**k with t_u > 0; log of positive products split; cancel."""
     d = sp.expand(d, power_exp=True, mul=False, multinomial=False, log=False)
     tsyms: dict[sp.Expr, sp.Symbol] = {}
@@ -524,7 +524,7 @@ def _exp_as_symbol(d):
     return sp.expand(sp.numer(sp.cancel(sp.together(d))))
 
 
-def _split_logs(d):
+def _split_logs(d: sp.Expr) -> sp.Expr:
     """log(p q / r) -> log p + log q - log r, only when every factor is positive.
 
     ``expand_log(force=True)`` would also do it, and "prove" identities that
@@ -547,7 +547,7 @@ def _split_logs(d):
     return d.xreplace(mapping) if mapping else d
 
 
-def _simplify(d):
+def _simplify(d: sp.Expr) -> sp.Expr:
     return sp.simplify(d)
 
 
@@ -574,7 +574,7 @@ def ladder(d, left: Callable[[], float], tiers: Sequence[tuple[str, Callable]] =
     shown = d
     for name, tier in tiers:
         try:
-            out = bounded(lambda tier=tier: tier(d), left())
+            out = bounded(partial(tier, d), left())
         except Timeout:
             raise Timeout(name) from None
         except _NOT_APPLICABLE:

@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
 import sympy as sp
 
@@ -52,7 +53,7 @@ class _TooLarge(Exception):
     pass
 
 
-def to_polynomial(expr):
+def to_polynomial(expr: sp.Expr) -> Any:
     """``expr`` as a symengine expression built from ring operations only, or None.
 
     Symbols (one symengine symbol per distinct SymPy symbol, whatever their

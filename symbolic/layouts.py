@@ -670,9 +670,12 @@ class Quantities:
             if self.numpy_values is not None:
                 return Mat(name, shape, np.asarray(self.numpy_values(name), dtype=float))
             return Mat(name, shape, np.zeros(tuple(int(x) for x in shape)))
+        batch = self.batch
+        if batch is None:  # a size without numpy_size came from the batch: unreachable unless misbuilt
+            raise ValueError(f"{name}: a concrete size without a batch or numpy_size")
         if name.startswith("d"):
-            return Mat(name, shape, self.batch.grad(name[1:], Convention.PER_EXAMPLE))
-        return Mat(name, shape, self.batch[name])
+            return Mat(name, shape, batch.grad(name[1:], Convention.PER_EXAMPLE))
+        return Mat(name, shape, batch[name])
 
     def sum_examples(self, term: Callable[[int], Any]) -> Any:
         """:math:`\\sum_j` term(j) over the examples of the batch (a placeholder with shapes only)."""
