@@ -383,7 +383,7 @@ class _Parser:
     def np_sum(self, start: int) -> Node:
         a = self.args()
         arg = self.sub(*a[0])
-        axis, keep = None, False
+        axis = None
         for text, at in a[1:]:
             k = re.fullmatch(r"\s*(axis|keepdims?)\s*=\s*(\w+)\s*", text.replace("\\_", "_"))
             if not k:
