@@ -442,6 +442,31 @@ def matrix_step(step, budget: float, compute: Callable[[], Any]) -> tuple:
     return tuple(_remembered(key, verdicts))
 
 
+def diagnosis(step, budget: float, compute: Callable[[], Any]):
+    """A failing step's diagnosis (:func:`checks.diagnosis.diagnose_result`: a Diagnosis or None),
+    once per distinct step.  "No single slip" is remembered too: it is an answer, not a timeout."""
+    key = _diagnosis_key(step, budget) if _SESSION else None
+    record = _lookup(key, lambda: _diagnosis_record(compute()), json.dumps, json.loads, lambda r, where: r)
+    if record["d"] is None:
+        return None
+    from gradproof.checks.diagnosis import Diagnosis
+
+    return Diagnosis(*record["d"])
+
+
+def _diagnosis_record(d) -> dict:
+    return {"d": None if d is None else [d.slip, d.latex, d.note]}
+
+
+def _diagnosis_key(step, budget: float) -> str | None:
+    from gradproof.derivations.model import Claim
+
+    if isinstance(step.claim, Claim):  # the proposal edits the step's own LaTeX: it is part of the key
+        return _scalar_key("diagnosis", step.claim.lhs, step.claim.rhs, step.domain, step.latex, repr(float(budget)))
+    key = matrix_key(step, budget)
+    return None if key is None else _digest(("diagnosis", key, step.latex))
+
+
 # --------------------------------------------------------------------------
 # a schedule for worker processes
 # --------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def check_step(step: Step, budget: float = BUDGET) -> StepResult:
     if r.verdict is not Status.FAILS or r.internal_error:
         return r
     try:
-        return replace(r, diagnosis=diagnose_result(step, r, budget=budget))
+        return replace(r, diagnosis=cache.diagnosis(step, budget, lambda: diagnose_result(step, r, budget=budget)))
     except Exception:  # noqa: BLE001 -- a diagnosis is advice: its defect must not change a verdict
         return r
 

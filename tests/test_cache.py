@@ -272,3 +272,25 @@ def test_mutable_matrices_are_keyed_by_shape_and_entries():
     assert cache.expr_key(m) == cache.expr_key(sp.Matrix([[z, 1], [2, sp.sin(z)]]))
     assert cache.expr_key(m) != cache.expr_key(sp.Matrix([[z, 1, 2, sp.sin(z)]]))
     assert cache.expr_key(m) != cache.expr_key(sp.Matrix([[z, 1], [2, sp.cos(z)]]))
+
+
+def test_a_diagnosis_is_searched_once_and_read_back_the_same(disk, monkeypatch):
+    from gradproof.checks import runner
+
+    calls = []
+    real = runner.diagnose_result
+
+    def diagnose(step, result, **kw):
+        calls.append(step.id)
+        return real(step, result, **kw)
+
+    monkeypatch.setattr(runner, "diagnose_result", diagnose)
+    first = run_all([DOCUMENT])
+    wrong = [r for r in first[0].results if r.step.claim == WRONG]
+    # steps 2 and 6 state the same wrong claim, but their LaTeX differs: each is searched once
+    assert sorted(calls) == ["c2", "c6"] and all(r.diagnosis is not None for r in wrong)
+    assert wrong[0].diagnosis.slip == "sign"  # sigma(1 + sigma) for sigma(1 - sigma)
+    calls.clear()
+    again = run_all([DOCUMENT])  # a new run: the diagnoses come from the disk
+    assert calls == []
+    assert [r.diagnosis for r in again[0].results] == [r.diagnosis for r in first[0].results]
