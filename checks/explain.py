@@ -33,6 +33,7 @@ from typing import Any
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from gradproof.checks import cache
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.equivalence import Status, Verdict
 
@@ -110,7 +111,9 @@ def claim_latex(step: Step) -> str | None:
     """The claim of a scalar step as ``lhs = rhs`` in LaTeX; ``None`` for a matrix or unchecked step."""
     if not isinstance(step.claim, Claim):
         return None
-    return f"{math_latex(step.claim.lhs)} = {math_latex(step.claim.rhs)}"
+    lhs, rhs = step.claim.lhs, step.claim.rhs
+    # printing is a third of a warm run: once per distinct claim, remembered across runs (checks/cache.py)
+    return cache.printed("latex", (lhs, rhs), lambda: f"{math_latex(lhs)} = {math_latex(rhs)}")
 
 
 def claim_text(step: Step, pretty: bool = False) -> str:
@@ -124,6 +127,11 @@ def claim_text(step: Step, pretty: bool = False) -> str:
         return _matrix_text(claim)
     if not isinstance(claim, Claim):
         return step.says or step.reason or ""
+    return cache.printed("pretty" if pretty else "compact", (claim.lhs, claim.rhs),
+                         lambda: _claim_text(claim, pretty))
+
+
+def _claim_text(claim: Claim, pretty: bool) -> str:
     eq = sp.Eq(claim.lhs, claim.rhs, evaluate=False)
     if pretty and _small(eq):
         text = sp.pretty(eq, use_unicode=True, wrap_line=False)
