@@ -70,39 +70,18 @@ def error_command(path: str, line: int, message: str, col: int | None = None) ->
     return command("error", relative(path), line, message, col)
 
 
-def _fmt(value) -> str:
-    return "?" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value)
+_HEADLINE = {"fails": "does not hold", "undecided": "undecided",
+             "holds, but an erratum says it fails": "holds, but an erratum on record says it fails"}
 
 
 def _message(result) -> str:
-    """What a failing or undecided link says: the claim, the verdict, the counterexample."""
-    from gradproof.symbolic.equivalence import Status
+    """What a failing or undecided link says: the claim, the verdict, and :func:`checks.explain.explain`'s
+    lines (the counterexample with both sides' values, the diagnosis, the correction on record)."""
+    from gradproof.checks.explain import explain
 
-    step, v = result.step, result.symbolic
-    lines = [f"{' '.join(step.latex.split())}"]
-    if result.disagreement:
-        lines.append("the symbolic and numeric verdicts disagree: a defect in the encoding or in gradproof")
-    if result.verdict is Status.FAILS:
-        lines[0] += "  does not hold"
-        for label, verdict in (("shapes", result.shapes), ("symbolic", v), ("numeric", result.numeric)):
-            if verdict is None or verdict.status is not Status.FAILS:
-                continue
-            if verdict.counterexample:
-                point = ", ".join(f"{k} = {_fmt(x)}" for k, x in sorted(verdict.counterexample.items()))
-                lines.append(f"counterexample: {point}")
-                lines.append(f"left side = {_fmt(verdict.lhs_value)}, right side = {_fmt(verdict.rhs_value)}")
-            elif verdict.reason:
-                lines.append(f"{label}: {verdict.reason}")
-            break
-    elif result.verdict is Status.UNDECIDED:
-        lines[0] += "  undecided"
-        if v.reason:
-            lines.append(f"reason: {v.reason}")
-    elif result.verdict is Status.HOLDS and not result.expected:
-        lines[0] += "  holds, but an erratum on record says it fails"
-    if step.erratum is not None:
-        lines.append(f"correction on record: {step.erratum.correction}")
-    return "\n".join(lines)
+    e = explain(result)
+    head = f"{' '.join(result.step.latex.split())}  {_HEADLINE.get(e.outcome, e.outcome)}"
+    return "\n".join([head, *e.lines()])
 
 
 def _squashed(line: str) -> tuple[str, list[int]]:
