@@ -721,6 +721,9 @@ def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
         if proof.status is not Status.HOLDS:
             return Verdict(Status.UNDECIDED, "activation derivative", time.perf_counter() - start,
                            reason=f"the derivative of {name} is not proved from its definition: {proof.reason}")
+    if last is None:  # size_assignments gives at least one: nothing checked is never a pass
+        return Verdict(Status.UNDECIDED, "entries at concrete sizes", time.perf_counter() - start,
+                       reason="no size assignment to check the entries at")
     return Verdict(Status.HOLDS, last.method + f" (entries at {len(sizes)} size assignments)",
                    time.perf_counter() - start, where="; ".join(_size_text(s) for s in sizes))
 
@@ -1033,6 +1036,8 @@ class LayeredClaim:
                                                                                          else ""))
                                      for v in (r.shapes, r.symbolic, r.numeric)))
             last = r
+        if last is None:  # _layered_claim makes none without an instance
+            raise MatrixError("a layered claim with no layer to check")
         where = f"{len(self.instances)} layers at depths " + ", ".join(str(d) for d in
                                                                       sorted({L for L, _, _ in self.instances}))
         return ClaimResult(last.shapes, dataclasses.replace(last.symbolic, where=where), last.numeric)
@@ -1053,7 +1058,8 @@ def read_matrix_note(text: str, path: str):
 
     letter = next((m.group(1) for c in comments for m in [re.search(r"^\s*layers\s+([a-z])\s*$", c.body, re.M)]
                    if m), None)
-    models, model, broken = {}, Model(), {}
+    models, model = {}, Model()
+    broken: dict[int, bool] = {}  # section -> a definition in force there could not be read
     layered: dict = {}  # depth -> section -> Model, in a `layers` note
     if letter:
         seen: set = set()
@@ -1118,7 +1124,7 @@ def read_matrix_note(text: str, path: str):
                     where = block.heading or f"block {block.number}"
                     latex = f"{N._squash(lt)} = {N._squash(rt)}"
                     try:
-                        claim = _layered_claim(lt, rt, {L: layered[L][block.section] for L in DEPTHS}, letter,
+                        claim: LayeredClaim | NoteMatrixClaim = _layered_claim(lt, rt, {L: layered[L][block.section] for L in DEPTHS}, letter,
                                                f"{path}:{sid}:{latex}")
                     except MatrixError as exc:
                         fail(ro, exc.message)

@@ -53,6 +53,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -186,8 +187,8 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
             fence = _FENCE.match(line_text)
             if fence:
                 marker, info = fence.group(1), fence.group(2).lower()
-                close = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$", re.M)
-                m = close.search(text, eol + 1) if eol < n else None
+                fence_close = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$", re.M)
+                m = fence_close.search(text, eol + 1) if eol < n else None
                 body_end = m.start() if m else n
                 if info == "math" and comments:
                     blocks.append(_Block(eol + 1, body_end, len(blocks) + 1, heading, skip_next, len(comments)))
@@ -245,9 +246,9 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
                 blocks.append(_Block(i + 1, close, len(blocks) + 1, heading, skip_next, len(comments)))
                 skip_next = False
             i = close + 1
-        elif text.startswith("\\begin{", i) and comments and \
-                re.match(r"\\begin\{(equation|align|aligned|gather|gathered|multline|eqnarray)\*?\}", text[i:]):
-            env = re.match(r"\\begin\{([a-z]+\*?)\}", text[i:]).group(1)
+        elif text.startswith("\\begin{", i) and comments and (environment := re.match(
+                r"\\begin\{((?:equation|align|aligned|gather|gathered|multline|eqnarray)\*?)\}", text[i:])):
+            env = environment.group(1)
             end = text.find("\\end{" + env + "}", i)
             if end < 0:
                 error(i, f"\\begin{{{env}}} is never closed")
@@ -299,7 +300,7 @@ class _Scope:
     layers: str = ""  # the layer letter of "layers l"
     layered: dict = field(default_factory=dict)  # base -> [(label latex, index letters, latex, offset)]
     poisoned: set = field(default_factory=set)  # names of lets that could not be read
-    built: object = None  # the _Definitions of this scope, made on first use
+    built: _Definitions | Literal[False] | None = None  # the _Definitions of this scope, made on first use; False: failed
     refused: set = field(default_factory=set)  # the name of a let that could not be read, as written
 
     def copy(self) -> _Scope:
@@ -554,7 +555,7 @@ class _Definitions:
         self.ranges = {}
         for letter, (latex, offset) in scope.indices.items():
             self.ranges[letter] = self._read_plain(latex, offset)
-        self.functions: dict[str, Function] = {}
+        self.functions: dict[str, Function | _Refused] = {}
         self.indexed: dict[str, tuple] = {}  # base -> (index symbols, body)
         self.poisoned |= scope.poisoned
         self._read_functions()
@@ -775,6 +776,8 @@ class _Definitions:
 def _label(label: str, letter: str):
     """``(shift, None)`` for l+shift, ``(None, d)`` for L+d."""
     m = re.fullmatch(r"([a-zA-Z])\s*(?:([+-])\s*([0-9]))?", label)
+    if m is None:  # _define_layered let only these labels in
+        raise LatexError(f"a layer label is l, l+1, l-1, L or L-1, not `{label}`")
     d = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
     return (d, None) if m.group(1) == letter else (None, d)
 
@@ -1132,9 +1135,9 @@ def _layout(src: str, originals: dict | None = None):
             if chars[k + 1] == "\\":
                 breaks.append(k)
                 chars[k] = chars[k + 1] = " "
-                m = re.match(r"\s*\[[^\]]*\]", src[k + 2:])  # \\[4pt]
-                if m:
-                    _blank(chars, k + 2, k + 2 + m.end())
+                spacing = re.match(r"\s*\[[^\]]*\]", src[k + 2:])  # \\[4pt]
+                if spacing:
+                    _blank(chars, k + 2, k + 2 + spacing.end())
                 k += 2
                 continue
             k += 2  # \&, \{, ...: escaped
@@ -1304,9 +1307,10 @@ class _Note:
         self.used_ids: set[str] = set()
         self.free: set[sp.Symbol] = set()
         self.last_end = 0  # where the last block ended: prose conditions are looked for after it
-        self.last_side = None  # (text, offset, line, expr): a block starting with '=' continues it
+        # (text, offset, line, expr): a block starting with '=' continues it
+        self.last_side: tuple[str, int, int, Any] | None = None
         self.block_functions: set[str] = set()  # functions a block defined (f(x) = ... redefines them)
-        self.dangling = None  # where a block ended with "=": the next block must continue it
+        self.dangling: int | None = None  # where a block ended with "=": the next block must continue it
         self.originals: dict[str, str] = {}  # a rewritten cases -> as the note wrote it
 
     def fail(self, offset: int, message: str):
@@ -1436,12 +1440,16 @@ class _Note:
             self.notes.append(Note(self.lines.line(block.start + chain[0].start), "an expression with no '=': "
                                    "not checked"))
             return []
-        texts = []
+        texts: list[tuple[str, int, int]] = []
         sides: list = [None] * len(chain)
         for n, side in enumerate(chain):
             if continued and n == 0:  # the last side of the block before
-                texts.append(self.last_side[:3])
-                sides[0] = self.last_side[3]
+                if self.last_side is None:  # _continues let no such block in
+                    raise LatexError("an empty side of '=': this block starts with '=' and no chain comes "
+                                     "before it", chain[0].start)
+                text, offset, line, expr = self.last_side
+                texts.append((text, offset, line))
+                sides[0] = expr
                 continue
             b = _strip_punctuation(blanked, side.start, side.end)
             piece = blanked[side.start:b]
@@ -1458,6 +1466,8 @@ class _Note:
         while k < len(texts) - 1:
             (ltext, lstart, _), (rtext, rstart, line) = texts[k], texts[k + 1]
             defs = self._definitions(block.section)
+            if defs is None:  # a definition of this block could not be read
+                raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
             if chain[k].defines or self._defines_function(ltext, defs):
                 self._define_in_block(block, ltext, rtext, lstart, rstart)
                 steps.append(self._step(block, where, ltext, rtext, line, None, k))
@@ -1472,7 +1482,10 @@ class _Note:
             steps.append(self._step(block, where, ltext, rtext, line, claim, k))
             k += 1
         if sides[-1] is None:
-            sides[-1] = self._read_side(texts[-1][0], texts[-1][1], self._definitions(block.section))
+            defs = self._definitions(block.section)
+            if defs is None:
+                raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
+            sides[-1] = self._read_side(texts[-1][0], texts[-1][1], defs)
         self.last_side = (*texts[-1], sides[-1])
         return steps
 
@@ -1499,7 +1512,8 @@ class _Note:
         head = _FUNCTION_HEAD.match(ltext.strip())
         if head:
             key = _function_key(head.group(1))
-            self.block_functions.add(key)
+            if key is not None:  # else _define below says the name cannot be read
+                self.block_functions.add(key)
             base = re.fullmatch(r"([a-zA-Z])_\{?[a-zA-Z0-9]\}?", head.group(1).strip())
         for section in [s for s in self.scope_of if s >= block.section]:
             scope = self.scope_of[section].copy()

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -345,7 +345,9 @@ def parse(text: str) -> Tree:
     try:
         return _PARSER.parse(_pair_bars(text))
     except UnexpectedCharacters as exc:
-        raise LatexError(f"unexpected character `{text[exc.pos_in_stream]}`", exc.pos_in_stream) from None
+        # the basic lexer always says where; lark types the position Optional
+        pos = exc.pos_in_stream if exc.pos_in_stream is not None else 0
+        raise LatexError(f"unexpected character `{text[pos]}`", pos) from None
     except UnexpectedEOF:
         raise LatexError("the formula ends too early", len(text)) from None
     except UnexpectedToken as exc:
@@ -446,7 +448,8 @@ class Reader:
 
     symbol: Callable[[str], sp.Symbol] = _default_symbol
     indices: dict[str, sp.Symbol] = field(default_factory=dict)
-    functions: dict[str, Function] = field(default_factory=dict)
+    # a Function, or any callable with the parameters' ``names`` (a note's refused let)
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     ranges: dict[str, Any] = field(default_factory=dict)
     indexed: set = field(default_factory=set)
     prime: Callable = _no_prime
@@ -482,7 +485,7 @@ class Reader:
         if atom.data == "greek":
             return str(atom.children[0])[1:]
         if atom.data == "accent":
-            inner = atom.children[1]
+            inner = _token(atom.children[1])
             if inner.type == "GREEK":
                 base = str(inner)[1:]
             elif inner.type == "TEXT":
@@ -598,7 +601,8 @@ class Reader:
             raise LatexError(f"more than {MAX_DEPTH} nested functions", head.offset)
         if j >= len(items) or (head.user and not self._is_group(items[j])):
             if head.user:  # bare f: f(x, y) in its own parameters' names
-                args = [self.indices.get(n) or self.symbol(n) for n in head.fn.names]
+                names: tuple[str, ...] = getattr(head.fn, "names", ())  # a note's function: its parameters
+                args = [self.indices.get(n) or self.symbol(n) for n in names]
                 return self._call(head, args, head.offset), j
             raise LatexError("a function needs an argument", head.offset)
         nxt = items[j]
@@ -694,7 +698,7 @@ class Reader:
     def _word(self, atom: Tree):
         """A ``\\text{...}``, a font or a plain word: ``("head", fn, name)`` or ``("name", name)``."""
         token = atom.children[0]
-        content = str(token) if atom.data == "word" else _text_content(token, strip=False)
+        content = str(token) if atom.data == "word" else _text_content(_token(token), strip=False)
         key = content.strip()
         greek = re.fullmatch(r"\\(" + "|".join(GREEK) + r")", key)
         if greek:
@@ -806,7 +810,7 @@ class Reader:
                              _pos(node))
         return self.indices[name]
 
-    def _subscript_indices(self, sub: Tree, depth: int):
+    def _subscript_indices(self, sub: Tree, depth: int) -> tuple | None:
         """The entries a subscript selects when it mentions an index (``x_i``, ``W_{jk}``), else None."""
         if sub.data == "sub_list":
             values = tuple(self.build(c, depth + 1) for c in sub.children)
@@ -817,10 +821,10 @@ class Reader:
             else:
                 items = _juxt_items(child)
                 letters = [_plain_letter(it) for it in items] if items else []
-                if len(letters) > 1 and all(c is not None and (c in self.indices or c.isdigit())
-                                            for c in letters):
+                known = [c for c in letters if c is not None and (c in self.indices or c.isdigit())]
+                if len(letters) > 1 and len(known) == len(letters):
                     values = tuple(self.indices[c] if c in self.indices else sp.Integer(int(c))
-                                   for c in letters)
+                                   for c in known)
                 else:
                     values = (self.build(child, depth + 1),)
         index_symbols = set(self.indices.values())
@@ -842,11 +846,11 @@ class Reader:
         value = None
         layer = self._layer(label if label is not None else power, node, sub, depth)
         if layer is not None:
-            entries = ()
+            layer_entries: tuple = ()
             if sub is not None:
-                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),) \
+                layer_entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),) \
                     if sub.data != "sub_list" else tuple(self.build(c, depth + 1) for c in sub.children)
-            return sp.IndexedBase(name + "^", real=True)[(layer, *entries)]
+            return sp.IndexedBase(name + "^", real=True)[(layer, *layer_entries)]
         if sub is not None and label is None:
             entries = self._subscript_indices(sub, depth)
             if entries is None and name in self.indexed:
@@ -858,10 +862,11 @@ class Reader:
                     value = sp.IndexedBase(name, real=True)[entries]
         if value is None and label is not None and self._mentions_index(label):
             # x^{(i)}, x_j^{(i)}: the example first, then the entries
-            entries = ()
+            example_entries: tuple = ()
             if sub is not None:
-                entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),)
-            value = sp.IndexedBase(name + "^()", real=True)[(self.build(label.children[0], depth + 1), *entries)]
+                example_entries = self._subscript_indices(sub, depth) or (self._script_value(sub, depth),)
+            value = sp.IndexedBase(name + "^()", real=True)[(self.build(label.children[0], depth + 1),
+                                                              *example_entries)]
         elif value is None and label is not None and sub is not None:
             entries = self._subscript_indices(sub, depth)
             if entries is not None:  # x_j^{(1)}: entries of the vector x^{(1)}
@@ -900,7 +905,7 @@ class Reader:
             return self._char(child)
         node = child
         if self._is_label(sup):  # W^{[l]}: the bracket's content
-            node = _juxt_items(child)[0].children[0].children[0] if _juxt_items(child) else child
+            node = items[0].children[0].children[0] if (items := _juxt_items(child)) else child
         return self.build(node, depth + 1)
 
     def _mentions_index(self, node) -> bool:
@@ -929,27 +934,29 @@ class Reader:
     def _sum_operator(self, node, sub, sup, depth: int) -> _Operator:
         if sub is None:
             raise LatexError("a sum needs its index: \\sum_{i=1}^{m} or \\sum_i", _pos(node))
-        exclude = ()
+        exclude: tuple = ()
+        written: list[str | None]  # the index letters, None for what is not a letter
         if sub.data == "sub_eq":
-            names = [str(sub.children[0])]
+            written = [str(sub.children[0])]
             lower = self.build(sub.children[1], depth + 1)
         else:
             if sub.data == "sub_neq":
-                names = [str(sub.children[0])]
+                written = [str(sub.children[0])]
             elif sub.data == "sub_list":
-                names = [_plain_letter(_juxt_items(c)[0]) if _juxt_items(c) and len(_juxt_items(c)) == 1
-                         else None for c in sub.children]
+                written = [_plain_letter(items[0]) if (items := _juxt_items(c)) and len(items) == 1
+                           else None for c in sub.children]
             else:
                 child = sub.children[0]
                 if isinstance(child, Token):
-                    names = [str(child)[-1]]
+                    written = [str(child)[-1]]
                 else:
                     items = _juxt_items(child) or []
-                    names = [_plain_letter(it) for it in items]
-            if not names or any(n is None or not n.isalpha() for n in names):
+                    written = [_plain_letter(it) for it in items]
+            if not written or any(n is None or not n.isalpha() for n in written):
                 raise LatexError("a sum over something that is not an index letter: \\sum_{i=1}^{m} or \\sum_i",
                                  _pos(sub))
             lower = sp.Integer(1)
+        names = [n for n in written if n is not None]  # all of them: checked above
         if "e" in names:
             raise LatexError("e is Euler's number, not an index", _pos(sub))
         variables = []
@@ -970,7 +977,7 @@ class Reader:
     def _atom(self, atom: Tree, depth: int):
         kind = atom.data
         if kind == "number":
-            return _number(atom.children[0])
+            return _number(_token(atom.children[0]))
         if kind == "pi":
             return sp.pi
         if kind in ("paren", "brace"):
@@ -998,8 +1005,12 @@ class Reader:
     def _arg(self, node, depth: int):
         if isinstance(node, Tree) and node.data == "brace":
             return self.build(node.children[0], depth + 1)
-        return self._atom(node, depth) if node.data not in ("letter", "greek") else \
-            self._name(self._base_name(node), None, None, node, depth)
+        if node.data not in ("letter", "greek"):
+            return self._atom(node, depth)
+        name = self._base_name(node)
+        if name is None:  # pragma: no cover - a letter or a Greek letter always has a name
+            raise LatexError(f"cannot read {node.data!r} here", _pos(node))
+        return self._name(name, None, None, node, depth)
 
     def _variable(self, item: Tree, depth: int):
         value = self._item(item, depth + 1)
@@ -1078,6 +1089,13 @@ def _number(token: Token) -> sp.Rational:
 # derivative shapes: \frac{\partial X}{\partial v}, \frac{dX}{dv}, \frac{d}{dv}
 # --------------------------------------------------------------------------
 
+def _token(node: Tree | Token) -> Token:
+    """A child the grammar makes a terminal (lark types every child ``Tree | Token``)."""
+    if not isinstance(node, Token):
+        raise LatexError(f"cannot read {node.data!r} here: a token was expected", _pos(node))
+    return node
+
+
 def _juxt_items(node) -> list | None:
     """The items of a braced argument that is a bare product, else None."""
     if isinstance(node, Tree) and node.data == "brace":
@@ -1103,7 +1121,7 @@ def _d_order(item) -> int | None:
         return None
     atom, scripts = item.children[0], item.children[1:]
     is_d = atom.data == "partial" or (atom.data == "letter" and str(atom.children[0]) == "d") or \
-        (atom.data == "text" and _text_content(atom.children[0]) == "d")
+        (atom.data == "text" and _text_content(_token(atom.children[0])) == "d")
     if not is_d:
         return None
     if not scripts:

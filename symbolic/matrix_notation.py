@@ -25,6 +25,7 @@ Precedence: ``+ -`` < ``\odot * \oslash`` < the matrix product (juxtaposition,
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 __all__ = ["MatrixError", "Node", "Unsupported", "parse", "name_key"]
@@ -123,6 +124,8 @@ class _Parser:
                 j += 1
             raise MatrixError("an opening brace { is never closed", self.i)
         m = re.compile(r"\\[a-zA-Z]+|.").match(self.s, self.i)
+        if m is None:  # only whitespace is left: x^, \frac{a}
+            raise MatrixError("the formula ends too early (a missing argument?)", self.i)
         self.i = m.end()
         return m.group(0)
 
@@ -250,7 +253,7 @@ class _Parser:
         if ind:  # the element-wise indicator 1(Z > 0)
             self.i = ind.end() - 1
             self.s = s = s[:self.i] + "(" + s[self.i + 1:]
-            (text, at), = self.args() if s[self.i] == "(" else [(None, self.i)]
+            (text, at), = self.args()  # its bracket, made a parenthesis above
             cond = re.fullmatch(r"(.+?)\s*(>|\\gt)\s*0\s*[\])]?\s*", text + ("" if text.endswith("]") else ""))
             if not cond:
                 raise Unsupported("an indicator is read as \\mathbb{1}(Z > 0)", at)
@@ -462,16 +465,15 @@ class _Parser:
         return node
 
     def _suffix(self, j: int) -> str:
-        m = re.compile(r"\^\{\s*\[[^\]]*\][^}]*\}|_\{[^}]*\}|_\w").match(self.s, j)
+        m = re.compile(r"\^\{\s*(\[[^\]]*\])[^}]*\}|_\{[^}]*\}|_\w").match(self.s, j)
         if not m:
             return ""
-        g = m.group(0)
-        if g.startswith("^"):
-            return "^{" + re.match(r"\^\{\s*(\[[^\]]*\])", g).group(1) + "}"
-        return g
+        if m.group(1) is not None:  # ^{[l]...}: the bracket
+            return "^{" + m.group(1) + "}"
+        return m.group(0)
 
 
-def parse(text: str, names: set, functions: set = frozenset(), elementwise: bool = False,
+def parse(text: str, names: set, functions: AbstractSet[str] = frozenset(), elementwise: bool = False,
           indices=frozenset()) -> Node:
     """The tree of ``text``; ``names`` are the keys of declared or defined names (for letter runs)."""
     return _Parser(text, set(names), set(functions), elementwise, frozenset(indices)).full()

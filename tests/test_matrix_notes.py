@@ -396,3 +396,11 @@ def test_the_base_of_a_labelled_name_is_never_split_into_letters():
     # dZ^{[3]} is not d times Z^{[3]}: only dZ^{[1]}, dZ^{[2]} exist
     r = read_note(SHALLOW + r"$$dZ^{[2]} = dZ^{[3]}$$" + "\n", "s.md")
     assert r.derivation.steps == () and r.errors[0].message.startswith("dZ[3] is neither declared")
+
+
+@pytest.mark.parametrize("body", [r"z = W x^", r"z = \frac{W x}", r"z = W x_"])
+def test_a_missing_last_argument_is_a_clear_message_not_an_internal_error(body):
+    # the parser read one more character at the end of the text: an AttributeError, reported as such
+    head = "<!-- gradproof\nshape W : n \\times d\nshape x : d \\times 1\nlet z = W x\n-->\n"
+    r = read_note(head + "$$" + body + "$$\n", "j.md")
+    assert [(e.line, "ends too early" in e.message, "Error" in e.message) for e in r.errors] == [(6, True, False)]

@@ -218,3 +218,16 @@ def test_a_let_that_cannot_be_read_is_refused_where_it_is_used():
     reading = read_note(text, "n.md")
     assert [e.line for e in reading.errors] == [2, 4]
     assert [s.cite.line for s in reading.derivation.steps] == [5]
+
+
+def test_an_unreadable_function_name_in_a_block_is_an_error_and_no_function_key():
+    # \foo(x) := ... has no function key (_function_key gives None): it must be a FILE:LINE message,
+    # and None must not enter the names of the functions a block defined
+    from gradproof.checks.notes import _Note
+
+    text = "<!-- gradproof\nlet y = 1\n-->\n$$\\foo(x) := x^2$$\n$$g(x) := x$$\n$$y = 1$$\n"
+    note = _Note(text, "n.md")
+    reading = note.read()
+    assert [(e.line, e.message.split(":")[0]) for e in reading.errors] == \
+        [(4, "cannot read the function `\\foo(x)`")]
+    assert note.block_functions == {"g"}
