@@ -215,5 +215,6 @@ def render_text(results: Sequence[DocumentResult], out, failures_only: bool = Fa
     if bad:
         # a user's note records no errata: what is not as expected simply did not hold
         recorded = any(r.step.erratum is not None for d in results for r in d.results)
-        print(("not as recorded: " if recorded else "did not hold: ") + ", ".join(e.locator for e in bad[:SUMMARY_MAX_NAMED])
-              + (f" and {len(bad) - SUMMARY_MAX_NAMED} more" if len(bad) > SUMMARY_MAX_NAMED else ""), file=out)
+        named = ", ".join(e.locator for e in bad[:SUMMARY_MAX_NAMED])
+        more = f" and {len(bad) - SUMMARY_MAX_NAMED} more" if len(bad) > SUMMARY_MAX_NAMED else ""
+        print(("not as recorded: " if recorded else "did not hold: ") + named + more, file=out)
