@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from gradproof.checks.matrix_notes import NoteMatrixClaim
 from gradproof.symbolic.equivalence import Status
 from gradproof.symbolic.matrix_notation import Node
 
@@ -34,6 +35,25 @@ __all__ = ["node_latex", "note_candidates", "diagnose_note"]
 
 _ONE = Node("num", (), "1", "1")
 _TWO = Node("num", (), "2", "2")
+
+
+@dataclass(frozen=True, eq=False)
+class _Shifted(NoteMatrixClaim):
+    """The claim at sizes one larger: the batch size is 2 at both of the check's assignments, where a
+    proposed 1/m is indistinguishable from 1/2; a proposal must hold here too (float64)."""
+
+    def size_assignments(self) -> list[dict]:
+        return [{s: v + 1 for s, v in a.items()} for a in super().size_assignments()]
+
+
+def _screened(*claims: NoteMatrixClaim) -> bool:
+    """Cheap before exact, each test on every claim before the next: the shapes with symbolic sizes, float64
+    at the check's sizes, float64 at larger ones."""
+    from gradproof.checks.matrix_notes import _numeric, _shapes
+
+    return all(_shapes(c).status is Status.HOLDS for c in claims) and \
+        all(_numeric(c).status is Status.HOLDS for c in claims) and \
+        all(_numeric(_Shifted(c.lhs, c.rhs, c.model, c.says)).status is Status.HOLDS for c in claims)
 
 
 @dataclass(frozen=True)
@@ -47,7 +67,8 @@ class NoteCandidate:
 
 # --- printing a tree back to LaTeX ---------------------------------------------------------------
 
-_TRANSPOSED = re.compile(r"\^\s*\{?\s*(?:\[[^\]]*\]\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{?T\}?|\\mathrm\s*\{?T\}?)\s*\}?$")
+_TRANSPOSED = re.compile(r"\^\s*\{?\s*(?:\[[^\]]*\]\s*)?"
+                         r"(?:T|\\top|\\intercal|\\mathsf\s*\{?T\}?|\\mathrm\s*\{?T\}?)\s*\}?$")
 _FN_TEX = {"sigma": r"\sigma", "sigmoid": r"\sigma", "tanh": r"\tanh", "log": r"\log", "exp": r"\exp"}
 
 
@@ -86,7 +107,8 @@ def node_latex(n: Node) -> str:
     if n.op == "hdiv":
         return rf"{_wrapped(a[0])} \oslash {_wrapped(a[1])}"
     if n.op in ("add", "sub"):
-        return f"{node_latex(a[0])} {'+' if n.op == 'add' else '-'} {_wrapped(a[1]) if n.op == 'sub' else node_latex(a[1])}"
+        right = _wrapped(a[1]) if n.op == "sub" else node_latex(a[1])
+        return f"{node_latex(a[0])} {'+' if n.op == 'add' else '-'} {right}"
     if n.op == "neg":
         return f"-{_wrapped(a[0])}"
     if n.op == "frac":
@@ -133,8 +155,8 @@ def _untransposed(t: Node) -> Node:
     """The operand of a transpose, with the text it has without its ^T."""
     inner = t.args[0]
     if inner.op == "name":
-        text = re.sub(r"\]\s*(?:T|\\top|\\intercal)\s*\}$", "]}", t.text) if re.search(r"\]\s*(?:T|\\top|\\intercal)\s*\}$", t.text) \
-            else _TRANSPOSED.sub("", t.text)
+        label_t = r"\]\s*(?:T|\\top|\\intercal)\s*\}$"  # A^{[1]T}
+        text = re.sub(label_t, "]}", t.text) if re.search(label_t, t.text) else _TRANSPOSED.sub("", t.text)
         return Node("name", (), inner.data, text if text and text != t.text else "")
     return inner
 
@@ -168,7 +190,7 @@ def _batch(model) -> str | None:
 _SWAP_FN = {"sigma": ("tanh",), "sigmoid": ("tanh",), "tanh": ("sigma",)}
 
 
-def note_candidates(rhs: Node, model) -> Iterator[NoteCandidate]:
+def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> Iterator[NoteCandidate]:
     """Every single slip of ``rhs``, in a fixed order: the cheap and common first."""
     nodes = list(_subtrees(rhs))
     sizes = {str(s) for s in model.sizes}
@@ -176,8 +198,9 @@ def note_candidates(rhs: Node, model) -> Iterator[NoteCandidate]:
     # the axis of a sum
     for path, n in nodes:
         if n.op == "sum" and n.data in (0, 1):
-            new = Node("sum", n.args, 1 - n.data, re.sub(r"(axis\s*=\s*)[01]", lambda m: m.group(1) + str(1 - n.data),
-                                                         n.text) if len(re.findall(r"axis\s*=\s*[01]", n.text)) == 1 else "")
+            axis = re.findall(r"axis\s*=\s*[01]", n.text)
+            text = n.text.replace(axis[0], axis[0][:-1] + str(1 - n.data)) if len(axis) == 1 else ""
+            new = Node("sum", n.args, 1 - n.data, text)
             yield NoteCandidate("sum-axis", f"the sum along axis {1 - n.data} for axis {n.data}",
                                 _put(rhs, path, new), n.text, node_latex(new))
     # transposes
@@ -243,7 +266,7 @@ def note_candidates(rhs: Node, model) -> Iterator[NoteCandidate]:
                 yield NoteCandidate("activation", f"{node_latex(new)} for {n.text or node_latex(n)}",
                                     _put(rhs, path, new), n.text, node_latex(new))
     # a layer label one off
-    names = model.names()
+    names = model.names() | extra_names
     for path, n in nodes:
         m = re.fullmatch(r"(.*)\[(\d+)\](.*)", str(n.data)) if n.op == "name" else None
         if m:
@@ -277,7 +300,7 @@ def _size(n: Node) -> int:
 
 def diagnose_note(claim, clock, budget: float, cap: int):
     """(slip, latex, note, mutant) of the first single slip whose full check holds, or None."""
-    from gradproof.checks.matrix_notes import MatrixError, NoteMatrixClaim, _numeric, _shapes, check_note_claim
+    from gradproof.checks.matrix_notes import MatrixError, check_note_claim
 
     if _size(claim.rhs) > 150:
         return None
@@ -294,7 +317,7 @@ def diagnose_note(claim, clock, budget: float, cap: int):
         seen.add(printed)
         mutant = NoteMatrixClaim(claim.lhs, c.rhs, claim.model, claim.says)
         try:
-            if _shapes(mutant).status is not Status.HOLDS or _numeric(mutant).status is not Status.HOLDS:
+            if not _screened(mutant):
                 continue
             r = check_note_claim(mutant, min(budget, max(clock.left(), 0.01)))
         except (MatrixError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
@@ -311,3 +334,79 @@ def _note_latex(claim, c: NoteCandidate) -> str:
     if c.old and rhs and rhs.count(c.old) == 1:
         return f"{claim.lhs.text} = {rhs.replace(c.old, c.new)}"
     return f"{claim.lhs.text} = {node_latex(c.rhs)}"
+
+
+# --- a claim about every layer l ---------------------------------------------------------------
+
+_K, _DEPTH = 50, 90  # the labels l and L are read as these (far from any real layer) to find the slip
+
+
+def _back(text: str, letter: str, brackets: bool) -> str:
+    """Sentinel labels back to the note's letters: ``[51]`` -> ``[l+1]`` (or ``{l+1}`` without brackets)."""
+    names = {_K - 1: f"{letter}-1", _K: letter, _K + 1: f"{letter}+1", _DEPTH - 1: "L-1", _DEPTH: "L"}
+
+    def lab(m):
+        return names.get(int(m.group(1)), m.group(1))
+    if not brackets:
+        text = re.sub(r"([A-Za-z]+|\\[A-Za-z]+)\^\{\[(\d+)\]T\}",  # w^{[l+1]T}: (w^{l+1})^T
+                      lambda m: f"({m.group(1)}^{{[{m.group(2)}]}})^T", text)
+        text = re.sub(r"\^\{\[(\d+)\]\}", lambda m: "^{" + lab(m) + "}", text)
+    text = re.sub(r"\[(\d+)\]", lambda m: "[" + lab(m) + "]", text)
+    return re.sub(r"_\{(\d+)\}", lambda m: "_{" + lab(m) + "}", text)
+
+
+def diagnose_layered(claim, latex: str, clock, budget: float, cap: int):
+    """A layer-generic link: its right-hand side as written is mutated (read with sentinel labels), each
+    proposal is read again at every depth and layer and checked as a whole; (slip, latex, note, claim)."""
+    from gradproof.checks.diagnosis import _split_rhs
+    from gradproof.checks.matrix_notes import MatrixError, _bases, _layer_text, _layered_claim, _shapes
+    from gradproof.symbolic.matrix_notation import parse
+
+    head, rt = _split_rhs(latex)
+    lt = head.strip().removesuffix("=").strip()
+    models = {}
+    for L, _, c in claim.instances:
+        models.setdefault(L, c.model)
+    letters = dict.fromkeys(re.findall(r"[\^_]\s*\{?\s*\[?\s*([a-z])(?![a-zA-Z])", lt + " " + rt) + ["l"])
+    letter = None
+    for x in letters:  # the letter whose layers give back the claim as read
+        try:
+            again = _layered_claim(lt, rt, dict(models), x, claim.says)
+        except (MatrixError, ValueError, KeyError, IndexError):
+            continue
+        if [(L, k, c.rhs) for L, k, c in again.instances] == [(L, k, c.rhs) for L, k, c in claim.instances]:
+            letter = x
+            break
+    if letter is None:
+        return None
+    model = claim.instances[0][2].model
+    sentinel = _layer_text(rt, letter, _K, _DEPTH)
+    try:
+        tree = parse(sentinel, model.names(), set(model.functions), model.elementwise, set(model.indices))
+    except MatrixError:
+        return None
+    extra = frozenset(f"{b}[{j}]" for b in _bases(model) for j in (_K - 1, _K, _K + 1, _DEPTH - 1, _DEPTH))
+    brackets = "^{[" in rt or "^{ [" in rt
+    seen: set = set()
+    for n, c in enumerate(note_candidates(tree, model, extra)):
+        if n >= cap or clock.left() <= 0:
+            return None
+        if not c.old or sentinel.count(c.old) != 1:
+            continue
+        new_rt = _back(sentinel.replace(c.old, c.new), letter, brackets)
+        if new_rt in seen:
+            continue
+        seen.add(new_rt)
+        try:
+            mutant = _layered_claim(lt, new_rt, dict(models), letter, claim.says)
+            first = mutant.instances[0][2]
+            if not all(_shapes(x).status is Status.HOLDS for _, _, x in mutant.instances) or not _screened(first):
+                continue  # the shapes at every depth and layer, float64 at the first (each costs a second)
+                continue
+            r = mutant.check(min(budget, max(clock.left(), 0.01)))
+        except (MatrixError, ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+            continue
+        if r.verdict is Status.HOLDS and r.symbolic.status is Status.HOLDS:
+            note = _back(c.note, letter, brackets)
+            return c.slip, f"{lt} = {new_rt}", note, mutant
+    return None
