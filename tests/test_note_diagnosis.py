@@ -96,3 +96,17 @@ def test_two_slips_get_no_diagnosis(link):
     r = check_step(step)
     assert r.verdict is Status.FAILS
     assert diagnose_result(step, r) is None
+
+
+def test_a_layer_generic_link_is_diagnosed_in_its_own_letters():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "published_matrix" / "nielsen_vector_slips.md"
+    r = read_note(path.read_text(), str(path))
+    step = next(s for s in r.derivation.steps if s.claim is not None and s.cite.line == 21)
+    res = check_step(step)
+    assert res.verdict is Status.FAILS
+    d = diagnose_result(step, res)
+    assert d is not None
+    assert d.slip == "transpose"
+    assert d.latex == r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^{l})"
