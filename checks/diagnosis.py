@@ -993,6 +993,15 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
     clock = _Clock(total)
     if not fails and not _fails(claim, domain, budget):
         return None
+    if _is_note_claim(claim):
+        from gradproof.checks.note_diagnosis import diagnose_layered, diagnose_note
+
+        if hasattr(claim, "instances"):  # every layer at three depths: the budget of three claims
+            clock = _Clock(3 * total)
+            hit = diagnose_layered(claim, step.latex, clock, budget, cap) if step is not None else None
+        else:
+            hit = diagnose_note(claim, clock, budget, cap)
+        return None if hit is None else Diagnosis(*hit)
     if isinstance(claim, MatrixClaim):
         found = _diagnose_matrix(claim, clock, budget, cap)
         if found is None:
@@ -1016,7 +1025,15 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
     return None
 
 
+def _is_note_claim(claim) -> bool:
+    from gradproof.checks.matrix_notes import LayeredClaim, NoteMatrixClaim
+
+    return isinstance(claim, NoteMatrixClaim | LayeredClaim)
+
+
 def _fails(claim, domain: Domain, budget: float) -> bool:
+    if _is_note_claim(claim):
+        return claim.check(budget).verdict is Status.FAILS
     if isinstance(claim, MatrixClaim):
         return check_claim(claim, budget, numeric=False).verdict is Status.FAILS
     if isinstance(claim, Claim):
