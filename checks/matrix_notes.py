@@ -606,12 +606,11 @@ class NoteMatrixClaim:
         fixed = {int(x) for shape in self.model.shapes.values() for x in shape if x.is_Integer}
         values = [v for v in range(2, 2 + len(sizes) + len(fixed) + 1) if v not in fixed]
         distinct = {s: values[order.index(s)] for s in sizes}
-        # the second is small (its cost is the budget's), all sizes 2 except one 3 that is not the first's 3
+        # the second is small (its cost is the budget's): sizes 2, but the batch size differs from the
+        # first's, so that a constant written for 1/m (1/2 at m = 2) cannot hold at both
         small = {s: 2 for s in sizes}
-        if len(sizes) == 1:
-            small = {sizes[0]: 3}
-        elif len(sizes) > 2:
-            small[sizes[0]] = 3
+        if sizes:
+            small[order[0]] = 3 if distinct[order[0]] != 3 else 2
         return [distinct, small]
 
     def check(self, budget: float = BUDGET):

@@ -68,6 +68,13 @@ def _verdicts(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
+def test_a_constant_written_for_one_over_m_fails():
+    # at m = 2, 1/2 is 1/m: the batch size must differ between the two size assignments
+    body = r"$$dW^{[2]}=\frac12dZ^{[2]}A^{[1]T}$$" + "\n" + r"$$dW^{[2]}=\frac1mdZ^{[2]}A^{[1]T}$$"
+    (wrong, right) = _verdicts(SHALLOW + body + "\n")
+    assert wrong[1] == "fails" and right[1] == "holds"
+
+
 def test_shallow_network_as_published_holds():
     body = "\n".join([
         r"$$dZ^{[2]}=A^{[2]}-Y$$",
