@@ -68,11 +68,15 @@ def _verdicts(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def test_a_constant_written_for_one_over_m_fails():
+@pytest.mark.parametrize("note, wrong, right", [
+    (SHALLOW, r"dW^{[2]}=\frac12dZ^{[2]}A^{[1]T}", r"dW^{[2]}=\frac1mdZ^{[2]}A^{[1]T}"),
+    (LSQ, r"\nabla_\theta J = \frac{1}{2} X^T (X\theta - y) + \frac{\lambda}{m} \theta",
+     r"\nabla_\theta J = \frac{1}{m} X^T (X\theta - y) + \frac{\lambda}{m} \theta"),
+])
+def test_a_constant_written_for_one_over_m_fails(note, wrong, right):
     # at m = 2, 1/2 is 1/m: the batch size must differ between the two size assignments
-    body = r"$$dW^{[2]}=\frac12dZ^{[2]}A^{[1]T}$$" + "\n" + r"$$dW^{[2]}=\frac1mdZ^{[2]}A^{[1]T}$$"
-    (wrong, right) = _verdicts(SHALLOW + body + "\n")
-    assert wrong[1] == "fails" and right[1] == "holds"
+    got = _verdicts(note + f"$${wrong}$$\n$${right}$$\n")
+    assert [v for _, v, _ in got] == ["fails", "holds"]
 
 
 def test_shallow_network_as_published_holds():
