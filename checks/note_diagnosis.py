@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -82,6 +83,14 @@ def _name_tex(key: str) -> str:
     return f"{base}_{{{sub}}}" if sub else key
 
 
+def _call(n: Node) -> tuple[str, int]:
+    """A call node's function name and the order of its derivative (``g'`` is 1)."""
+    fn, order = n.data if isinstance(n.data, tuple) else (None, None)
+    if not isinstance(fn, str) or not isinstance(order, int):
+        raise ValueError(f"a call node without a function: {n.data!r}")
+    return fn, order
+
+
 def node_latex(n: Node) -> str:
     """A node as written when it has its text, else composed from its children's texts."""
     if n.text and not (n.op == "name" and _TRANSPOSED.search(n.text)):
@@ -118,7 +127,7 @@ def node_latex(n: Node) -> str:
     if n.op == "sum":
         return rf"\operatorname{{np.sum}}({node_latex(a[0])}, axis={n.data}, keepdims=True)"
     if n.op == "call":
-        fn, order = n.data
+        fn, order = _call(n)
         return f"{_FN_TEX.get(fn, fn)}{chr(39) * order}({', '.join(node_latex(x) for x in a)})"
     raise ValueError(f"cannot print a {n.op} node")
 
@@ -187,7 +196,7 @@ def _batch(model) -> str | None:
     return str(max(sorted(count, key=str), key=lambda s: count[s])) if count else None
 
 
-_SWAP_FN = {"sigma": ("tanh",), "sigmoid": ("tanh",), "tanh": ("sigma",)}
+_SWAP_FN: dict[str, tuple[str, ...]] = {"sigma": ("tanh",), "sigmoid": ("tanh",), "tanh": ("sigma",)}
 
 
 def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> Iterator[NoteCandidate]:
@@ -256,7 +265,7 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
     fns = [k for k, (params, _) in sorted(model.functions.items()) if len(params) == 1]
     for path, n in nodes:
         if n.op == "call" and len(n.args) == 1:
-            fn, order = n.data
+            fn, order = _call(n)
             alts = [(fn, 1 - order)] if order in (0, 1) else []
             alts += [(f, order) for f in _SWAP_FN.get(fn, ()) + tuple(fns) if f != fn]
             if fn in fns:
@@ -364,7 +373,7 @@ def diagnose_layered(claim, latex: str, clock, budget: float, cap: int):
 
     head, rt = _split_rhs(latex)
     lt = head.strip().removesuffix("=").strip()
-    models = {}
+    models: dict[Any, Any] = {}
     for L, _, c in claim.instances:
         models.setdefault(L, c.model)
     letters = dict.fromkeys(re.findall(r"[\^_]\s*\{?\s*\[?\s*([a-z])(?![a-zA-Z])", lt + " " + rt) + ["l"])
