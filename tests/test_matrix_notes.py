@@ -17,30 +17,9 @@ from gradproof.checks.runner import check_step
 from gradproof.derivations.model import Kind
 from gradproof.symbolic.equivalence import Status
 from gradproof.symbolic.matrix_notation import MatrixError, parse
+from tests.helpers import SHALLOW_NOTE
 
-SHALLOW = r"""<!-- gradproof
-layout columns
-elementwise *
-shape X : n_0 \times m
-shape Y : 1 \times m
-shape W^{[1]} : n_1 \times n_0
-shape b^{[1]} : n_1 \times 1
-shape W^{[2]} : 1 \times n_1
-shape b^{[2]} : 1 \times 1
-let g(z) = \tanh(z)
-let Z^{[1]} = W^{[1]} X + b^{[1]}
-let A^{[1]} = g(Z^{[1]})
-let Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}
-let A^{[2]} = \sigma(Z^{[2]})
-let J = -\frac{1}{m} \operatorname{sum}(Y * \log A^{[2]} + (1 - Y) * \log(1 - A^{[2]}))
-let dZ^{[2]} = m \frac{\partial J}{\partial Z^{[2]}}
-let dW^{[2]} = \frac{\partial J}{\partial W^{[2]}}
-let db^{[2]} = \frac{\partial J}{\partial b^{[2]}}
-let dZ^{[1]} = m \frac{\partial J}{\partial Z^{[1]}}
-let db^{[1]} = \frac{\partial J}{\partial b^{[1]}}
-assume 0 < Y < 1
--->
-"""
+SHALLOW = SHALLOW_NOTE  # the Coursera shallow network, column layout
 
 LSQ = r"""<!-- gradproof
 layout rows
