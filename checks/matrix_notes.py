@@ -807,14 +807,9 @@ def _dim(text: str):
 
 
 def _header(body: str, at: int, model: Model, fail):
-    offset = at
-    for line in body.split("\n"):
-        here = offset
-        offset += len(line) + 1
-        s = line.strip()
-        lead = here + len(line) - len(line.lstrip())
-        if not s or s.startswith("%"):
-            continue
+    from gradproof.checks.notes import header_lines
+
+    for s, lead in header_lines(body, at):
         try:
             _header_line(s, model)
         except MatrixError as exc:

@@ -51,6 +51,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -309,17 +310,22 @@ class _Scope:
                       set(self.poisoned), None, set(self.refused))
 
 
-def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
-    """Read one gradproof comment into ``scope`` and ``bounds``; ``fail(offset, message)`` records."""
-    offset = comment.start
-    seen: dict[str, int] = {}
-    for line in comment.body.split("\n"):
+def header_lines(body: str, start: int) -> Iterator[tuple[str, int]]:
+    """The entries of a header comment: each non-blank line, stripped, with the offset where it starts
+    (a line starting ``%`` is a comment)."""
+    offset = start
+    for line in body.split("\n"):
         here = offset
         offset += len(line) + 1
         stripped = line.strip()
-        lead = here + len(line) - len(line.lstrip())
-        if not stripped or stripped.startswith("%"):
-            continue
+        if stripped and not stripped.startswith("%"):
+            yield stripped, here + len(line) - len(line.lstrip())
+
+
+def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
+    """Read one gradproof comment into ``scope`` and ``bounds``; ``fail(offset, message)`` records."""
+    seen: dict[str, int] = {}
+    for stripped, lead in header_lines(comment.body, comment.start):
         m = re.match(r"let\s+(.*?)\s*(?::=|=)", stripped)
         key = re.sub(r"\s+", "", m.group(1)) if m else None
         if key in seen:
@@ -1475,7 +1481,7 @@ class _Note:
                 continue
             for j in (k, k + 1):
                 if sides[j] is None:
-                    sides[j] = self._read_side(texts[j][0], texts[j][1], defs)
+                    sides[j] = defs.read(texts[j][0], texts[j][1])
             end = chain[k + 2].start if k + 2 < len(chain) else len(blanked) + 1
             own = tuple(c for off, c in conditions if chain[k + 1].start <= off < end)
             claim = self._claim(sides[k], sides[k + 1], defs, rstart, own or prose)
@@ -1485,12 +1491,9 @@ class _Note:
             defs = self._definitions(block.section)
             if defs is None:
                 raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
-            sides[-1] = self._read_side(texts[-1][0], texts[-1][1], defs)
+            sides[-1] = defs.read(texts[-1][0], texts[-1][1])
         self.last_side = (*texts[-1], sides[-1])
         return steps
-
-    def _read_side(self, piece: str, offset: int, defs: _Definitions):
-        return defs.read(piece, offset)
 
     def _defines_function(self, ltext: str, defs: _Definitions) -> bool:
         """``f(x) = F`` where ``f`` is neither defined nor known: a definition."""
