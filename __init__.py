@@ -54,17 +54,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from gradproof.checks.config import VERSION as __version__  # noqa: F401 -- the package's version, public
 
 __all__ = ["DOCUMENTS", "Derivation", "NoteError", "Report", "Status", "Step", "decide", "load"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gradproof.checks.api import Report
-    from gradproof.derivations.model import Derivation
+    from gradproof.checks.api import Derivation, Report
 
 
 def load(path_or_text: str | os.PathLike) -> Derivation:
-    """A Markdown note -> a :class:`~gradproof.derivations.model.Derivation`.
+    """A Markdown note -> a :class:`~gradproof.checks.api.Derivation` (a derivation that checks itself).
 
     A path (a :class:`~pathlib.Path`, or a string of one line) is read from
     disk; a string with a line break is the note itself.  An unreadable note
@@ -84,8 +83,8 @@ def load(path_or_text: str | os.PathLike) -> Derivation:
 
 # the heavy names, imported when first used (PEP 562): `import gradproof` loads no SymPy and no rich
 _LAZY = {
-    "DOCUMENTS": ("gradproof.derivations", "ALL"),
-    "Derivation": ("gradproof.derivations.model", "Derivation"),
+    "DOCUMENTS": ("gradproof.checks.api", "DOCUMENTS"),
+    "Derivation": ("gradproof.checks.api", "Derivation"),
     "Step": ("gradproof.derivations.model", "Step"),
     "Report": ("gradproof.checks.api", "Report"),
     "NoteError": ("gradproof.checks.api", "NoteError"),

@@ -29,8 +29,8 @@ def _median_ms(fn, repeat: int = 5) -> float:
 def main() -> int:
     from pathlib import Path
 
-    from gradproof.checks.notes import read_file as read_document
-    from gradproof.checks.notes import read_note as parse_markdown
+    from gradproof.checks.reading import read_file as read_document
+    from gradproof.checks.reading import read_note as parse_markdown
 
     corpus = sorted(Path(ROOT, "tests", "corpus").glob("*.md"))
     prose = "<!-- gradproof\n-->\n" + "word " * 200_000 + "\n$$1 + 1 = 2$$\n"

@@ -4,14 +4,19 @@ r"""The library's face: load a note, check a derivation, read the report.
 ``import gradproof`` stays cheap.  Nothing here imports rich.
 
 * :func:`load` -- a Markdown note (a path, or the text itself) -> a
-  :class:`~gradproof.derivations.model.Derivation`;
-* :func:`check` -- what ``Derivation.check(jobs)`` calls -> a :class:`Report`;
+  :class:`Derivation`;
+* :class:`Derivation` -- the derivation record of
+  :mod:`gradproof.derivations.model`, with ``check(jobs)`` -> a :class:`Report`;
+* :data:`DOCUMENTS` -- the built-in derivations as :class:`Derivation` s,
+  each built when first used;
+* :func:`check` -- check one or more derivations -> a :class:`Report`;
 * :class:`Report` -- ``ok``, ``steps``, ``to_json()``, ``to_markdown()``,
   ``to_latex()``, and its display in Jupyter.
 
-The note reader is reached through one function, :func:`read_note`, and one
-exception, :class:`NoteError`: everything that reads a user's note (this
-module, the export, the pytest plugin) goes through them.
+Why ``check`` is here and not on the record: the record is built by the
+documents and by the note reader, below the checker; a method of it that ran
+the checker would be an import pointing upward (a cycle).  So the record stays
+data, and this module, above the checker, gives it ``check``.
 
 Examples
 --------
@@ -33,20 +38,80 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import overload
 
 from gradproof.checks.explain import explain, summary, to_json
-from gradproof.checks.notes import InputError as NoteError  # .path, .line, .message
-from gradproof.checks.notes import read_note as _read
+from gradproof.checks.export import to_latex, to_markdown
+from gradproof.checks.reading import InputError as NoteError  # .path, .line, .message
+from gradproof.checks.reading import read_note as _read
 from gradproof.checks.runner import DocumentResult, StepResult, run_all
-from gradproof.derivations.model import Derivation
+from gradproof.derivations import ALL, Registry, model
 from gradproof.symbolic.equivalence import BUDGET
 
-__all__ = ["NoteError", "Report", "check", "load", "read_note"]
+__all__ = ["DOCUMENTS", "Derivation", "NoteError", "Report", "check", "load", "read_note"]
 
 MAX_JOBS = 4
 TEXT_NAME = "<note>"  # the name in citations of a note given as text
+
+
+# --------------------------------------------------------------------------
+# derivations that check themselves
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Derivation(model.Derivation):
+    """A derivation (the record of :mod:`gradproof.derivations.model`) that can check itself."""
+
+    @classmethod
+    def of(cls, record: model.Derivation) -> Derivation:
+        """The same derivation, able to check itself."""
+        if isinstance(record, cls):
+            return record
+        return cls(**{f.name: getattr(record, f.name) for f in fields(record)})
+
+    def check(self, jobs: int | None = None) -> Report:
+        """Check every step -> a :class:`Report` (``jobs``: worker processes; ``None``: :func:`default_jobs`)."""
+        return check(self, jobs=jobs)
+
+
+class Documents(Sequence[Derivation]):
+    """The built-in documents (:data:`gradproof.derivations.ALL`) as :class:`Derivation` s, built on first use."""
+
+    def __init__(self, registry: Registry):
+        self._registry = registry
+        self._made: dict[str, Derivation] = {}
+
+    def keys(self) -> tuple[str, ...]:
+        return self._registry.keys()
+
+    def _one(self, source: str) -> Derivation:
+        if source not in self._made:
+            self._made[source] = Derivation.of(self._registry.document(source))
+        return self._made[source]
+
+    @overload
+    def __getitem__(self, index: int) -> Derivation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Derivation]: ...
+
+    def __getitem__(self, index: int | slice) -> Derivation | Sequence[Derivation]:
+        sources = self._registry.sources()
+        if isinstance(index, slice):
+            return tuple(self._one(s) for s in sources[index])
+        return self._one(sources[index])
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+    def __repr__(self) -> str:
+        return f"DOCUMENTS({', '.join(self.keys())})"
+
+
+DOCUMENTS = Documents(ALL)
 
 
 # --------------------------------------------------------------------------
@@ -64,11 +129,11 @@ def read_note(text: str, path: str) -> Derivation:
         first = reading.errors[0]
         more = f" (and {len(reading.errors) - 1} more)" if len(reading.errors) > 1 else ""
         raise NoteError(first.path, first.line, f"{first.col}: {first.message}{more}")
-    return reading.derivation
+    return Derivation.of(reading.derivation)
 
 
 def load(path_or_text: str | os.PathLike) -> Derivation:
-    """A Markdown note -> a :class:`~gradproof.derivations.model.Derivation`.
+    """A Markdown note -> a :class:`Derivation`.
 
     A :class:`~pathlib.Path`, or a string of one line, is a file to read; a
     string with a line break is the note itself (cited as ``<note>``).  This
@@ -102,8 +167,8 @@ def default_jobs() -> int:
     return max(1, min(MAX_JOBS, os.cpu_count() or 1))
 
 
-def check(derivations: Derivation | list[Derivation] | tuple[Derivation, ...], jobs: int | None = None,
-          budget: float = BUDGET) -> Report:
+def check(derivations: model.Derivation | list[model.Derivation] | tuple[model.Derivation, ...],
+          jobs: int | None = None, budget: float = BUDGET) -> Report:
     """Check every step of one or more derivations -> a :class:`Report` (what ``Derivation.check`` calls)."""
     many = list(derivations) if isinstance(derivations, (list, tuple)) else [derivations]
     jobs = default_jobs() if jobs is None else jobs
@@ -141,14 +206,10 @@ class Report:
 
     def to_markdown(self) -> str:
         """A page to publish, which is also a note: ``gradproof check`` reads it back with the same verdicts."""
-        from gradproof.checks.export import to_markdown
-
         return to_markdown(self.documents)
 
     def to_latex(self) -> str:
         """A LaTeX document: each step's claim in display maths, its verdict and evidence."""
-        from gradproof.checks.export import to_latex
-
         return to_latex(self.documents)
 
     def _repr_markdown_(self) -> str:

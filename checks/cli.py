@@ -180,8 +180,6 @@ def _write_junit(results, path: str, err, **options) -> bool:
 # --------------------------------------------------------------------------
 
 def _report_parser() -> argparse.ArgumentParser:
-    from gradproof import __version__
-
     commands = "\n".join(f"  {c.name:<10}{c.help}" for c in COMMANDS.values())
     p = _Parser(prog="gradproof", formatter_class=argparse.RawDescriptionHelpFormatter,
                 usage="gradproof [-h] [--version] [options] [DOC ...]\n       gradproof COMMAND [-h] ...",
@@ -191,7 +189,7 @@ def _report_parser() -> argparse.ArgumentParser:
                        "the exit codes are in the README.")
     p.add_argument("documents", nargs="*", metavar="DOC",
                    help="documents to check, by file-name prefix (000, 001, ...); default: all")
-    p.add_argument("--version", action="version", version=f"gradproof {__version__}")
+    p.add_argument("--version", action="version", version=f"gradproof {_config.VERSION}")
     _add_common(p, jobs_default="the number of cores, at most 4")
     p.add_argument("-q", "--failures", action="store_true",
                    help="show only the steps that did not hold, and the errata")
@@ -392,8 +390,8 @@ def _check_exit_code(results, allow_undecided: bool) -> ExitCode:
 
 def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unreadable]]:
     """The readings of the files that have a header; the files skipped (and why); what could not be read."""
-    from gradproof.checks.notes import InputError, NoHeader
-    from gradproof.checks.notes import read_file as read_document
+    from gradproof.checks.reading import InputError, NoHeader
+    from gradproof.checks.reading import read_file as read_document
 
     documents = []
     skipped = list(found.left_out)
@@ -494,10 +492,62 @@ def check_command(argv: Sequence[str], out: IO[str] | None = None, err: IO[str] 
     return main(["check", *argv], _console(out, False), _console(err, False))
 
 
-def _export(argv: list[str], console, err) -> int:
-    from gradproof.checks.export import export_main
+# --------------------------------------------------------------------------
+# gradproof export
+# --------------------------------------------------------------------------
 
-    return export_main(argv, out=console.file, err=err.file)
+def _export_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gradproof export", description="Write a checked derivation as a page to publish "
+                "(see checks.export): 0 when every verdict is as recorded, 1 when one is not (the page is "
+                "written either way), 2 on a usage or input error.")
+    p.add_argument("source", metavar="DOC|FILE", help="a built-in document (000, 001, ...) or a Markdown note")
+    fmt = p.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--markdown", action="store_true", help="a Markdown page that is itself a gradproof note")
+    fmt.add_argument("--latex", action="store_true", help="a LaTeX document")
+    p.add_argument("-o", "--output", metavar="PATH", type=_argument(output_path), default=None,
+                   help="write the page here (default: stdout)")
+    p.add_argument("--budget", type=_argument(_config.positive_seconds), default=None, metavar="SECONDS",
+                   help="time budget per claim (default 5)")
+    p.add_argument("--jobs", "-j", type=_argument(_config.positive_int), default=None, metavar="N",
+                   help="worker processes (default: the number of cores, at most 4)")
+    cache.add_argument(p)  # --no-cache
+    return p
+
+
+def _export_source(given: str):
+    """A built-in document by prefix, else a note read from disk (a usage error if neither)."""
+    from gradproof.checks.api import DOCUMENTS, NoteError, load
+
+    if not Path(given).exists():
+        sources = _known_documents()
+        match = [k for k, s in enumerate(sources) if s.startswith(given)]
+        if len(match) != 1:
+            raise _UsageError(f"{given!r} is neither a file nor one built-in document "
+                              f"(known: {', '.join(s[:3] for s in sources)})")
+        return DOCUMENTS[match[0]]  # builds only that document
+    try:
+        return load(Path(given))
+    except NoteError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _export(argv: list[str], console, err) -> int:
+    args = _export_parser().parse_args(argv)
+    cache.apply_arguments(args)
+    derivation = _export_source(args.source)
+    from gradproof.checks.api import check
+    from gradproof.symbolic.equivalence import BUDGET
+
+    report = check(derivation, jobs=args.jobs, budget=BUDGET if args.budget is None else args.budget)
+    page = report.to_markdown() if args.markdown else report.to_latex()
+    if args.output:
+        try:
+            Path(args.output).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise _UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        console.file.write(page)
+    return ExitCode.OK if report.ok else ExitCode.UNEXPECTED_VERDICT
 
 
 COMMANDS: dict[str, Command] = {

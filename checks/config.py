@@ -37,9 +37,15 @@ import fnmatch
 import math
 import tomllib
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
-__all__ = ["FORMATS", "MAX_BUDGET", "Config", "ConfigError", "excluded", "find", "load", "positive_seconds"]
+__all__ = ["FORMATS", "MAX_BUDGET", "VERSION", "Config", "ConfigError", "excluded", "find", "load", "positive_seconds"]
+
+try:  # the one source of the version is pyproject.toml, read from the installed metadata
+    VERSION = version("gradproof")
+except PackageNotFoundError:  # pragma: no cover -- running from a checkout that was never installed
+    VERSION = "0+unknown"
 
 FORMATS = ("text", "json", "junit", "github")
 MAX_BUDGET = 86_400.0  # a day per claim: beyond it a number is a typo, and timers overflow

@@ -57,6 +57,7 @@ from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
 from gradproof.symbolic.layouts import Quantities
+from gradproof.symbolic.printing import split_rhs
 
 __all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIPS", "agrees", "diagnose",
            "diagnose_result"]
@@ -426,26 +427,11 @@ def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
     return None
 
 
-def _split_rhs(latex: str) -> tuple[str, str]:
-    """The step's LaTeX cut before its last top-level ``=``: (head with ``=``, right-hand side)."""
-    depth, cut = 0, -1
-    for i, ch in enumerate(latex):
-        if ch in "{(":
-            depth += 1
-        elif ch in "})":
-            depth -= 1
-        elif ch == "=" and depth == 0:
-            cut = i
-    if cut < 0:
-        return "", latex
-    return latex[:cut + 1] + " ", latex[cut + 1:].strip()
-
-
 def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
     """The step's LaTeX with the slip edited in, where the edit can be located; else printed."""
     if step_latex is None:
         return _latex(c.value), c.note
-    head, rhs = _split_rhs(step_latex)
+    head, rhs = split_rhs(step_latex)
     head = head.replace("&=", "=")
     if c.edit == ("whole-sign",):
         return head + r"-\left(" + rhs.strip() + r"\right)", c.note
@@ -905,7 +891,7 @@ def _label_spellings(e, lower: bool) -> list[str]:
 def _matrix_latex(step: Step, c: _Candidate) -> tuple[str, str]:
     """The step's LaTeX with the slip edited in place when it can be located once, else printed;
     and the note, in the document's spelling of layers."""
-    head, rhs = _split_rhs(step.latex)
+    head, rhs = split_rhs(step.latex)
     head = head.replace("&=", "=")
     lower = bool(re.search(r"\[l(\]|-)", step.latex)) or any(
         isinstance(x, _T) and any(e.has(_LNET) for e in _labels(x)) for x in c.edit[1:])

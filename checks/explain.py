@@ -27,15 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from gradproof.checks import cache
+from gradproof.checks.config import VERSION
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.equivalence import Status, Verdict
+from gradproof.symbolic.printing import compact, math_latex
 
 __all__ = [
     "Explanation",
@@ -50,11 +50,6 @@ __all__ = [
     "to_json",
 ]
 
-try:
-    VERSION = version("gradproof")
-except PackageNotFoundError:  # running from a checkout
-    VERSION = "0.1.0"
-
 PRETTY_MAX_NODES = 80  # larger claims print compact: pretty-printing them is slow and unreadable
 PRETTY_MAX_LINES = 6
 PRETTY_MAX_WIDTH = 70
@@ -63,45 +58,6 @@ PRETTY_MAX_WIDTH = 70
 # --------------------------------------------------------------------------
 # claims as mathematics
 # --------------------------------------------------------------------------
-
-class _Compact(StrPrinter):
-    """SymPy's str printer, with derivatives, substitutions and activations as a reader writes them."""
-
-    def _print_Derivative(self, expr):
-        dvars = "".join(f"∂{self._print(v)}" + (f"^{n}" if n > 1 else "") for v, n in expr.variable_count)
-        order = expr.derivative_count
-        top = "∂" if order == 1 else f"∂^{order}"
-        inner = self._print(expr.expr)
-        if not (expr.expr.is_Symbol or expr.expr.is_Function):
-            inner = f"({inner})"
-        return f"{top}{inner}/{dvars}"
-
-    def _print_Subs(self, expr):
-        at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(expr.variables, expr.point, strict=True))
-        return f"[{self._print(expr.expr)}]|_({at})"
-
-    def _print_sigmoid(self, expr):
-        return f"σ({self._print(expr.args[0])})"
-
-    def _print_relu(self, expr):
-        return f"ReLU({self._print(expr.args[0])})"
-
-    def _print_log(self, expr):
-        return f"ln({self._print(expr.args[0])})"
-
-    def _print_Equality(self, expr):
-        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
-
-
-def compact(expr) -> str:
-    """``expr`` on one line, as mathematics (``∂σ(z)/∂z``), never a SymPy repr."""
-    return _Compact().doprint(expr)
-
-
-def math_latex(expr) -> str:
-    """``expr`` in LaTeX (SymPy's printer; activations print as ``\\sigma``, ``\\tanh``)."""
-    return sp.latex(expr, ln_notation=True)
-
 
 def _small(expr) -> bool:
     return sum(1 for _ in sp.preorder_traversal(expr)) <= PRETTY_MAX_NODES

@@ -21,7 +21,7 @@ How a claim is written in the note notation:
   is a skipped block (``<!-- gradproof: skip -->``) with the reason, and the
   page says how many there are.
 
-Before it is returned, the page is read back (:func:`~gradproof.checks.api.read_note`):
+Before it is returned, the page is read back (:func:`~gradproof.checks.reading.read_note`):
 a block the reader refuses becomes a skipped block with the reader's message.
 
 Examples
@@ -56,7 +56,10 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from gradproof.checks.explain import EXPECTED_FAILURE, VERSION, Explanation, explain
+from gradproof.checks.reading import read_note
 from gradproof.derivations.model import Claim, Derivation, Step
+from gradproof.symbolic.printing import markdown_inline as _inline
+from gradproof.symbolic.printing import markdown_prose as _prose
 
 __all__ = ["NotePage", "note_page", "to_latex", "to_markdown"]
 
@@ -289,19 +292,6 @@ def note_page(derivation: Derivation, refused: dict[str, str] | None = None) -> 
                     tuple(o for _, o in lets + assume))
 
 
-def _inline(latex: str) -> str:
-    """The document's LaTeX as inline maths, or as code where the note reader could mistake it."""
-    one = " ".join(latex.split()).replace("&", "")
-    if any(t in one for t in ("$", "\\[", "\\]", "<!--", "`", "\\\\")):
-        return f"`` {one} ``"
-    return f"${one}$"
-
-
-def _prose(text: str) -> str:
-    """Text from a document or a verdict, safe in the page: never a header, a block or a comment."""
-    return text.replace("$$", "$ $").replace("<!--", "&lt;!--").replace("\\[", "\\\\[").replace("\\]", "\\\\]")
-
-
 def _verdict_words(e: Explanation | None) -> str:
     if e is None:
         return ""
@@ -382,48 +372,23 @@ def to_markdown(results: Sequence) -> str:
     return "\n---\n\n".join(pages)
 
 
-def step_markdown(step: Step) -> str:
-    """One step for Jupyter: where it stands, the document's LaTeX, the claim in display maths, the erratum."""
-    from gradproof.checks.explain import claim_latex, claim_text
-
-    out = [f"**{_prose(step.cite.document)}, line {step.cite.line}** ({_prose(step.cite.where)}) · "
-           f"{_inline(step.latex)}", ""]
-    if not step.checkable:
-        out.append(f"*{step.kind.value}*: {_prose(step.reason or step.says)}")
-    else:
-        latex = claim_latex(step)
-        out += ["$$", latex, "$$"] if latex else [f"*{_prose(claim_text(step))}*"]
-        if step.says:
-            out += ["", f"*{_prose(step.says)}*"]
-    if step.erratum is not None:
-        out += ["", f"Erratum: {_inline(step.erratum.correction)} — {_prose(step.erratum.why)}"]
-    return "\n".join(out) + "\n"
-
-
-def derivation_markdown(derivation: Derivation) -> str:
-    """The page of a derivation not yet checked (for Jupyter): its claims without verdicts."""
-    return _checked_markdown(derivation, None)
-
-
 MAX_READ_BACK_ROUNDS = 50  # a page with more unreadable blocks than this is returned as it is
 
 
 def _checked_markdown(derivation: Derivation, explanations) -> str:
     """The page, read back: a block (or a let) the reader refuses becomes a skipped block, and again."""
-    from gradproof.checks.api import NoteError, read_note
-
     refused: dict[str, str] = {}
     for _ in range(MAX_READ_BACK_ROUNDS):
         page = note_page(derivation, refused)
         text = _markdown(page, explanations)
-        try:
-            read_note(text, "page.md")
+        errors = read_note(text, "page.md").errors
+        if not errors:
             return text
-        except NoteError as exc:
-            step = _step_at(text, exc.line, page)
-            if step is None or step in refused:  # not a claim's: a defect in the export
-                raise RuntimeError(f"gradproof's exported page does not read back: {exc}") from exc
-            refused[step] = f"the note reader says: {exc.message}"
+        first = errors[0]
+        step = _step_at(text, first.line, page)
+        if step is None or step in refused:  # not a claim's: a defect in the export
+            raise RuntimeError(f"gradproof's exported page does not read back: {first}")
+        refused[step] = f"the note reader says: {first.col}: {first.message}"
     raise RuntimeError(f"gradproof's exported page still does not read back after {MAX_READ_BACK_ROUNDS} "
                        "blocks were skipped")
 
@@ -494,88 +459,3 @@ def to_latex(results: Sequence) -> str:
             out.append("")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------
-# the `export` subcommand
-# --------------------------------------------------------------------------
-
-class _Usage(Exception):
-    """A usage or input error of ``gradproof export``: a message, exit code 2."""
-
-
-def export_main(argv: Sequence[str], out=None, err=None) -> int:
-    """``gradproof export DOC|FILE --markdown|--latex [-o PATH]``; returns an exit code.
-
-    ``DOC`` is a built-in document's prefix (``000``), ``FILE`` a note.  The
-    page goes to ``PATH`` or to stdout.  The exit code is the report's: 0 when
-    every verdict is as recorded, 1 when one is not (the page is written
-    either way), 2 on a usage or input error (a message, never a traceback).
-    """
-    import argparse
-    import sys
-    from pathlib import Path
-
-    from gradproof.checks.cli import ExitCode
-
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
-
-    class Parser(argparse.ArgumentParser):
-        def error(self, message):
-            raise _Usage(message)
-
-    p = Parser(prog="gradproof export", description="Write a checked derivation as a page to publish.")
-    p.add_argument("source", metavar="DOC|FILE", help="a built-in document (000, 001, ...) or a Markdown note")
-    fmt = p.add_mutually_exclusive_group(required=True)
-    fmt.add_argument("--markdown", action="store_true", help="a Markdown page that is itself a gradproof note")
-    fmt.add_argument("--latex", action="store_true", help="a LaTeX document")
-    p.add_argument("-o", "--output", metavar="PATH", help="write the page here (default: stdout)")
-    p.add_argument("--budget", type=float, default=None, metavar="SECONDS", help="time budget per claim")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes")
-    try:
-        args = p.parse_args(list(argv))
-        if args.budget is not None and not args.budget > 0:
-            raise _Usage("--budget must be a positive number of seconds")
-        if args.jobs is not None and args.jobs < 1:
-            raise _Usage("--jobs must be at least 1")
-        derivation = _source(args.source)
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except _Usage as exc:
-        print(f"gradproof export: error: {exc}", file=err)
-        return ExitCode.USAGE_ERROR
-    from gradproof.checks.api import check
-    from gradproof.symbolic.equivalence import BUDGET
-
-    report = check(derivation, jobs=args.jobs, budget=BUDGET if args.budget is None else args.budget)
-    page = report.to_markdown() if args.markdown else report.to_latex()
-    if args.output:
-        try:
-            Path(args.output).write_text(page, encoding="utf-8")
-        except OSError as exc:
-            print(f"gradproof export: error: cannot write {args.output}: {exc.strerror}", file=err)
-            return ExitCode.USAGE_ERROR
-    else:
-        out.write(page)
-    return ExitCode.OK if report.ok else ExitCode.UNEXPECTED_VERDICT
-
-
-def _source(given: str) -> Derivation:
-    """A built-in document by prefix, else a note read from disk."""
-    from pathlib import Path
-
-    from gradproof.checks.api import NoteError, load
-    from gradproof.derivations import ALL
-
-    if not Path(given).exists():
-        match = [d for d in ALL if d.source.startswith(given)]
-        if len(match) == 1:
-            return match[0]
-        known = ", ".join(d.key for d in ALL)
-        raise _Usage(f"{given!r} is neither a file nor one built-in document (known: {known})")
-    try:
-        return load(Path(given))
-    except NoteError as exc:
-        raise _Usage(str(exc)) from None
-

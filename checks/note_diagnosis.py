@@ -31,6 +31,7 @@ import sympy as sp
 from gradproof.checks.matrix_notes import NoteMatrixClaim
 from gradproof.symbolic.equivalence import Status
 from gradproof.symbolic.matrix_notation import Node
+from gradproof.symbolic.printing import split_rhs
 
 __all__ = ["node_latex", "note_candidates", "diagnose_note"]
 
@@ -367,11 +368,10 @@ def _back(text: str, letter: str, brackets: bool) -> str:
 def diagnose_layered(claim, latex: str, clock, budget: float, cap: int):
     """A layer-generic link: its right-hand side as written is mutated (read with sentinel labels), each
     proposal is read again at every depth and layer and checked as a whole; (slip, latex, note, claim)."""
-    from gradproof.checks.diagnosis import _split_rhs
     from gradproof.checks.matrix_notes import MatrixError, _bases, _layer_text, _layered_claim, _shapes
     from gradproof.symbolic.matrix_notation import parse
 
-    head, rt = _split_rhs(latex)
+    head, rt = split_rhs(latex)
     lt = head.strip().removesuffix("=").strip()
     models: dict[Any, Any] = {}
     for L, _, c in claim.instances:

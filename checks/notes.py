@@ -11,7 +11,8 @@ read as its author wrote it::
     assume 0 < y < 1
     -->
 
-One entry point, :func:`read_note` (and :func:`read_file`), returns a
+The reader of notes without matrix shapes, :func:`read_scalar_note` (callers
+use :func:`checks.reading.read_note`, which dispatches), returns a
 :class:`Reading`: the :class:`~derivations.model.Derivation` (one step per
 link), the errors -- one per block that could not be read, at
 ``FILE:LINE:COL``, the rest of the file still read -- the file's free variables
@@ -36,7 +37,7 @@ How a note becomes claims
 
 Examples
 --------
->>> r = read_note('''<!-- gradproof
+>>> r = read_scalar_note('''<!-- gradproof
 ... let a = \\sigma(z)
 ... -->
 ... $$\\frac{\\partial a}{\\partial z} = a(1 - a) = \\hat{y}$$
@@ -69,8 +70,7 @@ __all__ = [
     "ReadError",
     "Reading",
     "SIZES",
-    "read_file",
-    "read_note",
+    "read_scalar_note",
 ]
 
 MAX_FILE_BYTES = 5_000_000
@@ -116,7 +116,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Reading:
-    """What :func:`read_note` makes of one file."""
+    """What :func:`checks.reading.read_note` makes of one file."""
 
     derivation: Derivation
     notes: tuple[Note, ...] = ()
@@ -1593,30 +1593,12 @@ class _Note:
                     says=f"link {k + 1} of the chain in {where}", domain=self.domain)
 
 
-def read_note(text: str, path: str) -> Reading:
-    """Read a note's text (``path`` names it in citations and errors).
+def read_scalar_note(text: str, path: str) -> Reading:
+    """Read a note without matrix shapes (``path`` names it in citations and errors).
 
-    Raises :class:`InputError` only when the file has no gradproof header;
-    everything else that cannot be read is in :attr:`Reading.errors`.
+    Callers read through :func:`checks.reading.read_note`, which sends a note
+    whose header declares shapes to the matrix reader.  Raises :class:`InputError`
+    only when the file has no gradproof header; everything else that cannot be
+    read is in :attr:`Reading.errors`.
     """
-    from gradproof.checks.matrix_notes import is_matrix_header, read_matrix_note
-
-    if any(is_matrix_header(m.group(1)) for m in re.finditer(r"<!--\s*gradproof(.*?)-->", text, re.S)):
-        return read_matrix_note(text, path)  # a header declares shapes: a matrix note
     return _Note(text, path).read()
-
-
-def read_file(path: str | Path) -> Reading:
-    """Read a Markdown file (``path`` as given is the note's name); :class:`InputError` if unreadable."""
-    name = str(path)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(name, 0, f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(name, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(name, 0, exc.strerror or str(exc)) from None
-    return read_note(text, name)

@@ -33,6 +33,9 @@ from enum import StrEnum
 from typing import Any
 
 from gradproof.symbolic.domain import Domain
+from gradproof.symbolic.printing import markdown_inline as inline
+from gradproof.symbolic.printing import markdown_prose as prose
+from gradproof.symbolic.printing import math_latex
 
 __all__ = ["Cite", "Claim", "Derivation", "Erratum", "Kind", "Step"]
 
@@ -101,10 +104,20 @@ class Step:
     def checkable(self) -> bool:
         return self.kind in (Kind.EQUALS, Kind.DERIVATIVE, Kind.MATRIX)
 
-    def _repr_markdown_(self) -> str:  # Jupyter: the claim as LaTeX (gradproof.checks.export)
-        from gradproof.checks.export import step_markdown
-
-        return step_markdown(self)
+    def _repr_markdown_(self) -> str:  # Jupyter: where it stands, the LaTeX as written, the claim, the erratum
+        out = [f"**{prose(self.cite.document)}, line {self.cite.line}** ({prose(self.cite.where)}) · "
+               f"{inline(self.latex)}", ""]
+        if not self.checkable:
+            out.append(f"*{self.kind.value}*: {prose(self.reason or self.says)}")
+        elif isinstance(self.claim, Claim):
+            out += ["$$", f"{math_latex(self.claim.lhs)} = {math_latex(self.claim.rhs)}", "$$"]
+        else:  # a matrix claim is said in words
+            out.append(f"*{prose(self.says or getattr(self.claim, 'says', ''))}*")
+        if self.checkable and self.says and isinstance(self.claim, Claim):
+            out += ["", f"*{prose(self.says)}*"]
+        if self.erratum is not None:
+            out += ["", f"Erratum: {inline(self.erratum.correction)} — {prose(self.erratum.why)}"]
+        return "\n".join(out) + "\n"
 
 
 @dataclass(frozen=True)
@@ -127,16 +140,9 @@ class Derivation:
         """The file-name prefix that selects this document (``000``)."""
         return self.source.split("_", 1)[0]
 
-    def check(self, jobs: int | None = None):
-        """Check every step -> a :class:`gradproof.checks.api.Report` (``jobs``: worker processes)."""
-        from gradproof.checks.api import check
-
-        return check(self, jobs=jobs)
-
-    def _repr_markdown_(self) -> str:  # Jupyter: every claim as LaTeX (gradproof.checks.export)
-        from gradproof.checks.export import derivation_markdown
-
-        return derivation_markdown(self)
+    def _repr_markdown_(self) -> str:  # Jupyter: the claims without verdicts (a checked one: Report)
+        head = f"### {prose(self.title)}\n\n`{self.source}` · {prose(self.convention)}\n"
+        return "\n".join([head] + [s._repr_markdown_() for s in self.steps])
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:

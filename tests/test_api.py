@@ -60,8 +60,11 @@ def test_import_is_cheap_and_lazy():
 
 
 def test_public_names():
-    assert gradproof.DOCUMENTS is ALL
-    assert gradproof.Derivation is type(ALL[0]) and gradproof.Report is Report
+    assert gradproof.DOCUMENTS.keys() == ALL.keys()
+    assert type(gradproof.DOCUMENTS[0]) is gradproof.Derivation and gradproof.Report is Report
+    # the same derivation as the registry's record, with check(): the record itself stays data
+    assert gradproof.DOCUMENTS[0] == gradproof.Derivation.of(ALL[0]) and not hasattr(ALL[0], "check")
+    assert gradproof.DOCUMENTS[0] is gradproof.DOCUMENTS[0]  # built once
     from gradproof.symbolic.equivalence import decide
     assert gradproof.decide is decide
     with pytest.raises(AttributeError):

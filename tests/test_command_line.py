@@ -467,11 +467,11 @@ def test_a_block_that_cannot_be_read_is_an_error_and_the_rest_is_checked(folder,
     error at FILE:LINE:COL, in the text and as an annotation, every other link is checked, exit 2."""
     from types import SimpleNamespace
 
-    from gradproof.checks import notes
+    from gradproof.checks import reading
 
-    real = notes.read_file
+    real = reading.read_file
     block = SimpleNamespace(path="wrong.md", line=3, col=4, message="cannot read this block")
-    monkeypatch.setattr(notes, "read_file", lambda path: SimpleNamespace(
+    monkeypatch.setattr(reading, "read_file", lambda path: SimpleNamespace(
         derivation=real(path).derivation, notes=(), errors=(block,)))
     _write(folder, "wrong.md", BAD)
     code, out, err = _check("wrong.md")

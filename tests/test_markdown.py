@@ -15,9 +15,9 @@ import sympy as sp
 from gradproof import load
 from gradproof.checks.cli import ExitCode, check_command
 from gradproof.checks.junit import to_junit_xml
-from gradproof.checks.notes import InputError
-from gradproof.checks.notes import read_file as read_document
-from gradproof.checks.notes import read_note as parse_markdown
+from gradproof.checks.reading import InputError
+from gradproof.checks.reading import read_file as read_document
+from gradproof.checks.reading import read_note as parse_markdown
 from gradproof.checks.runner import run
 from gradproof.derivations.model import Kind
 from gradproof.symbolic.equivalence import Status

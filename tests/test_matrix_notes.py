@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from gradproof.checks.matrix_notes import check_note_claim
-from gradproof.checks.notes import read_note
+from gradproof.checks.reading import read_note
 from gradproof.checks.runner import check_step
 from gradproof.derivations.model import Kind
 from gradproof.symbolic.equivalence import Status

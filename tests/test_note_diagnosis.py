@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from gradproof.checks.diagnosis import diagnose, diagnose_result
-from gradproof.checks.notes import read_note
+from gradproof.checks.reading import read_note
 from gradproof.checks.runner import check_step
 from gradproof.symbolic.equivalence import Status
 from tests.helpers import SHALLOW_NOTE

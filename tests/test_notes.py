@@ -5,7 +5,7 @@ output: a true identity holds, a slip (a dropped factor, a sign, a transposed in
 """
 from __future__ import annotations
 
-from gradproof.checks.notes import read_note
+from gradproof.checks.reading import read_note
 from gradproof.checks.runner import run
 from gradproof.derivations.model import Kind
 from gradproof.symbolic.equivalence import Status

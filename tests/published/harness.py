@@ -31,7 +31,7 @@ def read_links(path: Path) -> Reading:
     A verdict is ``holds``, ``fails``, ``undecided``, ``skipped`` or ``definition``.  Today an unreadable block
     makes the whole file an InputError; that refusal is recorded for line 0 (every link)."""
     from gradproof.checks.notes import InputError
-    from gradproof.checks.notes import read_file as read
+    from gradproof.checks.reading import read_file as read
     from gradproof.checks.runner import run
     from gradproof.derivations.model import Kind
 
