@@ -269,7 +269,7 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
 # --------------------------------------------------------------------------
 
 _RELATION = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|<=|>=|<|>")
-_FUNCTION_NAME = r"(?:[a-zA-Z]_(?:\{\s*\\?[a-zA-Z0-9]+\s*\}|[a-zA-Z0-9])|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
+_FUNCTION_NAME = r"(?:[a-zA-Z]_(?:\{\s*\\?[a-zA-Z0-9]+\s*\}|[a-zA-Z0-9]|\\[a-zA-Z]+)|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
 _FUNCTION_HEAD = re.compile(r"^(" + _FUNCTION_NAME + r")\s*(?:\\left)?\(((?:[^()]|\([^()]*\))*?)(?:\\right)?\)$")
 
 
@@ -281,7 +281,7 @@ def _function_key(name: str) -> str | None:
         return m.group(1) if len(m.group(1)) == 1 else m.group(1).lower()
     if name.startswith("\\"):
         return name[1:] if name[1:] in GREEK or name[1:] in ("sigma", "phi") else None
-    m = re.fullmatch(r"([a-zA-Z])_(?:\{\s*(\\?[a-zA-Z0-9]+)\s*\}|([a-zA-Z0-9]))", name)
+    m = re.fullmatch(r"([a-zA-Z])_(?:\{\s*(\\?[a-zA-Z0-9]+)\s*\}|([a-zA-Z0-9]|\\[a-zA-Z]+))", name)
     if m:
         return f"{m.group(1)}_{m.group(2) or m.group(3)}"
     if len(name) == 1:
@@ -296,7 +296,7 @@ class _Scope:
     lets: dict = field(default_factory=dict)  # name -> (latex, offset)
     functions: dict = field(default_factory=dict)  # key -> (params as written, latex, offset)
     indexed: dict = field(default_factory=dict)  # base -> (index names, latex, offset)
-    indices: dict = field(default_factory=dict)  # letter -> (range latex, offset)
+    indices: dict = field(default_factory=dict)  # letter -> (last value's latex, offset, first value)
     equalities: list = field(default_factory=list)  # (lhs latex, rhs latex, offset)
     layers: str = ""  # the layer letter of "layers l"
     layered: dict = field(default_factory=dict)  # base -> [(label latex, index letters, latex, offset)]
@@ -352,13 +352,15 @@ def _header_line(stripped: str, lead: int, scope: _Scope, bounds: dict):
             raise _Failed(lead, f"more than {MAX_LETS} let definitions")
         _define(m.group(1), m.group(2), lead + m.start(2), lead, scope)
         return
-    m = re.match(r"index\s+(.*?)\s*=\s*1\s*\.\.\s*(.+)$", stripped)
+    m = re.match(r"index\s+(.*?)\s*=\s*(\d+)\s*\.\.\s*(.+)$", stripped)
     if m:
+        if int(m.group(2)) > 1:  # notes count from 1, or from 0 (x_0 = 1 for a bias): anything else is a slip
+            raise _Failed(lead + m.start(2), f"an index starts at 0 or 1, not {m.group(2)}")
         for letter in m.group(1).split(","):
             letter = letter.strip()
             if not re.fullmatch(r"[a-zA-Z]", letter) or letter == "e":
                 raise _Failed(lead, f"an index is one letter, not `{letter}`: write index i, j = 1..n")
-            scope.indices[letter] = (m.group(2), lead + m.start(2))
+            scope.indices[letter] = (m.group(3), lead + m.start(3), int(m.group(2)))
         return
     m = re.match(r"assume\s+(.*)$", stripped)
     if m:
@@ -558,9 +560,11 @@ class _Definitions:
         if scope.layers:
             self.indices[scope.layers] = index_symbol(scope.layers)
             self.indices[scope.layers.upper()] = sp.Symbol(scope.layers.upper(), integer=True, positive=True)
-        self.ranges = {}
-        for letter, (latex, offset) in scope.indices.items():
+        self.ranges = {}  # letter -> the last value of the index (a size)
+        self.first = {}  # letter -> its first value, 1 or 0
+        for letter, (latex, offset, first) in scope.indices.items():
             self.ranges[letter] = self._read_plain(latex, offset)
+            self.first[letter] = first
         self.functions: dict[str, Function | _Refused] = {}
         self.indexed: dict[str, tuple] = {}  # base -> (index symbols, body)
         self.poisoned |= scope.poisoned
@@ -595,7 +599,7 @@ class _Definitions:
 
     def reader(self, symbol=None) -> Reader:
         return Reader(symbol or self.symbol, indices=dict(self.indices), functions=self.functions,
-                      ranges=self.ranges, indexed=set(self.scope.indexed),
+                      ranges=self.ranges, first=self.first, indexed=set(self.scope.indexed),
                       prime=self.prime, layers=self.scope.layers)
 
     def _layers_that_exist(self) -> dict[str, tuple[int, int]]:
@@ -697,6 +701,8 @@ class _Definitions:
 
     def prime(self, value, order: int, offset: int):
         """``y'``: the derivative of a quantity of one variable in that variable."""
+        if value not in self.raw and value in self._primed_variables():
+            return sp.Derivative(value, (value, order))  # x' where every primed quantity is one of x: 1
         if value not in self.raw:
             raise LatexError(f"a prime on `{value}`, which no let defines: define it (let {value} = ... or "
                              f"let {value}(x) = ...) or write \\frac{{d}}{{dx}}", offset)
@@ -706,6 +712,22 @@ class _Definitions:
             raise LatexError(f"`{value}'`: {value} depends on {len(variables)} variables ({names}); write "
                              f"\\frac{{\\partial {value}}}{{\\partial x}}", offset)
         return sp.Derivative(value, (variables[0], order))
+
+    def _primed_variables(self) -> set:
+        """The variable of the note's primes: ``{x}`` when every quantity of one variable is one of the same x.
+
+        Then ``x'`` (the product rule written out, ``(x \\sigma(x))' = x' \\sigma(x) + ...``) is
+        ``dx/dx``; with quantities of two different variables a prime on a variable is ambiguous.
+        """
+        found = set()
+        for name in self.raw:
+            try:
+                variables = self.expand(name).free_symbols - set(self.indices.values())
+            except (LatexError, _Failed):
+                continue
+            if len(variables) == 1:
+                found |= variables
+        return found if len(found) == 1 else set()
 
     def _check_cycles(self):
         state: dict[sp.Symbol, int] = {}
@@ -988,7 +1010,7 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
             upper = upper.xreplace(values)
             if not upper.is_Integer:
                 raise LatexError(f"the range of `{index}` is not a size: {upper}")
-            ranges.append(range(1, int(upper) + 1))
+            ranges.append(range(defs.first.get(index.name, 1), int(upper) + 1))
         combos = [c for c in itertools.product(*ranges)
                   if all(c[free_sorted.index(a)] != c[free_sorted.index(b)] for a, b in different)]
         if not combos:

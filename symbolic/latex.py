@@ -60,7 +60,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy as sp
@@ -149,11 +149,16 @@ juxt: item+
 item: atom (sub | sup | PRIME)*
 sub: SUBCHAR
    | "_" "{" expr "}"
+   | "_" greek_juxt
    | "_" "{" LETTER _EQ expr "}"   -> sub_eq
    | "_" "{" LETTER _NEQ expr "}"  -> sub_neq
    | "_" "{" expr (_COMMA expr)+ "}" -> sub_list
 sup: SUPCHAR
    | "^" "{" expr "}"
+// h_\theta without braces: read as h_{\theta}
+greek_juxt: greek_item -> juxt
+greek_item: greek_atom -> item
+greek_atom: GREEK -> greek
 ?atom: NUMBER                        -> number
      | LETTER                        -> letter
      | GREEK                         -> greek
@@ -198,7 +203,7 @@ _EQ: "="
 _COMMA: ","
 CMP.3: /<=|>=|<|>|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
 _NEQ.3: /\\neq?(?![a-zA-Z])/
-_MUL.3: /\\(cdot|times)(?![a-zA-Z])/
+_MUL.3: /\\(cdot|times)(?![a-zA-Z])|\*/
 _LPAR.3: /(SIZED)?\(/
 _RPAR.3: /(SIZEDR)?\)/
 _LBRACK.3: /(SIZED)?\[/
@@ -297,8 +302,8 @@ def _prescan(text: str) -> None:
             rest = text[m.end():].lstrip()
             if not rest or (rest[0] not in "()[].|" and not rest.startswith(("\\{", "\\}", "\\lvert", "\\rvert"))):
                 raise LatexError(f"\\{name}{rest[:1]} is not supported (only ( ) [ ] \\{{ \\}})", m.start())
-    for ch, message in (("*", "matrix notation is not supported yet (`*`, element-wise product)"),
-                        ("!", "factorials are not supported"),
+    # `*` is a product of scalars here (blog posts write h(x)*x); matrix notes read it as their header says
+    for ch, message in (("!", "factorials are not supported"),
                         ):
         for m in re.finditer(re.escape(ch), text):
             if ch in ",;!:|" and m.start() > 0 and text[m.start() - 1] == "\\":
@@ -442,7 +447,7 @@ class Reader:
     its SymPy symbol, so every occurrence in a document is the same object.
     ``functions`` are the note's own functions, ``indices`` the index letters
     in scope (``index i = 1..n`` and the sums around), ``ranges`` their upper
-    bounds, ``indexed`` the names whose entries are indexed (``let p_i``), and
+    bounds, ``first`` their first values where not 1, ``indexed`` the names whose entries are indexed (``let p_i``), and
     ``prime`` reads ``y'`` for a quantity ``y``.
     """
 
@@ -451,6 +456,7 @@ class Reader:
     # a Function, or any callable with the parameters' ``names`` (a note's refused let)
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     ranges: dict[str, Any] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)  # an index's first value when not 1 (index i = 0..n)
     indexed: set = field(default_factory=set)
     prime: Callable = _no_prime
     layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
@@ -531,13 +537,12 @@ class Reader:
             terms.append(self.build(node, depth + 1))
             return sp.Add(*reversed(terms))
         if kind in ("mul", "div"):
-            factors = []
+            chain = []  # the operands left to right, each with "divides?"
             while isinstance(node, Tree) and node.data in ("mul", "div"):
-                right = self.build(node.children[1], depth + 1)
-                factors.append(right if node.data == "mul" else 1 / self._nonzero(right, node.children[1]))
+                chain.append((node.data == "div", node.children[1]))
                 node = node.children[0]
-            factors.append(self.build(node, depth + 1))
-            return sp.Mul(*reversed(factors))
+            chain.append((False, node))
+            return self._chain(chain[::-1], depth + 1)
         if kind in ("neg", "pos"):
             sign = 1
             while isinstance(node, Tree) and node.data in ("neg", "pos"):
@@ -561,7 +566,33 @@ class Reader:
             raise LatexError("division by zero", _pos(node))
         return value
 
-    def _juxt(self, items: list, depth: int) -> sp.Expr:
+    def _chain(self, chain: list, depth: int) -> sp.Expr:
+        """Operands joined by ``*``, ``\\cdot``, ``\\times``, ``/``, left to right.
+
+        A sum runs to the end of its product, as in ``\\sum_i a_i \\cdot b_i`` (that is
+        ``\\sum_i (a_i b_i)``, not ``b_i \\sum_i a_i``): an operand that opens a sum
+        takes the operands after it into the sum's body.
+        """
+        factors: list = []
+        for k, (divides, node) in enumerate(chain):
+            if not divides and isinstance(node, Tree) and node.data in ("juxt", "item"):
+                value, consumed = self._juxt_scoped(node.children if node.data == "juxt" else [node], depth + 1,
+                                                    chain[k + 1:])
+                factors.append(value)
+                if consumed:
+                    break
+                continue
+            value = self.build(node, depth + 1)
+            factors.append(1 / self._nonzero(value, node) if divides else value)
+        return sp.Mul(*factors)
+
+    def _juxt(self, items: list, depth: int, tail: list | tuple = ()) -> sp.Expr:
+        """A juxtaposition; ``tail``: operands of ``*``/``/`` after it that a sum in it takes into its body."""
+        value, consumed = self._juxt_scoped(items, depth, tail)
+        return value if consumed or not tail else value * self._chain(list(tail), depth + 1)
+
+    def _juxt_scoped(self, items: list, depth: int, tail: list | tuple) -> tuple[sp.Expr, bool]:
+        """The juxtaposition, and whether a sum in it took ``tail`` into its body."""
         factors: list = []
         i = 0
         while i < len(items):
@@ -570,6 +601,9 @@ class Reader:
                 rest = items[i + 1:]
                 if not rest:
                     raise LatexError("\\frac{d}{dv} or \\sum needs an expression after it", value.offset)
+                if value.kind == "sum":
+                    factors.append(self._apply_operator(value, rest, depth, tail))
+                    return sp.Mul(*factors), True
                 factors.append(self._apply_operator(value, rest, depth))
                 break
             if isinstance(value, _Head):
@@ -581,15 +615,15 @@ class Reader:
                                  "function in the header (let L(a, y) = ...)", _pos(items[i]))
             factors.append(value)
             i += 1
-        return sp.Mul(*factors)
+        return sp.Mul(*factors), False
 
-    def _apply_operator(self, op: _Operator, rest: list, depth: int) -> sp.Expr:
+    def _apply_operator(self, op: _Operator, rest: list, depth: int, tail: list | tuple = ()) -> sp.Expr:
         if op.kind == "derivative":
             return sp.Derivative(self._juxt(rest, depth + 1), *op.variables)
         previous = dict(self.indices)
         self.indices.update(dict(zip(op.names, (v[0] for v in op.variables), strict=False)))
         try:
-            body = self._juxt(rest, depth + 1)
+            body = self._juxt(rest, depth + 1, tail)
         finally:
             self.indices = previous
         for k, other in op.exclude:
@@ -609,7 +643,12 @@ class Reader:
         atom = nxt.children[0]
         if self._is_group(nxt):
             scripts = nxt.children[1:]
-            if any(s.data != "sup" for s in scripts if isinstance(s, Tree)) or len(scripts) > 1:
+            primes = [s for s in scripts if isinstance(s, Token) and s.type == "PRIME"]
+            if primes and scripts[:len(primes)] == primes and head.order == 0:
+                # \sigma(x)' is \sigma'(x): the derivative of a function, at its argument
+                head = replace(head, order=sum(_prime_count(s) for s in primes))
+                scripts = scripts[len(primes):]
+            if any(not isinstance(s, Tree) or s.data != "sup" for s in scripts) or len(scripts) > 1:
                 raise LatexError("a subscript or prime after a function call", _pos(nxt))
             if atom.data == "tuple":
                 args = [self.build(c, depth + 1) for c in atom.children]
@@ -955,7 +994,7 @@ class Reader:
             if not written or any(n is None or not n.isalpha() for n in written):
                 raise LatexError("a sum over something that is not an index letter: \\sum_{i=1}^{m} or \\sum_i",
                                  _pos(sub))
-            lower = sp.Integer(1)
+            lower = None  # each index's own first value: 1, or 0 after ``index i = 0..n``
         names = [n for n in written if n is not None]  # all of them: checked above
         if "e" in names:
             raise LatexError("e is Euler's number, not an index", _pos(sub))
@@ -968,7 +1007,7 @@ class Reader:
                 raise LatexError("one upper bound for several indices", _pos(sup))
             else:
                 upper = self.ranges.get(name, implicit_size(name))
-            variables.append((index, lower, upper))
+            variables.append((index, sp.Integer(self.first.get(name, 1)) if lower is None else lower, upper))
         if sub.data == "sub_neq":
             other = self.build(sub.children[1], depth + 1)
             exclude = ((variables[0][0], other),)

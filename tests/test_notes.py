@@ -231,3 +231,50 @@ def test_an_unreadable_function_name_in_a_block_is_an_error_and_no_function_key(
     assert [(e.line, e.message.split(":")[0]) for e in reading.errors] == \
         [(4, "cannot read the function `\\foo(x)`")]
     assert note.block_functions == {"g"}
+
+
+# --------------------------------------------------------------------------
+# forms of published notes the reader used to refuse or misread
+# --------------------------------------------------------------------------
+
+def test_a_sum_runs_to_the_end_of_its_product():
+    """``\\sum_i a_i \\cdot b_i`` is the sum of the products (it was read ``b_i \\sum_i a_i``), and so with
+    ``*`` (a scalar product in a note without shapes) and ``/``; a ``+`` ends the sum."""
+    text = ("<!-- gradproof\nindex i = 1..n\nlet L = \\frac{1}{2} \\sum_{i=1}^{n} (w x_i - y_i)^2\n-->\n"
+            "$$\\frac{\\partial L}{\\partial w} = \\sum_{i=1}^{n} (w x_i - y_i) \\cdot x_i$$\n"
+            "$$\\frac{\\partial L}{\\partial w} = \\sum_{i=1}^{n} (w x_i - y_i) * x_i$$\n"
+            "$$\\frac{\\partial L}{\\partial w} = \\sum_{i=1}^{n} (w x_i - y_i) \\cdot x_i + 1$$\n"
+            "$$\\frac{\\partial L}{\\partial w} = \\sum_{i=1}^{n} (w x_i - y_i) \\cdot y_i$$\n"
+            "$$\\frac{\\partial L}{\\partial w} = \\sum_{i=1}^{n} (w x_i - y_i) x_i^2 / x_i$$\n")
+    assert verdicts(text) == [(5, H), (6, H), (7, F), (8, F), (9, H)]
+
+
+def test_an_index_that_starts_at_zero():
+    """``index i, j = 0..n`` (``x_0 = 1`` for a bias): every value from 0 is an entry, a bare sum starts at 0."""
+    text = ("<!-- gradproof\nindex i, j = 0..n\nlet h = \\sum_{i=0}^{n} \\theta_i x_i\n"
+            "let J = \\frac{1}{2} (h - y)^2\n-->\n"
+            "$$\\frac{\\partial J}{\\partial \\theta_j} = (h - y) x_j$$\n"
+            "$$\\frac{\\partial J}{\\partial \\theta_j} = (h - y) x_{j}^{2}$$\n"
+            "$$h = \\sum_i \\theta_i x_i$$\n$$h = \\sum_{i=1}^{n} \\theta_i x_i$$\n")
+    assert verdicts(text) == [(6, H), (7, F), (8, H), (9, F)]  # the last one drops theta_0 x_0
+    assert errors("<!-- gradproof\nindex i = 2..n\n-->\n$$x = x$$\n") == [(2, "an index starts at 0 or 1, not 2")]
+
+
+def test_a_function_named_with_a_greek_subscript():
+    """``let h_\\theta(x) = ...`` and ``h_\\theta(x)``, ``h_{\\theta}(x)`` in the blocks: the function, not a product."""
+    text = ("<!-- gradproof\nlet h_\\theta(x) = \\theta_0 + \\theta_1 x\n"
+            "let J = \\frac{1}{2} (h_\\theta(x) - y)^2\n-->\n"
+            "$$\\frac{\\partial J}{\\partial \\theta_1} = (h_\\theta(x) - y) x$$\n"
+            "$$\\frac{\\partial J}{\\partial \\theta_1} = (h_{\\theta}(x) - y) * x$$\n"
+            "$$\\frac{\\partial J}{\\partial \\theta_1} = (h_{\\theta}(x) - y)$$\n")
+    assert verdicts(text) == [(5, H), (6, H), (7, F)]
+
+
+def test_the_product_rule_written_with_primes():
+    """``y' = x' \\sigma(x) + x \\sigma(x)'`` (a blog post's swish): ``\\sigma(x)'`` is ``\\sigma'(x)`` and ``x'``
+    is ``dx/dx`` when every primed quantity is one of x; a prime on another free name is still an error."""
+    text = ("<!-- gradproof\nlet y = x \\sigma(x)\n-->\n"
+            "$$y' = x' \\sigma(x) + x \\sigma(x)'$$\n$$y' = x' \\sigma(x) - x \\sigma(x)'$$\n"
+            "$$y' = y + \\sigma(x) (1 - y)$$\n$$y' = y + \\sigma(x) (1 + y)$$\n")
+    assert verdicts(text) == [(4, H), (5, F), (6, H), (7, F)]
+    assert "a prime on `t`" in errors("<!-- gradproof\nlet y = x \\sigma(x)\n-->\n$$y' = t'$$\n")[0][1]
