@@ -1136,6 +1136,31 @@ def _rewrite_cases(src: str, originals: dict | None = None) -> str:
     return _CASES.sub(one, src)
 
 
+_BARE_NAME = re.compile(r"(?:\\?[a-zA-Z]+|\\(?:hat|bar|tilde)\s*\{\s*\\?[a-zA-Z]+\s*\})"
+                        r"\s*(?:_\s*(?:\{[^{}]*\}|[a-zA-Z0-9]|\\[a-zA-Z]+))?\s*(?:\^\s*\{[^{}]*\})?")
+_UNREAD = object()  # a side of a chain that could not be read (its error is reported once)
+
+
+class _Skip(Exception):
+    """A link with a side that could not be read: not checked, the chain goes on."""
+
+
+def _closing_brace(src: str, opening: int) -> int | None:
+    """The index of the ``}`` that closes the ``{`` at ``opening`` (escaped braces skipped)."""
+    depth = 0
+    k = opening
+    while k < len(src):
+        c = src[k]
+        if c == "\\":
+            k += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth == 0:
+            return k
+        k += 1
+    return None
+
+
 def _layout(src: str, originals: dict | None = None):
     """``src`` with layout blanked; the row breaks; the separators ``(start, end, kind)``; conditions."""
     src = _rewrite_cases(src, originals)
@@ -1148,6 +1173,12 @@ def _layout(src: str, originals: dict | None = None):
             word = "matrix notation is not supported yet" if "matrix" in env else "not supported"
             raise LatexError(f"\\begin{{{env}}}: {word}", m.start())
         _blank(chars, m.start(), m.end())
+    for m in re.finditer(r"\\(eqalign|eqalignno|displaylines)\s*\{", src):  # plain TeX: \eqalign{ a &= b \\ ... }
+        close = _closing_brace(src, m.end() - 1)
+        if close is None:
+            raise LatexError(f"\\{m.group(1)}{{ is never closed", m.start())
+        _blank(chars, m.start(), m.end())
+        _blank(chars, close, close + 1)
     conditions = _conditions(chars)
     separators: list[tuple[int, int, str]] = []
     text = "".join(chars)
@@ -1496,19 +1527,38 @@ class _Note:
             defs = self._definitions(block.section)
             if defs is None:  # a definition of this block could not be read
                 raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
-            if chain[k].defines or self._defines_function(ltext, defs):
+            if chain[k].defines or self._defines_function(ltext, defs) or \
+                    (k == 0 and self._names(ltext, rtext, rstart, defs)):
                 self._define_in_block(block, ltext, rtext, lstart, rstart)
                 steps.append(self._step(block, where, ltext, rtext, line, None, k))
                 k += 1
                 continue
-            for j in (k, k + 1):
-                if sides[j] is None:
-                    sides[j] = defs.read(texts[j][0], texts[j][1])
-            end = chain[k + 2].start if k + 2 < len(chain) else len(blanked) + 1
-            own = tuple(c for off, c in conditions if chain[k + 1].start <= off < end)
-            claim = self._claim(sides[k], sides[k + 1], defs, rstart, own or prose)
+            unread = None  # the side being read, while it is
+            try:  # a side that cannot be read refuses its own links; the chain goes on after it
+                for j in (k, k + 1):
+                    if sides[j] is None:
+                        unread = j
+                        sides[j] = defs.read(texts[j][0], texts[j][1])
+                        unread = None
+                    if sides[j] is _UNREAD:
+                        raise _Skip
+                end = chain[k + 2].start if k + 2 < len(chain) else len(blanked) + 1
+                own = tuple(c for off, c in conditions if chain[k + 1].start <= off < end)
+                claim = self._claim(sides[k], sides[k + 1], defs, rstart, own or prose)
+            except _Failed as exc:
+                self.fail(exc.offset, exc.message)
+                if unread is not None:  # else the link's claim was refused, and its sides stand
+                    sides[unread] = _UNREAD
+                k += 1
+                continue
+            except _Skip:
+                k += 1
+                continue
             steps.append(self._step(block, where, ltext, rtext, line, claim, k))
             k += 1
+        if sides[-1] is _UNREAD:
+            self.last_side = None
+            return steps
         if sides[-1] is None:
             defs = self._definitions(block.section)
             if defs is None:
@@ -1531,6 +1581,29 @@ class _Note:
         from gradproof.symbolic.latex import FUNCTIONS, TEXT_FUNCTIONS
 
         return key not in FUNCTIONS and key.lower() not in TEXT_FUNCTIONS and key not in defs.defined
+
+    def _names(self, ltext: str, rtext: str, rstart: int, defs: _Definitions) -> bool:
+        """``\\delta_{o1} = F`` opening a chain, with a name never seen before: the note names F (a definition).
+
+        A name the file has used (in a let's body, a block, an assumption) or defines is a claim as always.
+        """
+        if not _BARE_NAME.fullmatch(ltext.strip()):  # a name as written, nothing applied to it
+            return False
+        try:
+            name = name_of(ltext)
+        except LatexError:
+            return False
+        base = re.split(r"[_^]", name)[0]
+        if name in self.symbols.table or name in defs.defined or name in defs.functions or base in defs.indexed \
+                or (defs.scope.layers and "^" in name) or len(name) == 1 and name in defs.indices:
+            return False
+        if re.search(re.escape(ltext.strip()) + r"(?![a-zA-Z])", rtext):
+            return False  # x = x^2 - 2: an equation in x, not a name for the right side
+        try:  # what cannot be read is reported by the link, once
+            defs.read(rtext, rstart)
+        except _Failed:
+            return False
+        return True
 
     def _define_in_block(self, block: _Block, ltext: str, rtext: str, lstart: int, rstart: int):
         """``E := F`` in a block: holds for the rest of the file (every later section)."""

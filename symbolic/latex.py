@@ -177,6 +177,7 @@ greek_atom: GREEK -> greek
      | FUNC                          -> func
      | TEXT                          -> text
      | WORD                          -> word
+     | NAMEWORD                      -> nameword
      | _PARTIAL                      -> partial
      | _NABLA                        -> nabla
      | _SUM                          -> sumsign
@@ -192,6 +193,8 @@ brace: "{" expr "}"
 
 NUMBER: /[0-9]+(\.[0-9]+)?|\.[0-9]+/
 LETTER: /[a-zA-Z]/
+// three or more letters with a subscript are one name (net_{h1}, out_{o1}, target_k), not a product
+NAMEWORD.1: /[a-zA-Z]{3,}(?=\s*_)/
 WORD.2: /[a-zA-Z]{2,}(?=\s*(['\u2019]|\\prime|\^\s*\{?\s*\\prime)*\s*(\(|\\left|\\big|\\Big))|(?i:sigmoid|softplus|relu|swish|silu|tanh|sinh|cosh|sech|softmax|logsumexp)(?![a-zA-Z])/
 SUBCHAR: /_\s*[0-9a-zA-Z]/
 SUPCHAR: /\^\s*[0-9a-zA-Z]/
@@ -486,7 +489,7 @@ class Reader:
         return self._source(child)
 
     def _base_name(self, atom: Tree) -> str | None:
-        if atom.data == "letter":
+        if atom.data in ("letter", "nameword"):
             return str(atom.children[0])
         if atom.data == "greek":
             return str(atom.children[0])[1:]
@@ -513,7 +516,12 @@ class Reader:
             node = node.children[0]
         if isinstance(node, Tree) and node.data == "item" and len(node.children) == 1:
             node = node.children[0]
-        return isinstance(node, Tree) and node.data == "paren"
+        if not (isinstance(node, Tree) and node.data == "paren"):
+            return False
+        # w^{(1 - 1)}: arithmetic of numbers in the parentheses is a power (a blog's exponent), x^{(1)} a label
+        inner = node.children[0]
+        arithmetic = isinstance(inner, Tree) and inner.data in ("add", "sub", "mul", "div")
+        return not (arithmetic and all(t.type == "NUMBER" for t in inner.scan_values(lambda v: isinstance(v, Token))))
 
     @staticmethod
     def _is_transpose(sup: Tree) -> bool:
@@ -1241,11 +1249,13 @@ def name_of(text: str) -> str:
         return sp.Symbol(name)
 
     value = Reader(record).read(text)
-    if not isinstance(value, sp.Symbol) or len(names) != 1:
-        raise LatexError(f"expected a single name, not {text.strip()!r}")
-    if names[0] == "e":
+    if value is sp.E:
         raise LatexError("e is Euler's number and cannot be defined")
-    return names[0]
+    # a subscript word is tried letter by letter before the whole name is taken (E_{total}): the name
+    # is the symbol read, provided it was asked for by name
+    if not isinstance(value, sp.Symbol) or value.name not in names:
+        raise LatexError(f"expected a single name, not {text.strip()!r}")
+    return value.name
 
 
 def is_name(text: str) -> bool:

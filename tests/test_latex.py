@@ -180,7 +180,7 @@ HOSTILE = [
     (r"x^{T} y", "matrix notation"),
     (r"A \odot B", "matrix notation"),
     (r"W^\top", "matrix notation"),
-    ("a * b", "matrix notation"),
+    ("a * ", "ends too early"),
     (r"\frac{a}", "ends too early"),
     ("f'(x)", "prime on `f`"),
     ("L(a, y)", "not a function"),

@@ -144,7 +144,8 @@ def test_prose_separates_chains():
             "$$a + 0 = a \\Rightarrow 2a = a + a$$\n"
             "$$x = 1 \\text{ and so } x + 1 = 1 + x$$\n"
             "$$p = p + 0, \\quad q = 2 q - q$$\n")
-    assert verdicts(text) == [(3, H), (3, H), (4, F), (4, H), (5, H), (5, H)]  # x is free: x = 1 fails
+    # x is new: "x = 1" names it (a definition, nothing asserted); p and q are used on both sides: claims
+    assert verdicts(text) == [(3, H), (3, H), (4, "definition"), (4, H), (5, H), (5, H)]
     reading = read_note(text, "n.md")
     assert [s.latex for s in reading.derivation.steps] == [
         "a + 0 = a", "2a = a + a", "x = 1", "x + 1 = 1 + x", "p = p + 0", "q = 2 q - q"]
@@ -154,9 +155,10 @@ def test_layout_and_environments_are_ignored():
     text = ("<!-- gradproof\n-->\n$$\n\\begin{eqnarray}\n\\displaystyle y & = & \\boxed{x + x} \\tag{1}\\\\\n"
             "  & = & {\\color{red} 2x}, \\nonumber\n\\end{eqnarray}\n$$\n"
             "\\begin{align}\nu &= {\\rm e}^{0} \\\\\n  &= \\mathrm{e}^{0}.\n\\end{align}\n")
-    reading = read_note(text, "n.md")
-    assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [
-        (5, F), (6, H), (10, F), (11, H)]  # y and u are free: only the links between the formulas hold
+    # y and u are new names: their first links define them, the links between the formulas hold
+    assert verdicts(text) == [(5, "definition"), (6, H), (10, "definition"), (11, H)]
+    text = text.replace("\\displaystyle y", "\\displaystyle x").replace("u &=", "e^{1} - e + 1 &=")
+    assert verdicts(text) == [(5, F), (6, H), (10, H), (11, H)]  # x = 2x is a claim: x is on both sides
 
 
 def test_definitions_in_blocks_and_later_comments():
@@ -278,3 +280,41 @@ def test_the_product_rule_written_with_primes():
             "$$y' = y + \\sigma(x) (1 - y)$$\n$$y' = y + \\sigma(x) (1 + y)$$\n")
     assert verdicts(text) == [(4, H), (5, F), (6, H), (7, F)]
     assert "a prime on `t`" in errors("<!-- gradproof\nlet y = x \\sigma(x)\n-->\n$$y' = t'$$\n")[0][1]
+
+
+def test_names_of_several_letters_with_a_subscript():
+    """A well-known step-by-step post writes ``net_{o1}``, ``out_{o1}``, ``E_{total}``, ``target_{o1}``: three or
+    more letters with a subscript are one name (a let may define it), two letters are still a product."""
+    text = ("<!-- gradproof\nlet net_{o1} = w_5 out_{h1} + w_6 out_{h2} + b_2\n"
+            "let out_{o1} = \\frac{1}{1+e^{-net_{o1}}}\n"
+            "let E_{total} = \\frac{1}{2}(target_{o1} - out_{o1})^{2}\n-->\n"
+            "$$\\frac{\\partial E_{total}}{\\partial w_{5}} = -(target_{o1} - out_{o1}) * out_{o1}(1 - out_{o1}) * "
+            "out_{h1}$$\n"
+            "$$\\frac{\\partial E_{total}}{\\partial w_{5}} = -(target_{o1} - out_{o1}) * out_{o1}(1 - out_{o1})$$\n"
+            "$$\\frac{\\partial net_{o1}}{\\partial w_{5}} = 1 * out_{h1} * w_5^{(1 - 1)} + 0 + 0 = out_{h1}$$\n"
+            "$$\\frac{\\partial}{\\partial w} wx_i = x_i$$\n")
+    assert verdicts(text) == [(6, H), (7, F), (8, H), (8, H), (9, H)]
+    reading = read_note(text, "n.md")
+    assert {"target_o1", "out_h1"} <= set(reading.free_variables) and "t" not in reading.free_variables
+
+
+def test_a_new_name_opening_a_chain_names_what_follows():
+    """``\\delta_{o1} = A = B`` where the file never used ``\\delta_{o1}``: the first link defines it, the
+    second is checked; a name used before is a claim as always."""
+    text = ("<!-- gradproof\nlet a = \\sigma(z)\nlet L = -\\ln a\n-->\n"
+            "$$\\delta = \\frac{\\partial L}{\\partial a} \\frac{\\partial a}{\\partial z} = a - 1$$\n"
+            "$$\\delta = a$$\n"
+            "$$\\frac{\\partial L}{\\partial z} = \\delta$$\n"
+            "$$z = a$$\n")
+    assert verdicts(text) == [(5, "definition"), (5, H), (6, F), (7, H), (8, F)]
+
+
+def test_plain_tex_eqalign_and_a_side_that_cannot_be_read():
+    """``\\eqalign{ L &= ... \\\\ &= ... }`` is a chain; a row with a stray bracket (as published) is one error
+    at its line, and the links that do not touch it are still checked."""
+    text = ("<!-- gradproof\nlet f = \\sigma(z)\n-->\n"
+            "$$\n\\eqalign{ \\frac{\\partial f}{\\partial z} &= f(1 - f) \\\\ &= f - f^2] \\\\ &= f(1-f) \\\\"
+            " &= f \\\\ }\n$$\n")
+    reading = read_note(text, "n.md")
+    assert [(e.line, e.message) for e in reading.errors] == [(5, "unexpected `]`")]
+    assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [(5, H), (5, F)]
