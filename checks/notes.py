@@ -269,14 +269,15 @@ def _scan(text: str, path: str, lines: _Lines, errors: list):
 # --------------------------------------------------------------------------
 
 _RELATION = re.compile(r"\\leq?(?![a-zA-Z])|\\geq?(?![a-zA-Z])|\\lt(?![a-zA-Z])|\\gt(?![a-zA-Z])|<=|>=|<|>")
-_FUNCTION_NAME = r"(?:[a-zA-Z]_(?:\{\s*\\?[a-zA-Z0-9]+\s*\}|[a-zA-Z0-9]|\\[a-zA-Z]+)|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit)\s*\{\s*[a-zA-Z]+\s*\})"
+_FUNCTION_NAME = r"(?:[a-zA-Z]_(?:\{\s*\\?[a-zA-Z0-9]+\s*\}|[a-zA-Z0-9]|\\[a-zA-Z]+)|[a-zA-Z]+|\\[a-zA-Z]+|\\(?:operatorname|mathrm|text|mathit|mathcal|mathbf|mathsf|boldsymbol|bm|mathscr)\s*\{\s*[a-zA-Z]+\s*\})"
 _FUNCTION_HEAD = re.compile(r"^(" + _FUNCTION_NAME + r")\s*(?:\\left)?\(((?:[^()]|\([^()]*\))*?)(?:\\right)?\)$")
 
 
 def _function_key(name: str) -> str | None:
     """The key of a function name as written (``f``, ``\\phi``, ``softplus``), else None."""
     name = name.strip()
-    m = re.fullmatch(r"\\(?:operatorname|mathrm|text|mathit)\s*\{\s*([a-zA-Z]+)\s*\}", name)
+    m = re.fullmatch(r"\\(?:operatorname|mathrm|text|mathit|mathcal|mathbf|mathsf|boldsymbol|bm|mathscr)\s*"
+                     r"\{\s*([a-zA-Z]+)\s*\}", name)
     if m:
         return m.group(1) if len(m.group(1)) == 1 else m.group(1).lower()
     if name.startswith("\\"):
@@ -340,7 +341,7 @@ def _header_entries(comment: _Comment, scope: _Scope, bounds: dict, fail):
             fail(exc.offset, exc.message)
             if key:  # whatever it named is refused where it is used, never read as something else
                 scope.refused.add(key)  # as written: dZ^{[2]} must not come back as d times Z^{[2]}
-                name = re.match(r"\\?[a-zA-Z]+(?:_\{[^{}]*\}|_[a-zA-Z0-9])?", key)
+                name = re.match(_FUNCTION_NAME, key) or re.match(r"\\?[a-zA-Z]+(?:_\{[^{}]*\}|_[a-zA-Z0-9])?", key)
                 if name:
                     scope.poisoned.add(_function_key(name.group(0)) or name.group(0))
 

@@ -318,3 +318,14 @@ def test_plain_tex_eqalign_and_a_side_that_cannot_be_read():
     reading = read_note(text, "n.md")
     assert [(e.line, e.message) for e in reading.errors] == [(5, "unexpected `]`")]
     assert [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results] == [(5, H), (5, F)]
+
+
+def test_a_function_named_in_a_font():
+    """``let \\mathcal{L}(w) = ...`` (a loss in calligraphic type): the function, in ``\\frac{\\partial \\mathcal{L}}
+    {\\partial w}`` and ``\\nabla_w \\mathcal{L}``; a refused ``let \\mathcal{L}`` refuses ``\\mathcal{L}`` where used."""
+    text = ("<!-- gradproof\nlet \\mathcal{L}(w) = \\frac{1}{2}(w x - y)^2\n-->\n"
+            "$$\\frac{\\partial \\mathcal{L}}{\\partial w} = (w x - y) \\times x$$\n"
+            "$$\\nabla_w \\mathcal{L} = x(wx - y)$$\n$$\\nabla_w \\mathcal{L} = wx - y$$\n")
+    assert verdicts(text) == [(4, H), (5, H), (6, F)]
+    bad = "<!-- gradproof\nlet \\mathcal{L} = \\foo{w}\n-->\n$$\\frac{\\partial \\mathcal{L}}{\\partial w} = 1$$\n"
+    assert [line for line, _ in errors(bad)] == [2, 4]
