@@ -1105,6 +1105,31 @@ _CASES = re.compile(r"\\begin\s*\{d?cases\}(.*?)\\end\s*\{d?cases\}", re.S)
 _CASE_CONDITION = re.compile(r"^\s*(?:\\text\s*\{\s*(?:if|for|when)\s*\}|\\[,;:! ]|~|,|\\quad|\s)*(.*?)[\s.,;]*$", re.S)
 
 
+_COMPARE = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "\\lt": "<", "\\gt": ">", "\\le": "<=", "\\leq": "<=",
+            "\\ge": ">=", "\\geq": ">=", "\\leqslant": "<=", "\\geqslant": ">="}
+_FLIP = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+
+
+def _comparison(text: str) -> tuple[str, str, str] | None:
+    """``x > 0``, ``z \\le 0``, ``x \\geq c`` -> (left, operator, right) with the operator spelled < > <= >=."""
+    m = re.fullmatch(r"\s*([^<>=\\]+?|\\?[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)\s*"
+                     r"(<=|>=|<|>|\\leqslant|\\geqslant|\\leq?|\\geq?|\\lt|\\gt)(?![a-zA-Z])\s*(-?\s*[0-9.]+|[a-zA-Z])\s*",
+                     text)
+    if not m:
+        return None
+    return _tight(m.group(1)), _COMPARE[m.group(2)], _tight(m.group(3))
+
+
+def _opposite(c: tuple[str, str, str]) -> tuple[tuple[str, str, str], ...]:
+    """The other side of the line, up to its boundary point: ``x > 0`` -> ``x <= 0`` or ``x < 0``."""
+    flipped = _FLIP[c[1]]
+    return (c[0], flipped, c[2]), (c[0], flipped.rstrip("="), c[2])
+
+
+def _tight(latex: str) -> str:
+    return re.sub(r"\s+(?![a-zA-Z])|(?<![a-zA-Z])\s+", "", latex.strip().rstrip(",").strip())
+
+
 def _rewrite_cases(src: str, originals: dict | None = None) -> str:
     """A ``cases`` right-hand side of two branches, ``A`` where ``C`` and ``B`` where not (or
     ``otherwise``), as one expression ``1[C] (A) + (1 - 1[C]) (B)``; padded to its length so that
@@ -1124,9 +1149,14 @@ def _rewrite_cases(src: str, originals: dict | None = None) -> str:
             i, j = index.group(1), index.group(3)
             one_if = f"\\mathbb{{1}}[{i}={j}]" if index.group(2) == "=" else f"(1-\\mathbb{{1}}[{i}={j}])"
             text = f"({one_if}({a.strip()})+(1-{one_if})({b.strip()}))"
+        elif (compared := _comparison(ca)) and (re.fullmatch(r"\\text\s*\{\s*otherwise\s*\}", cb)
+                                                or _comparison(cb) in _opposite(compared)):
+            # ReLU', leaky ReLU': x > 0 and x \le 0 (or otherwise) split the line up to a boundary point
+            one_if = "\\mathbb1(" + "".join(compared) + ")"
+            text = f"({one_if}({_tight(a)})+(1-{one_if})({_tight(b)}))"
         else:
-            raise LatexError("a `cases` whose conditions are not i = j and i \\neq j (or otherwise) is not "
-                             "supported yet", m.start())
+            raise LatexError("a `cases` whose conditions are not i = j and i \\neq j, or x > c and x \\le c "
+                             "(or otherwise), is not supported yet", m.start())
         newlines = m.group(0).count("\n")
         if len(text) + newlines > len(m.group(0)):
             raise LatexError("this `cases` is too short to be rewritten in place", m.start())

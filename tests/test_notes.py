@@ -329,3 +329,15 @@ def test_a_function_named_in_a_font():
     assert verdicts(text) == [(4, H), (5, H), (6, F)]
     bad = "<!-- gradproof\nlet \\mathcal{L} = \\foo{w}\n-->\n$$\\frac{\\partial \\mathcal{L}}{\\partial w} = 1$$\n"
     assert [line for line, _ in errors(bad)] == [2, 4]
+
+
+def test_cases_split_at_a_point():
+    """``\\begin{cases} 1 & x > 0 \\\\ 0 & x < 0 \\end{cases}`` (ReLU', as notes write it): one piecewise link, the
+    second condition the other side of the point (or ``otherwise``); branches swapped is a slip that fails."""
+    text = ("<!-- gradproof\nlet f(x) = \\max(0, x)\n-->\n"
+            "$$f'(x) = \\begin{cases} 1, & x > 0 \\\\ 0, & x < 0 \\end{cases}$$\n"
+            "$$f'(x) = \\begin{cases} 1 & \\text{if } x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}$$\n"
+            "$$f'(x) = \\begin{cases} 0 & x > 0 \\\\ 1 & x \\le 0 \\end{cases}$$\n")
+    assert verdicts(text) == [(4, H), (5, H), (6, F)]
+    overlapping = "<!-- gradproof\n-->\n$$y = \\begin{cases} 1 & x > 0 \\\\ 0 & x > 1 \\end{cases}$$\n"
+    assert "is not supported yet" in errors(overlapping)[0][1]  # not two sides of one point: never guessed
