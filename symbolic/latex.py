@@ -92,6 +92,38 @@ GREEK = (
 ).split()
 
 
+# mathematics typed or pasted as Unicode (a blog's editor, a PDF): the LaTeX it stands for
+_UNICODE = {
+    "∂": r"\partial", "−": "-", "–": "-", "·": r"\cdot", "⋅": r"\cdot", "×": r"\times", "∇": r"\nabla",
+    "≤": r"\le", "≥": r"\ge", "≠": r"\neq", "∑": r"\sum", "√": r"\sqrt", "′": "'", "″": "''",
+    "²": "^2", "³": "^3", "ŷ": r"\hat{y}", "ℓ": r"\ell", "π": r"\pi", "σ": r"\sigma",
+    **{chr(c): "\\" + name for c, name in zip(
+        range(0x3B1, 0x3CA), "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+        "omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split(), strict=True)
+       if name not in ("omicron", "pi", "sigma")},
+    "Γ": r"\Gamma", "Δ": r"\Delta", "Θ": r"\Theta", "Λ": r"\Lambda", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega",
+}
+
+
+def _from_unicode(text: str):
+    """``text`` with Unicode mathematics spelled in LaTeX, and the map of an offset back to ``text``."""
+    if text.isascii():
+        return text, lambda offset: offset
+    out, starts = [], []  # starts[k]: where the k-th character of the result came from
+    for k, c in enumerate(text):
+        spelled = _UNICODE.get(c)
+        if spelled is None:
+            out.append(c)
+            starts.append(k)
+            continue
+        if spelled.startswith("\\") and spelled[1:].isalpha():
+            spelled += " "  # \sigma z, not \sigmaz
+        out.append(spelled)
+        starts += [k] * len(spelled)
+    result = "".join(out)
+    return result, lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
+
+
 def _softplus(x):
     return sp.log(1 + sp.exp(x))
 
@@ -465,6 +497,13 @@ class Reader:
     layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
 
     def read(self, text: str) -> sp.Expr:
+        ascii_text, where = _from_unicode(text)
+        try:
+            return self._read(ascii_text)
+        except LatexError as exc:  # where the user's own text has it
+            raise LatexError(exc.message, where(exc.offset)) from None
+
+    def _read(self, text: str) -> sp.Expr:
         self._text = text
         tree = _fold_negated_sums(parse(text))
         if tree.data == "evaluate":  # E |_{x=a}
@@ -783,12 +822,12 @@ class Reader:
 
         if atom.data == "sumsign":
             return self._sum_operator(node, sub, sup, depth)
-        if atom.data == "partial":
-            raise LatexError("\\partial outside \\frac{\\partial X}{\\partial v}", _pos(node))
-        if atom.data == "nabla":  # \nabla_{\theta_j} J: the derivative in one scalar
+        if atom.data == "partial" and sub is None:
+            raise LatexError("\\partial outside \\frac{\\partial X}{\\partial v} (or \\partial_w L)", _pos(node))
+        if atom.data in ("nabla", "partial"):  # \nabla_{\theta_j} J, \partial_w L: the derivative in one scalar
             if sub is None or sub.data != "sub" or sup is not None:
-                raise LatexError("\\nabla needs the variable as a subscript: \\nabla_{w} L (a gradient in a "
-                                 "vector is matrix notation, not supported yet)", _pos(node))
+                raise LatexError(f"\\{atom.data} needs the variable as a subscript: \\{atom.data}_{{w}} L (a "
+                                 "gradient in a vector is matrix notation, not supported yet)", _pos(node))
             child = sub.children[0]
             variable = self._char(child) if isinstance(child, Token) else self.build(child, depth + 1)
             if not isinstance(variable, (sp.Symbol, sp.Indexed)):

@@ -341,3 +341,15 @@ def test_cases_split_at_a_point():
     assert verdicts(text) == [(4, H), (5, H), (6, F)]
     overlapping = "<!-- gradproof\n-->\n$$y = \\begin{cases} 1 & x > 0 \\\\ 0 & x > 1 \\end{cases}$$\n"
     assert "is not supported yet" in errors(overlapping)[0][1]  # not two sides of one point: never guessed
+
+
+def test_unicode_mathematics_and_a_subscripted_partial():
+    """Pasted Unicode (``∂``, ``σ``, ``−``, ``·``, ``²``) is the LaTeX it stands for, and errors still point at
+    the column of the note as written; ``\\partial_w L`` is ``\\frac{\\partial L}{\\partial w}``."""
+    text = ("<!-- gradproof\nlet L(w) = (w x - y)^2\nlet a = \\sigma(z)\n-->\n"
+            "$$\\frac{∂L}{∂w} = 2(wx − y)x$$\n$$\\frac{\\partial a}{\\partial z} = σ(z)(1 − σ(z)) = a · (1 - a)$$\n"
+            "$$\\partial_w L = 2(wx - y)x$$\n$$\\partial_w L = 2(wx - y)x²$$\n")
+    assert verdicts(text) == [(5, H), (6, H), (6, H), (7, H), (8, F)]
+    assert errors("<!-- gradproof\n-->\n$$σ(z) = \\foo{z}$$\n") == [(3, "unknown command `\\foo`")]
+    reading = read_note("<!-- gradproof\n-->\n$$σ(z) = \\foo{z}$$\n", "n.md")
+    assert reading.errors[0].col == 10  # the column of \foo in the line as written (σ is one character there)
