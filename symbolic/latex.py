@@ -201,6 +201,7 @@ greek_atom: GREEK -> greek
      | _LPAR expr (_COMMA expr)+ _RPAR -> tuple
      | _LBRACK expr _RBRACK          -> paren
      | _LBRACE_ESC expr _RBRACE_ESC  -> paren
+     | _LBRACE_ESC expr (_COMMA expr)+ _RBRACE_ESC -> tuple
      | _LABS expr _RABS              -> abs
      | brace
      | FRAC arg arg                  -> frac

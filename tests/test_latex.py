@@ -270,3 +270,11 @@ def test_nabla_in_one_scalar_is_a_derivative():
     assert read(r"\nabla_{w} L") == sp.Derivative(ssym("L"), w)
     with pytest.raises(LatexError, match="subscript"):
         read(r"\nabla L")
+
+
+def test_braces_around_the_arguments_of_max():
+    """``\\max\\{0, x\\}`` (braces as printed in many notes) is ``\\max(0, x)``: ReLU, not an error."""
+    from gradproof.symbolic.activations import relu
+
+    assert read(r"\max\{0, x\}", ssym) == relu(ssym("x"))
+    assert read(r"\max\{0, x\} - \max(0, x)", ssym) == 0
