@@ -80,9 +80,9 @@ def split_rhs(latex: str) -> tuple[str, str]:
     """
     depth, cut = 0, -1
     for i, ch in enumerate(latex):
-        if ch in "{(":
+        if ch in "{(" or latex.startswith("\\begin", i):  # an environment's conditions (cases) are inside
             depth += 1
-        elif ch in "})":
+        elif ch in "})" or latex.startswith("\\end", i):
             depth -= 1
         elif ch == "=" and depth == 0:
             cut = i
