@@ -259,7 +259,8 @@ def _report(argv: list[str], console, err) -> int:
         console.width = args.width
     # a run printed before is printed again, labelled as cached, without SymPy (a JUnit file is written afresh)
     key = None if args.junit_xml or not _builtin_documents() else cache.run_key(
-        "report", sources, fmt, args.failures, args.budget, cache.looks(console), cache.looks(err))
+        "report", sources, fmt, args.failures, args.budget, str(_sources_folder()), cache.looks(console),
+        cache.looks(err))
     played = cache.play_back(key, console, err)
     if played is not None:
         return played
