@@ -9,11 +9,19 @@ Two layers in front of the checks of :mod:`checks.runner`:
   directory (``$GRADPROOF_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradproof``, else
   ``~/.cache/gradproof``).  A key is the SHA-256 of gradproof's own source
   files, the versions of Python and of the dependencies (sympy, numpy,
-  mpmath, symengine) and the claim: both sides as ``srepr`` (so symbols'
-  assumptions are part of it), the domain, the budget, the seed's text.
-  Change any of them and the entry is never found again.  Undecided results
-  are never stored (a faster or idler machine may decide them); ``holds``
-  and ``fails`` do not depend on the machine.
+  mpmath, symengine, rich, lark) and the claim: both sides as ``srepr`` (so
+  symbols' assumptions are part of it), the domain, the budget, the seed's
+  text.  Change any of them and the entry is never found again.  Undecided
+  results are never stored (a faster or idler machine may decide them);
+  ``holds`` and ``fails`` do not depend on the machine;
+* **whole runs** -- what a run of the report, or of ``gradproof check`` on
+  notes unchanged byte for byte, printed (stdout and stderr, in order) and
+  its exit code, keyed by the command, its options, the consoles' width and
+  colours and (``check``) each file's path and bytes: :func:`play_back`
+  writes it again without loading SymPy or building a document.  What is
+  stored is the output as a run served by the first two layers would print
+  it -- every verdict decided in the run labelled ``cached`` -- and only when
+  no symbolic verdict was left undecided (:func:`checks.runner.settled`).
 
 A reused verdict is labelled: ``extra["cached"]`` is ``"run"`` (decided
 earlier in this run) or ``"disk"`` (the persistent cache), and its
@@ -64,7 +72,7 @@ __all__ = ["ENV_DIR", "ENV_OFF", "add_argument", "cache_dir", "cache_main", "con
 ENV_DIR = "GRADPROOF_CACHE_DIR"
 ENV_OFF = "GRADPROOF_NO_CACHE"
 FILE = "verdicts.sqlite3"
-DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine")
+DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine", "rich", "lark")  # rich: what a run printed
 # what the hash of gradproof's own sources covers: the package, not its tests or benchmarks
 SOURCE_DIRS = (".", "symbolic", "derivations", "checks", "derivations/sources")
 SOURCE_SUFFIXES = (".py", ".txt", ".lark")
