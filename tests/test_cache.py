@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 import sqlite3
+from dataclasses import replace
 
 import pytest
 import sympy as sp
@@ -351,6 +352,8 @@ def test_a_changed_note_or_other_options_are_checked_afresh(disk, tmp_path):
     run(["check", str(note), "--json"])
     text = run(["check", str(note)])  # another format: another run
     assert "2 hold, 1 fail" in text[1]
+    assert "[holds, opaque (cached)]" in text[1]  # the verdicts were read from the disk: labelled
+    assert run(["check", str(note)])[1] == text[1]  # and played back alike
     note.write_text(NOTE.replace("a + a^2", "a - a a"))  # the wrong link corrected
     code, out = run(["check", str(note), "--json"])
     assert code == ExitCode.OK and False in _labels_of(out)
@@ -386,3 +389,33 @@ def test_the_report_is_played_back_with_its_labels_and_exit_code(disk, monkeypat
     assert "disk" in _labels_of(again[1]) and False not in _labels_of(again[1])
     shown = run(["001", "-j", "1"])
     assert shown[0] == ExitCode.OK and "(cached)" in shown[1] and "every verdict is as recorded" in shown[1]
+
+
+def test_a_played_back_run_loads_neither_sympy_nor_the_reader(disk, tmp_path):
+    import subprocess
+    import sys
+
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    probe = ("import sys; from gradproof.checks.cli import main; code = main(['check', sys.argv[1], '--json']); "
+             "print(code, sorted(m for m in ('sympy', 'lark', 'gradproof.checks.notes') if m in sys.modules))")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(note)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[-1] for _ in range(2)]
+    assert runs[0] == "1 ['gradproof.checks.notes', 'lark', 'sympy']"
+    assert runs[1] == "1 []"
+
+
+def test_results_as_a_run_from_the_cache_shows_them():
+    from gradproof.checks.runner import as_reused, settled
+
+    fresh = run_all([DOCUMENT])
+    shown = as_reused(fresh)
+    assert _verdicts(shown) == _verdicts(fresh) and shown[0].seconds == 0
+    for before, after in zip(fresh[0].results, shown[0].results, strict=True):
+        for v, w in ((before.symbolic, after.symbolic), (before.numeric, after.numeric)):
+            if v.status is equivalence.Status.SKIPPED:
+                assert w == v
+            else:  # decided here -> "disk"; already reused in the run -> stays "run"; no time either way
+                assert w.extra["cached"] == (v.extra.get("cached") or "disk") and w.seconds == 0
+    assert not settled(fresh)  # UNDECIDABLE: never stored
+    assert settled([replace(fresh[0], results=fresh[0].results[:2])])
