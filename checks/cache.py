@@ -9,11 +9,19 @@ Two layers in front of the checks of :mod:`checks.runner`:
   directory (``$GRADPROOF_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradproof``, else
   ``~/.cache/gradproof``).  A key is the SHA-256 of gradproof's own source
   files, the versions of Python and of the dependencies (sympy, numpy,
-  mpmath, symengine) and the claim: both sides as ``srepr`` (so symbols'
-  assumptions are part of it), the domain, the budget, the seed's text.
-  Change any of them and the entry is never found again.  Undecided results
-  are never stored (a faster or idler machine may decide them); ``holds``
-  and ``fails`` do not depend on the machine.
+  mpmath, symengine, rich, lark) and the claim: both sides as ``srepr`` (so
+  symbols' assumptions are part of it), the domain, the budget, the seed's
+  text.  Change any of them and the entry is never found again.  Undecided
+  results are never stored (a faster or idler machine may decide them);
+  ``holds`` and ``fails`` do not depend on the machine;
+* **whole runs** -- what a run of the report, or of ``gradproof check`` on
+  notes unchanged byte for byte, printed (stdout and stderr, in order) and
+  its exit code, keyed by the command, its options, the consoles' width and
+  colours and (``check``) each file's path and bytes: :func:`play_back`
+  writes it again without loading SymPy or building a document.  What is
+  stored is the output as a run served by the first two layers would print
+  it -- every verdict decided in the run labelled ``cached`` -- and only when
+  no symbolic verdict was left undecided (:func:`checks.runner.settled`).
 
 A reused verdict is labelled: ``extra["cached"]`` is ``"run"`` (decided
 earlier in this run) or ``"disk"`` (the persistent cache), and its
@@ -58,12 +66,13 @@ from pathlib import Path
 from typing import IO, Any
 
 __all__ = ["ENV_DIR", "ENV_OFF", "add_argument", "cache_dir", "cache_main", "configure", "decide",
-           "expr_key", "group_keys", "matrix_step", "numeric", "printed", "schedule", "session", "source_hash"]
+           "expr_key", "group_keys", "looks", "matrix_step", "numeric", "play_back", "printed", "record", "reused",
+           "run_key", "schedule", "session", "source_hash"]
 
 ENV_DIR = "GRADPROOF_CACHE_DIR"
 ENV_OFF = "GRADPROOF_NO_CACHE"
 FILE = "verdicts.sqlite3"
-DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine")
+DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine", "rich", "lark")  # rich: what a run printed
 # what the hash of gradproof's own sources covers: the package, not its tests or benchmarks
 SOURCE_DIRS = (".", "symbolic", "derivations", "checks", "derivations/sources")
 SOURCE_SUFFIXES = (".py", ".txt", ".lark")
@@ -243,8 +252,8 @@ def _dump(verdicts: Sequence[Any]) -> str | None:
         d = dataclasses.asdict(v)
         d["status"] = v.status.value
         out.append(d)
-    try:
-        return json.dumps(out, sort_keys=True)
+    try:  # keys in their order: a counterexample read back prints as it printed when fresh
+        return json.dumps(out)
     except (TypeError, ValueError):
         return None
 
@@ -262,8 +271,8 @@ def _load(text: str) -> list:
     return out
 
 
-def _reused(v, where: str):
-    """``v`` labelled as reused: no time spent on it here."""
+def reused(v, where: str):
+    """``v`` labelled as reused (``where``: "run" or "disk"): no time spent on it here."""
     if v is None:
         return None
     return dataclasses.replace(v, seconds=0.0, extra={**v.extra, "cached": where})
@@ -362,7 +371,7 @@ def session(disk: bool | None = None) -> Iterator[None]:
 
 def _remembered(key: str | None, compute: Callable[[], list]) -> list:
     """``compute()`` (a list of verdicts), or what the run or the disk already has under ``key``."""
-    return _lookup(key, compute, _dump, _load, lambda vs, where: [_reused(v, where) for v in vs])
+    return _lookup(key, compute, _dump, _load, lambda vs, where: [reused(v, where) for v in vs])
 
 
 def _lookup(key, compute, dump, load, label):
@@ -465,6 +474,92 @@ def _diagnosis_key(step, budget: float) -> str | None:
         return _scalar_key("diagnosis", step.claim.lhs, step.claim.rhs, step.domain, step.latex, repr(float(budget)))
     key = matrix_key(step, budget)
     return None if key is None else _digest(("diagnosis", key, step.latex))
+
+
+# --------------------------------------------------------------------------
+# a whole run: what it printed, played back
+# --------------------------------------------------------------------------
+
+class _Tape:
+    """A stand-in for a console's stream that records what is written (``n``: which stream).
+
+    Everything else (``isatty``, ``encoding``, ``fileno``) is the real
+    stream's, so that what rich renders into it is what the real stream gets.
+    """
+
+    def __init__(self, real: IO[str], n: int, chunks: list[tuple[int, str]]):
+        self._real, self._n, self._chunks = real, n, chunks
+
+    def write(self, text: str) -> int:
+        if self._chunks and self._chunks[-1][0] == self._n:
+            self._chunks[-1] = (self._n, self._chunks[-1][1] + text)
+        else:
+            self._chunks.append((self._n, text))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+def looks(console) -> tuple:
+    """What a rich console's output depends on besides what it is given to print."""
+    return (console.width, console.color_system, console.is_terminal, console.no_color, console.encoding,
+            console.legacy_windows)
+
+
+def run_key(command: str, *parts: object) -> str | None:
+    """The key of a whole run of ``command`` on ``parts`` (its selection, options, inputs), or None
+    when the persistent cache is off.  gradproof's source hash is added at the look-up."""
+    if not disk_enabled():
+        return None
+    return _digest(("run", command, *map(repr, parts)))
+
+
+def _run_store() -> _Store | None:
+    if _SESSION is not None:
+        return _SESSION.store
+    return _Store(cache_dir() / FILE) if disk_enabled() else None
+
+
+def play_back(key: str | None, out, err) -> int | None:
+    """What the run under ``key`` printed, written again to the consoles ``out`` and ``err``; its
+    exit code.  None when it was never stored: then the run is done afresh."""
+    store = _run_store() if key is not None else None
+    text = store.get(_digest((source_hash(), key))) if store is not None else None
+    if text is None:
+        return None
+    try:
+        record = json.loads(text)
+        chunks, code = [(int(n), str(t)) for n, t in record["chunks"]], int(record["code"])
+    except (ValueError, TypeError, KeyError):
+        return None  # an entry from an incompatible writer: run afresh
+    streams = {1: out.file, 2: err.file}
+    for n, t in chunks:
+        streams[n].write(t)
+        streams[n].flush()
+    return code
+
+
+def record(key: str | None, out, err, emit: Callable[[], int]) -> None:
+    """Store what ``emit()`` prints on the consoles ``out`` and ``err`` (and its exit code) under
+    ``key``; the caller stores only runs whose every result is decided and labelled as reused."""
+    store = _run_store() if key is not None else None
+    if store is None:
+        return
+    chunks: list[tuple[int, str]] = []
+    consoles = [out] if err is out else [out, err]
+    saved = [c.file for c in consoles]
+    try:
+        for n, c in enumerate(consoles, 1):
+            c.file = _Tape(c.file, n, chunks)
+        code = int(emit())
+    finally:
+        for c, f in zip(consoles, saved, strict=True):
+            c.file = f
+    store.put(_digest((source_hash(), key)), json.dumps({"chunks": chunks, "code": code}))
 
 
 # --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import hashlib
 import json
 import os
 import sys
@@ -241,25 +242,48 @@ def _run_report(derivations, budget: float, console, progress: bool, jobs: int):
             task, advance=1, description=f"{step.cite.document[:3]} {step.id}"), jobs=jobs)
 
 
+def _builtin_documents() -> bool:
+    """Are the documents gradproof's own (covered by its source hash), not a registry put in their place?"""
+    loaded = sys.modules.get("gradproof.derivations")
+    return loaded is None or type(loaded.ALL).__name__ == "Registry"
+
+
 def _report(argv: list[str], console, err) -> int:
     args = _report_parser().parse_args(argv)
     cache.apply_arguments(args)
     sources = _select(args.documents)
     fmt = args.format or "text"
+    if args.width:
+        console.width = args.width
+    # a run printed before is printed again, labelled as cached, without SymPy (a JUnit file is written afresh)
+    key = None if args.junit_xml or not _builtin_documents() else cache.run_key(
+        "report", sources, fmt, args.failures, args.budget, str(_sources_folder()), cache.looks(console),
+        cache.looks(err))
+    played = cache.play_back(key, console, err)
+    if played is not None:
+        return played
     # the work starts here: the encodings (and SymPy) are imported only now
     from gradproof.derivations import select
     from gradproof.symbolic.equivalence import BUDGET
 
     derivations = select(sources)  # builds only the chosen documents
-    from gradproof.checks.report import render, summary, to_json
+    from gradproof.checks.runner import as_reused, settled
 
-    if args.width:
-        console.width = args.width
     jobs = args.jobs or min(4, os.cpu_count() or 1)
     progress = fmt == "text" and not args.no_progress and _interactive(console)
     results = _run_report(derivations, args.budget or BUDGET, console, progress, jobs)
     if args.junit_xml and not _write_junit(results, args.junit_xml, err):
         return ExitCode.USAGE_ERROR
+    code = _print_report(results, fmt, args.failures, console)
+    if settled(results):  # undecided results are never stored
+        cache.record(key, console, err, lambda: _print_report(as_reused(results), fmt, args.failures, console))
+    return code
+
+
+def _print_report(results, fmt: str, failures: bool, console) -> int:
+    """The report in ``fmt`` on ``console``; the exit code it gives."""
+    from gradproof.checks.report import render, summary, to_json
+
     if fmt == "json":
         _dump_json(to_json(results), console.file, indent=1)
     elif fmt == "junit":
@@ -273,7 +297,7 @@ def _report(argv: list[str], console, err) -> int:
         for annotation in annotate(results, path_of=lambda d: str(folder / d.source)):
             console.file.write(annotation + "\n")
     else:
-        render(results, console, failures_only=args.failures)
+        render(results, console, failures_only=failures)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
 
 
@@ -411,6 +435,17 @@ def _read_notes(found: _Found) -> tuple[list, list[tuple[str, str]], list[Unread
     return documents, skipped, errors
 
 
+def _check_key(found: _Found, *options: object) -> str | None:
+    """The key of a check run: the options, and each file's path and bytes (None: a file cannot be read)."""
+    inputs = []
+    for f in found.files:
+        try:
+            inputs.append((str(f), hashlib.sha256(f.read_bytes()).hexdigest()))
+        except OSError:
+            return None
+    return cache.run_key("check", os.getcwd(), inputs, found.left_out, found.missing, *options)
+
+
 def _check(argv: list[str], console, err) -> int:
     args = _check_parser().parse_args(argv)
     cache.apply_arguments(args)
@@ -425,24 +460,18 @@ def _check(argv: list[str], console, err) -> int:
     fmt = args.format or settings.format or "text"
     allow_undecided = args.allow_undecided if args.allow_undecided is not None else bool(settings.allow_undecided)
     jobs = args.jobs or settings.jobs or 1
-    out = console.file
-    note = err if fmt != "text" else console  # stdout stays machine-readable in the other formats
     found = _collect(paths, settings)
+    budget = args.budget or settings.budget
+    # notes checked before, byte for byte, are printed again, labelled as cached, without SymPy
+    key = None if args.junit_xml or not cache.disk_enabled() else _check_key(
+        found, fmt, allow_undecided, args.allow_no_input, budget, cache.looks(console), cache.looks(err))
+    played = cache.play_back(key, console, err)
+    if played is not None:
+        return played
 
     # the work starts here: the reader (and SymPy) are imported only now
-    from gradproof.checks.report import render_text
-    from gradproof.symbolic.equivalence import BUDGET
-
     documents, skipped, errors = _read_notes(found)
-    for path, why in skipped:
-        err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
-    for e in errors:
-        err.print(str(e), markup=False, highlight=False, soft_wrap=True)
-    if fmt == "github":
-        from gradproof.checks.annotations import error_command
-
-        for e in errors:
-            out.write(error_command(e.path, e.line, e.message, e.col) + "\n")
+    _say_unread(skipped, errors, fmt, console, err)
     if not documents:
         if errors:
             return ExitCode.INPUT_ERROR
@@ -452,12 +481,46 @@ def _check(argv: list[str], console, err) -> int:
                   markup=False, highlight=False, soft_wrap=True, style="bold")
         return ExitCode.OK if args.allow_no_input else ExitCode.NO_INPUT
 
-    from gradproof.checks.runner import run_all
+    from gradproof.checks.runner import as_reused, run_all, settled
+    from gradproof.symbolic.equivalence import BUDGET
 
-    budget = args.budget or settings.budget or BUDGET
-    results = run_all([d.derivation for d in documents], budget, jobs=jobs)
+    results = run_all([d.derivation for d in documents], budget or BUDGET, jobs=jobs)
     if args.junit_xml and not _write_junit(results, args.junit_xml, err, allow_undecided=allow_undecided):
         return ExitCode.USAGE_ERROR
+    notes = [[(n.line, n.message) for n in d.notes] for d in documents]
+
+    def emit(results) -> int:
+        return _print_check(results, documents, skipped, errors, notes, fmt, allow_undecided, console, err)
+
+    code = emit(results)
+    if not errors and settled(results):  # undecided results are never stored
+
+        def again() -> int:  # the whole output, as a run that finds it stored prints it
+            _say_unread(skipped, errors, fmt, console, err)
+            return emit(as_reused(results))
+
+        cache.record(key, console, err, again)
+    return code
+
+
+def _say_unread(skipped, errors, fmt: str, console, err) -> None:
+    """The files skipped and the blocks that could not be read, on stderr (and as annotations)."""
+    for path, why in skipped:
+        err.print(f"skipped {path}: {why}", markup=False, highlight=False, soft_wrap=True, style="dim")
+    for e in errors:
+        err.print(str(e), markup=False, highlight=False, soft_wrap=True)
+    if fmt == "github":
+        from gradproof.checks.annotations import error_command
+
+        for e in errors:
+            console.file.write(error_command(e.path, e.line, e.message, e.col) + "\n")
+
+
+def _print_check(results, documents, skipped, errors, notes, fmt: str, allow_undecided: bool,
+                 console, err) -> int:
+    """The results of ``gradproof check`` in ``fmt``, then the count of files; the exit code."""
+    out = console.file
+    note = err if fmt != "text" else console  # stdout stays machine-readable in the other formats
     if fmt == "json":
         from gradproof.checks.report import to_json
 
@@ -475,7 +538,9 @@ def _check(argv: list[str], console, err) -> int:
         for annotation in annotate(results):
             out.write(annotation + "\n")
     else:
-        render_text(results, out, notes=[[(n.line, n.message) for n in d.notes] for d in documents])
+        from gradproof.checks.report import render_text
+
+        render_text(results, out, notes=notes)
     files = f"{len(documents)} file{'s' * (len(documents) != 1)} checked, {len(skipped)} skipped"
     if errors:
         files += f", {len(errors)} read error{'s' * (len(errors) != 1)}"

@@ -58,13 +58,36 @@ def _symbols(expr) -> tuple[sp.Symbol, ...]:
                         key=lambda s: (str(s), s.sort_key())))
 
 
+@lru_cache(maxsize=512)
+def _distinct_nodes(expr) -> frozenset:
+    """Every node of ``expr`` once: a subtree that occurs many times is walked once.
+
+    The chain rule of a deep network repeats each layer's subexpression in
+    every factor after it; ``atoms`` and ``has`` walk every occurrence.
+    """
+    seen: set = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e not in seen:
+            seen.add(e)
+            stack.extend(e.args)
+    return frozenset(seen)
+
+
+def _atoms(expr, *types) -> set:
+    """``expr.atoms(*types)``, from :func:`_distinct_nodes`."""
+    return {e for e in _distinct_nodes(expr) if isinstance(e, types)}
+
+
 def _plain(expr):
     """Finite sums written out, and each entry ``x[1]`` of an indexed name a variable of its own.
 
     NumPy would read ``x[1]`` as the second of the seeded points of ``x``.
     """
-    expr = write_out_sums(expr)
-    entries = {e: sp.Symbol(str(e), real=True) for e in expr.atoms(sp.Indexed)
+    if _atoms(expr, sp.Sum):
+        expr = write_out_sums(expr)
+    entries = {e: sp.Symbol(str(e), real=True) for e in _atoms(expr, sp.Indexed)
                if all(i.is_Integer for i in e.indices)}
     return expr.xreplace(entries) if entries else expr
 
@@ -184,21 +207,22 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     def verdict(status, method, **kw):
         return Verdict(status, method, round(time.perf_counter() - start, 6), **kw)
 
-    if lhs.atoms(AppliedUndef) or rhs.atoms(AppliedUndef):
+    if _atoms(lhs, AppliedUndef) or _atoms(rhs, AppliedUndef):
         return verdict(Status.UNDECIDED, "float64", reason="an undefined function has no numeric value")
     lhs, rhs = _plain(lhs), _plain(rhs)
-    if lhs.has(sp.Sum, sp.Indexed) or rhs.has(sp.Sum, sp.Indexed):
+    if _atoms(lhs, sp.Sum, sp.Indexed) or _atoms(rhs, sp.Sum, sp.Indexed):
         return verdict(Status.UNDECIDED, "float64", reason="a sum with symbolic bounds has no numeric value")
     # a derivative's variable may be absent from its expression (the derivative is then 0), and
     # so from free_symbols; finite differences still need a value for it
     # (a variable bound by a Subs gets its value from the Subs point instead)
-    bound = {v for e in (lhs, rhs) for sub in e.atoms(sp.Subs) for v in sub.variables}
-    variables = {v for e in (lhs, rhs) for d in e.atoms(sp.Derivative) for v in d.variables} - bound
+    bound = {v for e in (lhs, rhs) for sub in _atoms(e, sp.Subs) for v in sub.variables}
+    derivatives = _atoms(lhs, sp.Derivative) | _atoms(rhs, sp.Derivative)
+    variables = {v for d in derivatives for v in d.variables} - bound
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, srepr(lhs), srepr(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
-    has_derivative = lhs.has(sp.Derivative, sp.Subs) or rhs.has(sp.Derivative, sp.Subs)
-    order = max((d.derivative_count for e in (lhs, rhs) for d in e.atoms(sp.Derivative)), default=0)
+    has_derivative = bool(derivatives or _atoms(lhs, sp.Subs) or _atoms(rhs, sp.Subs))
+    order = max((d.derivative_count for d in derivatives), default=0)
     if order > 1:  # nested differences are less accurate: the higher-order tolerances
         rtol, atol = max(rtol, RTOL_HIGHER_ORDER), max(atol, ATOL_HIGHER_ORDER)
     modes = ["fd"]

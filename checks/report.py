@@ -203,7 +203,9 @@ def render_text(results: Sequence[DocumentResult], out, failures_only: bool = Fa
                 continue
             e = explain(r)
             mark = _TEXT_MARK.get(e.outcome, "ERR!")
-            text = [f"  {mark}  {e.locator}  {r.step.latex}   [{e.verdict}, {e.method}]"]
+            # a verdict read from the persistent cache says so (one reused within the run does not)
+            cached = " (cached)" if r.symbolic.extra.get("cached") == "disk" else ""
+            text = [f"  {mark}  {e.locator}  {r.step.latex}   [{e.verdict}, {e.method}{cached}]"]
             text += [f"        {line}" for line in e.lines()]
             lines.append((r.step.cite.line, "\n".join(text)))
         print(path, file=out)

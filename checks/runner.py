@@ -25,7 +25,7 @@ from gradproof.checks.results import check_step as _verdicts_of
 from gradproof.derivations.model import Derivation, Step
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, in_child
 
-__all__ = ["DocumentResult", "StepResult", "check_step", "run", "run_all"]
+__all__ = ["DocumentResult", "StepResult", "as_reused", "check_step", "run", "run_all", "settled"]
 
 _CHUNK = 4  # steps per task: small chunks in document order, since the expensive steps cluster
 # CPU seconds a step checked on its own may use, in budgets: a matrix step is many claims
@@ -125,3 +125,32 @@ def run_all(derivations: Iterable[Derivation], budget: float = BUDGET,
         out.append(DocumentResult(d, tuple(results[k:k + n]), seconds if len(derivations) == 1 else 0.0))
         k += n
     return out
+
+
+def settled(results: Iterable[DocumentResult]) -> bool:
+    """May these results be stored: no internal error, and no verdict left undecided by a CPU budget?
+
+    The symbolic verdicts (a step's, its shapes', its correction's) have a
+    budget: a faster or idler machine may decide what this one did not.  The
+    numeric checks have none -- float64 at seeded points -- so theirs is the
+    same everywhere (``cannot evaluate numerically`` stays so).
+    """
+    for d in results:
+        for r in d.results:
+            if r.internal_error or any(v is not None and v.status is Status.UNDECIDED
+                                       for v in (r.symbolic, r.shapes, r.fixed)):
+                return False
+    return True
+
+
+def as_reused(results: Iterable[DocumentResult]) -> list[DocumentResult]:
+    """``results`` as a later run that finds them in the persistent cache shows them: each verdict
+    decided here labelled ``cached: disk`` (one already reused in this run keeps ``run``), no time."""
+    def label(v):
+        if v is None or v.status is Status.SKIPPED or v.extra.get("cached"):
+            return v
+        return cache.reused(v, "disk")
+
+    return [replace(d, seconds=0.0, results=tuple(
+        replace(r, symbolic=label(r.symbolic), numeric=label(r.numeric), shapes=label(r.shapes),
+                fixed=label(r.fixed)) for r in d.results)) for d in results]

@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 import sqlite3
+from dataclasses import replace
 
 import pytest
 import sympy as sp
@@ -294,3 +295,127 @@ def test_a_diagnosis_is_searched_once_and_read_back_the_same(disk, monkeypatch):
     again = run_all([DOCUMENT])  # a new run: the diagnoses come from the disk
     assert calls == []
     assert [r.diagnosis for r in again[0].results] == [r.diagnosis for r in first[0].results]
+
+
+# --------------------------------------------------------------------------
+# a whole run played back
+# --------------------------------------------------------------------------
+
+NOTE = r"""<!-- gradproof
+let a = \sigma(z)
+-->
+
+$$\frac{d a}{d z} = a (1 - a) = a - a^2 = a + a^2$$
+"""
+
+
+def _fresh(monkeypatch):
+    """Make any checking fail loudly: a run played back must check nothing."""
+    from gradproof.checks import runner
+
+    def refuse(*args, **kw):
+        raise AssertionError("a step was checked")
+
+    monkeypatch.setattr(runner, "run_all", refuse)
+
+
+def _unlabelled(text: str) -> dict:
+    """A JSON report without what differs between a fresh and a reused verdict: times, labels."""
+    def strip(o):
+        if isinstance(o, dict):
+            return {k: strip(v) for k, v in o.items() if k not in ("seconds", "cached")}
+        return [strip(v) for v in o] if isinstance(o, list) else o
+    return strip(json.loads(text))
+
+
+def _labels_of(text: str, parts=("symbolic", "numeric")) -> list:
+    return [s[part]["cached"] for d in json.loads(text)["documents"] for s in d["steps"]
+            for part in parts if s[part]["verdict"] != "skipped"]
+
+
+def test_a_check_run_is_played_back_labelled_as_cached(disk, tmp_path, monkeypatch):
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    fresh = run(["check", str(note), "--json"])
+    assert fresh[0] == ExitCode.FAILED and False in _labels_of(fresh[1])
+    _fresh(monkeypatch)
+    again = run(["check", str(note), "--json"])
+    assert again[0] == fresh[0]
+    assert _unlabelled(again[1]) == _unlabelled(fresh[1])
+    assert set(_labels_of(again[1])) <= {"disk", "run"} and "disk" in _labels_of(again[1])
+    assert all(s["symbolic"]["seconds"] == 0 for d in json.loads(again[1])["documents"] for s in d["steps"])
+
+
+def test_a_changed_note_or_other_options_are_checked_afresh(disk, tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    run(["check", str(note), "--json"])
+    text = run(["check", str(note)])  # another format: another run
+    assert "2 hold, 1 fail" in text[1]
+    assert "[holds, opaque (cached)]" in text[1]  # the verdicts were read from the disk: labelled
+    assert run(["check", str(note)])[1] == text[1]  # and played back alike
+    note.write_text(NOTE.replace("a + a^2", "a - a a"))  # the wrong link corrected
+    code, out = run(["check", str(note), "--json"])
+    assert code == ExitCode.OK and False in _labels_of(out)
+
+
+def test_a_run_with_an_undecided_result_is_not_played_back(disk, tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    first = run(["check", str(note), "--json", "--budget", "1e-9"])  # every budget spent at once
+    assert json.loads(first[1])["summary"]["undecided"] > 0
+    second = run(["check", str(note), "--json", "--budget", "1e-9"])
+    assert set(_labels_of(second[1], ("symbolic",))) == {False}  # decided afresh (the numeric checks
+    # have no budget: theirs are remembered claim by claim)
+
+
+def test_no_cache_neither_plays_back_nor_records(disk, tmp_path, monkeypatch):
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    run(["check", str(note), "--json", "--no-cache"])
+    assert not disk.exists()
+    run(["check", str(note), "--json"])
+    code, out = run(["check", str(note), "--json", "--no-cache"])
+    assert set(_labels_of(out)) <= {False, "run"}
+
+
+def test_the_report_is_played_back_with_its_labels_and_exit_code(disk, monkeypatch):
+    fresh = run(["001", "--json", "-j", "1"])
+    run(["001", "-j", "1"])
+    _fresh(monkeypatch)
+    again = run(["001", "--json", "-j", "2"])  # the worker count changes no verdict: the same run
+    assert again[0] == fresh[0] == ExitCode.OK
+    assert _unlabelled(again[1]) == _unlabelled(fresh[1])
+    assert "disk" in _labels_of(again[1]) and False not in _labels_of(again[1])
+    shown = run(["001", "-j", "1"])
+    assert shown[0] == ExitCode.OK and "(cached)" in shown[1] and "every verdict is as recorded" in shown[1]
+
+
+def test_a_played_back_run_loads_neither_sympy_nor_the_reader(disk, tmp_path):
+    import subprocess
+    import sys
+
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    probe = ("import sys; from gradproof.checks.cli import main; code = main(['check', sys.argv[1], '--json']); "
+             "print(code, sorted(m for m in ('sympy', 'lark', 'gradproof.checks.notes') if m in sys.modules))")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(note)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[-1] for _ in range(2)]
+    assert runs[0] == "1 ['gradproof.checks.notes', 'lark', 'sympy']"
+    assert runs[1] == "1 []"
+
+
+def test_results_as_a_run_from_the_cache_shows_them():
+    from gradproof.checks.runner import as_reused, settled
+
+    fresh = run_all([DOCUMENT])
+    shown = as_reused(fresh)
+    assert _verdicts(shown) == _verdicts(fresh) and shown[0].seconds == 0
+    for before, after in zip(fresh[0].results, shown[0].results, strict=True):
+        for v, w in ((before.symbolic, after.symbolic), (before.numeric, after.numeric)):
+            if v.status is equivalence.Status.SKIPPED:
+                assert w == v
+            else:  # decided here -> "disk"; already reused in the run -> stays "run"; no time either way
+                assert w.extra["cached"] == (v.extra.get("cached") or "disk") and w.seconds == 0
+    assert not settled(fresh)  # UNDECIDABLE: never stored
+    assert settled([replace(fresh[0], results=fresh[0].results[:2])])
