@@ -282,7 +282,7 @@ def _report(argv: list[str], console, err) -> int:
 
 def _print_report(results, fmt: str, failures: bool, console) -> int:
     """The report in ``fmt`` on ``console``; the exit code it gives."""
-    from gradproof.checks.report import render, summary, to_json
+    from gradproof.checks.explain import summary, to_json  # rich only for the text
 
     if fmt == "json":
         _dump_json(to_json(results), console.file, indent=1)
@@ -297,6 +297,8 @@ def _print_report(results, fmt: str, failures: bool, console) -> int:
         for annotation in annotate(results, path_of=lambda d: str(folder / d.source)):
             console.file.write(annotation + "\n")
     else:
+        from gradproof.checks.report import render
+
         render(results, console, failures_only=failures)
     return ExitCode.OK if summary(results)["unexpected"] == 0 else ExitCode.FAILED
 
@@ -522,7 +524,7 @@ def _print_check(results, documents, skipped, errors, notes, fmt: str, allow_und
     out = console.file
     note = err if fmt != "text" else console  # stdout stays machine-readable in the other formats
     if fmt == "json":
-        from gradproof.checks.report import to_json
+        from gradproof.checks.explain import to_json
 
         data = to_json(results)
         data["skipped"] = [{"file": p, "reason": why} for p, why in skipped]
@@ -640,6 +642,34 @@ def _color_choice(argv: Sequence[str]) -> str:
     return choice if choice in ("auto", "always", "never") else "auto"
 
 
+def _machine_format(argv: Sequence[str]) -> bool:
+    """Does the raw command line ask for output read by programs (``--json``, ``--format json|junit|github``)?"""
+    for k, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--json" or a in ("--format=json", "--format=junit", "--format=github") or (
+                a == "--format" and k + 1 < len(argv) and argv[k + 1] in ("json", "junit", "github")):
+            return True
+    return False
+
+
+class _PlainConsole:
+    """What a run for programs needs of a console: its stream and one-line messages (rich is not imported)."""
+
+    color_system = None
+    is_terminal = False
+    no_color = True
+    legacy_windows = False
+
+    def __init__(self, file: IO[str]):
+        self.file = file
+        self.width = 80
+        self.encoding = (getattr(file, "encoding", None) or "utf-8").lower()
+
+    def print(self, *objects, sep: str = " ", end: str = "\n", **_ignored) -> None:
+        self.file.write(sep.join(str(o) for o in objects) + end)
+
+
 def _silence(stream: IO[str]) -> None:
     """Point a closed pipe at /dev/null, so that Python's flush at exit does not fail on it too."""
     try:
@@ -657,6 +687,8 @@ def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
     ``FORCE_COLOR`` say.  ``err`` is ``console`` when only that is given.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    if console is None and _machine_format(argv):  # JSON, JUnit, annotations: text for programs, no rich
+        console, err = _PlainConsole(sys.stdout), err or _PlainConsole(sys.stderr)
     if console is None:
         choice = _color_choice(argv)
         console = _console(sys.stdout, color_enabled(choice, sys.stdout))

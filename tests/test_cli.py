@@ -140,3 +140,18 @@ def test_junit_report_of_the_built_in_documents(registry, tmp_path):
     assert len(cases) == 4
     failed = [name for name, c in cases.items() if c.find("failure") is not None]
     assert len(failed) == 1 and "s4" in failed[0]  # the unrecorded failure, not the erratum
+
+
+def test_output_for_programs_does_not_import_rich(tmp_path):
+    """``--json`` (and JUnit, annotations) is text for programs: rich, the terminal's renderer, is not loaded."""
+    import subprocess
+    import sys
+
+    note = tmp_path / "n.md"
+    note.write_text("<!-- gradproof\nlet a = \\sigma(z)\n-->\n$$\\frac{da}{dz} = a(1 - a)$$\n", encoding="utf-8")
+    code = ("import json, sys; from gradproof.checks.cli import main; "
+            f"rc = main(['check', {str(note)!r}, '--json', '--no-cache', '-j', '1']); "
+            "sys.stderr.write(json.dumps([rc, 'rich' in sys.modules]))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr.splitlines()[-1] == "[0, false]"
+    assert '"holds": 1' in run.stdout
