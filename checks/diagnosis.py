@@ -472,6 +472,11 @@ def _leaves(c: _Scalar) -> list:
 def _missing_factors(c: _Scalar) -> Iterator[_Candidate]:
     """A dropped factor of a quantity (``y_k / p_k`` written ``y_k``), of the whole side, of a
     term or of a sum's body; and an extra factor of a product."""
+    for path, node in c.positions:
+        if isinstance(node, sp.Mul):
+            for f in node.args:
+                if not f.is_number:
+                    yield _Candidate("extra-factor", f"an extra factor {_latex(f)}", c.at(path, node / f))
     targets = [()]
     if isinstance(c.rhs, sp.Add):
         targets += [(i,) for i in range(len(c.rhs.args))]
@@ -481,17 +486,19 @@ def _missing_factors(c: _Scalar) -> Iterator[_Candidate]:
         for q in _leaves(c):
             for f, text in ((q, _note_tex(q)), (1 / q, rf"\frac{{1}}{{{_note_tex(q)}}}")):
                 yield _Candidate("missing-factor", f"a dropped factor {text}", c.at(path, node * f))
-    for path, node in c.positions:
-        if isinstance(node, sp.Mul):
-            for f in node.args:
-                if not f.is_number:
-                    yield _Candidate("extra-factor", f"an extra factor {_latex(f)}", c.at(path, node / f))
 
 
 def _derivative_chain(c: _Scalar) -> Iterator[_Candidate]:
-    """A dropped chain-rule factor of a derivative a note wrote: ``dC/ds_k`` for ``dC/ds_k ds_k/dz_i``."""
+    """A dropped chain-rule factor of a derivative a note wrote: ``dC/ds_k`` for ``dC/ds_k ds_k/dz_i``;
+    and ``da/dz`` of a quantity ``a`` the right side is written in (what a note's ``let`` defines)."""
     lhs = sp.sympify(c.lhs)
     wrt = [v for d in sorted(lhs.atoms(sp.Derivative), key=sp.default_sort_key) for v in d.variables][:2]
+    for v in wrt:
+        for u in c.names:
+            if u != v and not lhs.has(u):
+                factor = sp.Derivative(u, v)
+                yield _Candidate("chain-factor", f"the dropped chain-rule factor {_note_tex(factor)}",
+                                 c.rhs * factor, ("wrap", _note_tex(factor)))
     for path, node in c.positions:
         if isinstance(node, sp.Derivative) and len(node.variables) == 1:
             u = node.variables[0]
@@ -559,21 +566,20 @@ def _from_oracle(c: _Scalar) -> Iterator[_Candidate]:
     """One factor or term of the right side that the oracle says is wrong, replaced by what makes
     the claim hold -- only when that is small (a slip, not the oracle written out)."""
     O, R = c.oracle, c.rhs
-    if O is None or not R.free_symbols or R.has(sp.Derivative, sp.Subs):
+    if O is None or not R.free_symbols or R.has(sp.Derivative, sp.Subs) or not isinstance(R, sp.Mul):
         return
-    size_o = sp.count_ops(O)
-    if isinstance(R, sp.Mul) and sum(1 for f in R.args if not f.is_number) >= 2:
-        for i, f in enumerate(R.args):
-            if f.is_number:
-                continue
-            new = _tidy(O * f / R, c.clock)
-            if new is not None and sp.count_ops(new) <= min(max(4, sp.count_ops(f) + 2), size_o - 1):
-                yield _Candidate("wrong-factor", f"{_latex(new)} for the factor {_latex(f)}", c.at((i,), new))
-    if isinstance(R, sp.Add):
-        for i, t in enumerate(R.args):
-            new = _tidy(t + O - R, c.clock)
-            if new is not None and sp.count_ops(new) <= min(max(4, sp.count_ops(t) + 2), size_o - 1):
-                yield _Candidate("wrong-factor", f"{_latex(new)} for the term {_latex(t)}", c.at((i,), new))
+    if sum(1 for f in R.args if not f.is_number) < 2:
+        return
+    whole = _tidy(O, c.clock)
+    if whole is None:
+        return
+    factors = set(sp.Mul.make_args(whole))  # what the oracle multiplies: a proposal must be one of them
+    for i, f in enumerate(R.args):
+        if f.is_number:
+            continue
+        new = _tidy(O * f / R, c.clock)
+        if new is not None and new in factors and not new.is_number:
+            yield _Candidate("wrong-factor", f"{_latex(new)} for the factor {_latex(f)}", c.at((i,), new))
 
 
 def _tidy(e, clock) -> sp.Expr | None:
@@ -619,6 +625,15 @@ class _NotePrinter(LatexPrinter):
         return super()._print_Derivative(expr)
 
 
+    def _print_Subs(self, expr):
+        d = expr.expr
+        if (isinstance(d, sp.Derivative) and len(d.variables) == 1 and len(expr.point) == 1
+                and isinstance(d.expr, sp.Function) and d.expr.args == (d.variables[0],) == expr.variables):
+            name = self._print(d.expr.func(sp.Symbol("u"))).split(r"\left(")[0].rstrip("{")  # \sigma, \tanh
+            return rf"{name}'\left({self._print(expr.point[0])}\right)"
+        return super()._print_Subs(expr)
+
+
 def _note_tex(e) -> str:
     return _NotePrinter().doprint(e)
 
@@ -626,10 +641,16 @@ def _note_tex(e) -> str:
 def _chain_factors(lhs) -> list[sp.Expr]:
     """Small factors a chain rule multiplies in: d(inner)/dv for every function of the definition."""
     out: list[sp.Expr] = []
-    for d in sorted(sp.sympify(lhs).atoms(sp.Derivative), key=sp.default_sort_key):
+    lhs = sp.sympify(lhs)
+    inside = {d: dict(zip(s.variables, s.point, strict=False))  # f'(w x + b): the factor at the point
+              for s in lhs.atoms(sp.Subs) for d in s.expr.atoms(sp.Derivative)}
+    for d in sorted(lhs.atoms(sp.Derivative), key=sp.default_sort_key):
         if len(d.variables) != 1:
             continue
         v = d.variables[0]
+        if d in inside:
+            out += [k for k in (f.xreplace(inside[d]) for f in _chain_factors(d)) if k not in out][:8 - len(out)]
+            continue
         if not d.expr.atoms(sp.Function) and d.expr.count_ops() <= 10:
             k = d.doit()  # a factor the note wrote out, dz/dw of z = w x + b: x
             if k not in (0, 1, -1) and k not in out and len(out) < 8:
@@ -726,7 +747,8 @@ def _search(claim: Claim, candidates: Iterator[_Candidate], make: Callable[..., 
 def _instances_of(claim: Claim) -> list[tuple] | None:
     """The instances ``(lhs_c, rhs_c)`` of a weighted claim (every term carries exactly one weight,
     linearly), or None when it is not one."""
-    weights = sorted({s for s in sp.sympify(claim.rhs).free_symbols if s.name.startswith("w[")}, key=str)
+    weights = sorted({s for side in (claim.lhs, claim.rhs) for s in sp.sympify(side).free_symbols
+                      if s.name.startswith("w[")}, key=str)
     if not weights:
         return None
     sides = []
@@ -1367,6 +1389,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         if net is None and step is not None:
             net = _scalar_net_of(claim)
         found, printer = None, _latex
+        if _is_weighted(claim):  # several instances: the budget of three claims, as a layered matrix claim
+            clock = _Clock(3 * total)
         if _is_written(claim):
             found, printer = _diagnose_written(claim, domain, clock, budget, cap), _note_tex
         if found is None and not _is_weighted(claim) and clock.left() > 0:
