@@ -29,7 +29,6 @@ from gradproof.checks.runner import check_step
 from gradproof.derivations import ALL
 from gradproof.symbolic.equivalence import Status
 
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTE_FOLDERS = ("tests/published", "tests/corpus", "examples")
 

@@ -399,7 +399,7 @@ def _indices(c: _Scalar) -> Iterator[_Candidate]:
                     new = node.base[tuple(changed)]
                     yield _Candidate("index", f"{_note_tex(new)} for {_note_tex(node)}: an index", c.at(path, new))
     # two index letters exchanged in a term or a sum's body (y_k p_i for y_i p_k)
-    targets = [()] + [(i,) for i in range(len(c.rhs.args)) if isinstance(c.rhs, sp.Add)]
+    targets: list[tuple] = [()] + [(i,) for i in range(len(c.rhs.args)) if isinstance(c.rhs, sp.Add)]
     targets += [path + (0,) for path, node in c.positions if isinstance(node, sp.Sum)]
     for path in targets:
         node = _at(c.rhs, path)
@@ -477,7 +477,7 @@ def _missing_factors(c: _Scalar) -> Iterator[_Candidate]:
             for f in node.args:
                 if not f.is_number:
                     yield _Candidate("extra-factor", f"an extra factor {_latex(f)}", c.at(path, node / f))
-    targets = [()]
+    targets: list[tuple] = [()]
     if isinstance(c.rhs, sp.Add):
         targets += [(i,) for i in range(len(c.rhs.args))]
     targets += [path + (0,) for path, node in c.positions if isinstance(node, sp.Sum)]
@@ -511,7 +511,7 @@ def _derivative_chain(c: _Scalar) -> Iterator[_Candidate]:
 
 # a function and its derivative, as a note writes them (softplus is not an activation of its own)
 _U = sp.Dummy("u", real=True)
-_FORMS = (("\\sigma", sigmoid(_U), sigmoid(_U) * (1 - sigmoid(_U))),
+_FORMS: tuple[tuple[str, Any, Any], ...] = (("\\sigma", sigmoid(_U), sigmoid(_U) * (1 - sigmoid(_U))),
           ("\\tanh", tanh(_U), 1 - tanh(_U) ** 2),
           ("softplus", sp.log(1 + sp.exp(_U)), sigmoid(_U)))
 
@@ -620,7 +620,8 @@ class _NotePrinter(LatexPrinter):
 
 
     def _print_Derivative(self, expr):
-        if len(expr.variables) == 1 and expr.variable_count[0][1] == 1 and isinstance(expr.expr, (sp.Symbol, sp.Indexed)):
+        if (len(expr.variables) == 1 and expr.variable_count[0][1] == 1
+                and isinstance(expr.expr, (sp.Symbol, sp.Indexed))):
             return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(expr.variables[0])}}}"
         return super()._print_Derivative(expr)
 
@@ -691,7 +692,8 @@ class _Screen:
     values): the cheap test a candidate passes before its proof."""
 
     def __init__(self, domain: Domain, seed: tuple):
-        self.domain, self.seed, self.drawn = domain, seed, {}
+        self.domain, self.seed = domain, seed
+        self.drawn: dict = {}
         self.oracles: dict = {}
 
     def points(self, syms) -> list[dict]:
