@@ -734,6 +734,8 @@ def _search(claim: Claim, candidates: Iterator[_Candidate], make: Callable[..., 
             new = bounded(partial(make, c.value), max(clock.left(), 0))
             if new.rhs in seen or new.rhs == claim.rhs:
                 continue  # nothing changed
+            if new.rhs == new.lhs and c.edit[:1] not in (("whole-sign",), ("wrap",)):
+                continue  # the left side written again (z = z + 1 -> z = z) names no slip
             seen.add(new.rhs)
             if quick is None and not screen.passes(new, clock):  # (instances are proved one by one)
                 continue

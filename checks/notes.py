@@ -1013,8 +1013,8 @@ class NoteClaim(Claim):
     the sums unrolled) and ``rebuild(rhs)``, the claim another right-hand side written there would
     make.  The diagnosis edits what was written (:mod:`checks.diagnosis`); equal as a ``Claim``."""
 
-    written: Any = None  # (lhs, rhs) as read
-    rebuild: Any = None  # rhs as read -> Claim (raises LatexError when it cannot be instantiated)
+    written: Any = field(default=None, repr=False)  # (lhs, rhs) as read
+    rebuild: Any = field(default=None, repr=False)  # rhs as read -> Claim (LatexError when it cannot be)
 
 
 @dataclass(frozen=True)
