@@ -9,23 +9,66 @@ when both hold and the correction's closed form equals the proposal's at every
 size).
 
     python bench/diagnosis.py [DOC-PREFIX ...]
+    python bench/diagnosis.py --notes [PATH ...]
 
-Prints one line per erratum, then the figures.  CPU seconds per diagnosis are
-measured with ``time.process_time``; read them as ratios on a shared machine.
+Prints one line per erratum, then the figures.  With ``--notes``: every failing
+link of the scalar notes (default: tests/published/, tests/corpus/, examples/),
+its diagnosis or "-", and per folder how many are diagnosed.  CPU seconds per
+diagnosis are measured with ``time.process_time``; read them as ratios on a
+shared machine.  Run with ``GRADPROOF_NO_CACHE=1`` to measure the search, not
+the cache.
 """
 from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from gradproof.checks.diagnosis import agrees, diagnose
 from gradproof.checks.runner import check_step
 from gradproof.derivations import ALL
 from gradproof.symbolic.equivalence import Status
 
+ROOT = Path(__file__).resolve().parent.parent
+NOTE_FOLDERS = ("tests/published", "tests/corpus", "examples")
+
+
+def notes(paths: list[str]) -> int:
+    """The failing links of scalar notes and their diagnoses, per folder."""
+    from gradproof.checks.notes import InputError, read_file
+    from gradproof.checks.results import check_step as verdicts
+
+    files = [Path(p) for p in paths] or [f for d in NOTE_FOLDERS for f in sorted((ROOT / d).glob("*.md"))]
+    figures: dict[str, list[tuple[bool, float]]] = {}
+    for path in files:
+        try:
+            reading = read_file(path)
+        except InputError:
+            continue
+        for step in reading.derivation.steps:
+            if not step.checkable or step.kind.value == "matrix":
+                continue
+            result = verdicts(step)
+            if result.verdict is not Status.FAILS:
+                continue
+            start = time.process_time()
+            d = diagnose(step, fails=True)
+            seconds = time.process_time() - start
+            figures.setdefault(path.parent.name, []).append((d is not None, seconds))
+            slip = d.slip if d else "-"
+            print(f"{path.name}:{step.cite.line:<4} {slip:14s} {seconds:6.2f} s  {d.latex if d else step.latex}")
+    for folder, rows in figures.items():
+        times = sorted(t for _, t in rows)
+        print(f"{folder}: failing links {len(rows)}; diagnosed {sum(1 for f, _ in rows if f)}; CPU s per "
+              f"diagnosis: median {times[len(times) // 2]:.2f}, max {times[-1]:.2f}, total {sum(times):.1f}")
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
-    keys = set(argv if argv is not None else sys.argv[1:])
+    argv = list(argv if argv is not None else sys.argv[1:])
+    if argv[:1] == ["--notes"]:
+        return notes(argv[1:])
+    keys = set(argv)
     rows = []
     for doc in ALL:
         if keys and doc.key not in keys:

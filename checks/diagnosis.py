@@ -40,6 +40,7 @@ True
 """
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -48,12 +49,13 @@ from functools import partial
 from typing import Any, cast
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from gradproof.checks.matrix import _numeric, check_claim
 from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim
 from gradproof.derivations.model import Claim, Step
-from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions, sigmoid, tanh
 from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
 from gradproof.symbolic.layouts import Quantities
@@ -71,8 +73,9 @@ SCREEN_DIGITS = 30
 SCREEN_RTOL = sp.Float("1e-15")
 
 SLIPS = ("sign", "factor-2", "factor-m", "missing-1/m", "sum-axis", "missing-sum", "extra-sum", "transpose",
-         "product-order", "elementwise", "layer-index", "activation", "swap-y-a", "exponent",
-         "function", "chain-factor", "extra-factor", "dropped-term")
+         "product-order", "elementwise", "layer-index", "index", "activation", "swap-y-a", "exponent",
+         "function", "chain-factor", "extra-factor", "dropped-term", "extra-term", "variable", "bracket",
+         "missing-factor", "wrong-factor")
 """The slips searched, in the order they are tried."""
 
 
@@ -129,13 +132,17 @@ class _Clock:
 # scalar claims
 # --------------------------------------------------------------------------
 
-_OPAQUE = (sp.Derivative, sp.Subs, sp.Integral)
+_OPAQUE = (sp.Derivative, sp.Subs, sp.Integral, sp.Indexed, sp.KroneckerDelta)
 
 
 def _positions(expr, path=()) -> Iterator[tuple[tuple[int, ...], sp.Expr]]:
-    """Every subexpression and its path, preorder; derivatives and evaluations are atoms."""
+    """Every subexpression and its path, preorder; derivatives, evaluations and entries (``p_i``)
+    are atoms, and a sum is edited in its body, never in its limits."""
     yield path, expr
     if isinstance(expr, _OPAQUE) or not expr.args:
+        return
+    if isinstance(expr, sp.Sum):
+        yield from _positions(expr.function, path + (0,))
         return
     for i, arg in enumerate(expr.args):
         yield from _positions(arg, path + (i,))
@@ -180,7 +187,7 @@ _LAYERED = re.compile(r"^([A-Za-z]+_?)\{?(\d+)\}?$")  # W3, x_1, w_{2}
 
 
 def _latex(e) -> str:
-    return sp.latex(e)
+    return _NotePrinter().doprint(e)
 
 
 @dataclass(frozen=True)
@@ -192,12 +199,20 @@ class _Scalar:
     positions: tuple
     syms: tuple
     net: ScalarNet | None
+    oracle: Any = None  # the oracle of the left side, for the slips it helps to locate (expanded claims)
+    clock: Any = None
 
     @classmethod
-    def of(cls, claim: Claim, net: ScalarNet | None) -> _Scalar:
+    def of(cls, claim: Claim, net: ScalarNet | None, oracle=None, clock=None) -> _Scalar:
         rhs = sp.sympify(claim.rhs)
         syms = sorted(rhs.free_symbols | sp.sympify(claim.lhs).free_symbols, key=sp.default_sort_key)
-        return cls(claim.lhs, rhs, tuple(_positions(rhs)), tuple(syms), net)
+        return cls(claim.lhs, rhs, tuple(_positions(rhs)), tuple(syms), net, oracle, clock)
+
+    @property
+    def names(self) -> list:
+        """The claim's quantities a slip may exchange: symbols that are no index, size or weight."""
+        return [s for s in self.syms if not isinstance(s, sp.Dummy) and not _is_index(s)
+                and not s.name.startswith("w[") and s.name not in ("m", "n") and not s.is_integer]
 
     def at(self, path, new) -> sp.Expr:
         return _replace_at(self.rhs, path, new)
@@ -209,6 +224,10 @@ def _signs(c: _Scalar) -> Iterator[_Candidate]:
         if isinstance(node, sp.Add):
             for i, term in enumerate(node.args):
                 yield _Candidate("sign", f"the opposite sign of the term {_latex(term)}", c.at(path + (i,), -term))
+    # then any other part: an exponent (e^{x} for e^{-x}), a factor inside a sum
+    for path, node in c.positions:
+        if path and not node.is_number and not isinstance(_at(c.rhs, path[:-1]), sp.Add):
+            yield _Candidate("sign", f"the opposite sign of {_latex(node)}", c.at(path, -node))
 
 
 def _factors(c: _Scalar) -> Iterator[_Candidate]:
@@ -335,23 +354,305 @@ def _chain(c: _Scalar) -> Iterator[_Candidate]:
                                  c.rhs.xreplace({node: node.func(arg + v)}))
 
 
-_SCALAR_SLIPS = (_signs, _factors, _layers, _activations, _swaps, _exponents, _functions, _chain)
+def _is_index(s) -> bool:
+    """An index letter of a note (``i``, ``k``, a layer ``l``): an integer symbol of one letter."""
+    return isinstance(s, sp.Symbol) and bool(s.is_integer) and not s.is_positive and len(s.name) == 1
 
 
-def _scalar_candidates(claim: Claim, net: ScalarNet | None) -> Iterator[_Candidate]:
+def _bound(expr, path) -> list:
+    """The indices the sums around ``path`` bind."""
+    out = []
+    for i in path:
+        if isinstance(expr, sp.Sum):
+            out += [lim[0] for lim in expr.limits]
+        expr = expr.args[i]
+    return out
+
+
+def _indices(c: _Scalar) -> Iterator[_Candidate]:
+    """An index slip in an entry a note wrote: a layer label one off (``a^{l}_k`` for ``a^{l-1}_k``),
+    two indices swapped (``w_{kj}`` for ``w_{jk}``), one index for another (``p_k`` for ``p_i``)."""
+    free = sorted({s for e in (c.lhs, c.rhs) for s in sp.sympify(e).free_symbols if _is_index(s)}, key=str)
+    for path, node in c.positions:
+        if not isinstance(node, sp.Indexed):
+            continue
+        idx = list(node.indices)
+        start = 1 if str(node.base).endswith("^") else 0  # a^[l, k]: the layer first
+        if start:
+            for d in (-1, 1):
+                new = node.base[(idx[0] + d, *idx[1:])]
+                yield _Candidate("layer-index", f"{_note_tex(new)} for {_note_tex(node)}: a layer label",
+                                 c.at(path, new))
+        rest = idx[start:]
+        for i, j in itertools.combinations(range(len(rest)), 2):
+            if rest[i] != rest[j]:
+                swapped = list(rest)
+                swapped[i], swapped[j] = swapped[j], swapped[i]
+                new = node.base[tuple(idx[:start] + swapped)]
+                yield _Candidate("index", f"{_note_tex(new)} for {_note_tex(node)}: the indices swapped",
+                                 c.at(path, new))
+        scope = sorted(set(free) | set(_bound(c.rhs, path)), key=str)
+        for k, letter in enumerate(rest):
+            for other in scope:
+                if _is_index(letter) and other != letter:
+                    changed = list(idx)
+                    changed[start + k] = other
+                    new = node.base[tuple(changed)]
+                    yield _Candidate("index", f"{_note_tex(new)} for {_note_tex(node)}: an index", c.at(path, new))
+    # two index letters exchanged in a term or a sum's body (y_k p_i for y_i p_k)
+    targets: list[tuple] = [()] + [(i,) for i in range(len(c.rhs.args)) if isinstance(c.rhs, sp.Add)]
+    targets += [path + (0,) for path, node in c.positions if isinstance(node, sp.Sum)]
+    for path in targets:
+        node = _at(c.rhs, path)
+        letters = sorted({s for s in node.free_symbols if _is_index(s)}, key=str)
+        for i, k in itertools.combinations(letters, 2):
+            yield _Candidate("index", f"{_latex(i)} and {_latex(k)} exchanged in {_latex(node)}",
+                             c.at(path, node.xreplace({i: k, k: i})))
+
+
+def _bases(c: _Scalar) -> Iterator[_Candidate]:
+    """The label y and a prediction exchanged where a note writes entries (``p_j (y_i - ...)``)."""
+    bases = sorted({e.base: len(e.indices) for e in c.rhs.atoms(sp.Indexed)}.items(), key=lambda t: str(t[0]))
+    ys = [(b, n) for b, n in bases if str(b).rstrip("^()") in ("y", "Y")]
+    for y, n in ys:
+        for other, k in bases:
+            if other != y and k == n:
+                yield _Candidate("swap-y-a", f"{_latex(y)} and {_latex(other)} swapped",
+                                 c.rhs.xreplace({y: other, other: y}))
+
+
+def _terms(c: _Scalar) -> Iterator[_Candidate]:
+    """An extra term (sech^2 - 1 for sech^2)."""
+    for path, node in c.positions:
+        if isinstance(node, sp.Add):
+            for term in node.args:
+                yield _Candidate("extra-term", f"an extra term {_latex(term)}", c.at(path, node - term))
+
+
+def _variables(c: _Scalar) -> Iterator[_Candidate]:
+    """One quantity for another (x for y in d(xy)/dx)."""
+    names = c.names
+    if len(names) > 8:
+        return
+    for path, node in c.positions:
+        if isinstance(node, sp.Symbol) and node in names:
+            for other in names:
+                if other != node:
+                    yield _Candidate("variable", f"{_latex(other)} for {_latex(node)}", c.at(path, other))
+
+
+def _brackets(c: _Scalar) -> Iterator[_Candidate]:
+    """A bracket closed too early or too late: ``U - B C`` for ``(U - B) C`` and back."""
+    for path, node in c.positions:
+        if isinstance(node, sp.Add):
+            for t in node.args:
+                if not isinstance(t, sp.Mul):
+                    continue
+                for f in t.args:
+                    if f.is_number:
+                        continue
+                    for u in node.args:
+                        if u != t:
+                            yield _Candidate("bracket", f"a bracket: {_latex(f)} multiplies {_latex(u)} too",
+                                             c.at(path, node - u + u * f))
+        elif isinstance(node, sp.Mul):
+            for A in node.args:
+                if isinstance(A, sp.Add):
+                    rest = node / A
+                    for u in A.args:
+                        yield _Candidate("bracket", f"a bracket: {_latex(rest)} does not multiply {_latex(u)}",
+                                         c.at(path, u + (A - u) * rest))
+
+
+def _leaves(c: _Scalar) -> list:
+    """Quantities a note may drop as a factor: its entries and names, at most 10."""
+    out = sorted({e for e in c.rhs.atoms(sp.Indexed)} | set(c.names), key=sp.default_sort_key)
+    return out[:10]
+
+
+def _missing_factors(c: _Scalar) -> Iterator[_Candidate]:
+    """A dropped factor of a quantity (``y_k / p_k`` written ``y_k``), of the whole side, of a
+    term or of a sum's body; and an extra factor of a product."""
+    for path, node in c.positions:
+        if isinstance(node, sp.Mul):
+            for f in node.args:
+                if not f.is_number:
+                    yield _Candidate("extra-factor", f"an extra factor {_latex(f)}", c.at(path, node / f))
+    targets: list[tuple] = [()]
+    if isinstance(c.rhs, sp.Add):
+        targets += [(i,) for i in range(len(c.rhs.args))]
+    targets += [path + (0,) for path, node in c.positions if isinstance(node, sp.Sum)]
+    for path in targets:
+        node = _at(c.rhs, path)
+        for q in _leaves(c):
+            for f, text in ((q, _note_tex(q)), (1 / q, rf"\frac{{1}}{{{_note_tex(q)}}}")):
+                yield _Candidate("missing-factor", f"a dropped factor {text}", c.at(path, node * f))
+
+
+def _derivative_chain(c: _Scalar) -> Iterator[_Candidate]:
+    """A dropped chain-rule factor of a derivative a note wrote: ``dC/ds_k`` for ``dC/ds_k ds_k/dz_i``;
+    and ``da/dz`` of a quantity ``a`` the right side is written in (what a note's ``let`` defines)."""
+    lhs = sp.sympify(c.lhs)
+    wrt = [v for d in sorted(lhs.atoms(sp.Derivative), key=sp.default_sort_key) for v in d.variables][:2]
+    for v in wrt:
+        for u in c.names:
+            if u != v and not lhs.has(u):
+                factor = sp.Derivative(u, v)
+                yield _Candidate("chain-factor", f"the dropped chain-rule factor {_note_tex(factor)}",
+                                 c.rhs * factor, ("wrap", _note_tex(factor)))
+    for path, node in c.positions:
+        if isinstance(node, sp.Derivative) and len(node.variables) == 1:
+            u = node.variables[0]
+            for v in wrt:
+                if v != u:
+                    factor = sp.Derivative(u, v)
+                    yield _Candidate("chain-factor", f"the dropped chain-rule factor {_note_tex(factor)}",
+                                     c.at(path, node * factor))
+
+
+# a function and its derivative, as a note writes them (softplus is not an activation of its own)
+_U = sp.Dummy("u", real=True)
+_FORMS: tuple[tuple[str, Any, Any], ...] = (("\\sigma", sigmoid(_U), sigmoid(_U) * (1 - sigmoid(_U))),
+          ("\\tanh", tanh(_U), 1 - tanh(_U) ** 2),
+          ("softplus", sp.log(1 + sp.exp(_U)), sigmoid(_U)))
+
+
+def _arguments(lhs) -> list:
+    """What the left side differentiates by (``x`` in ``f'(x)``, ``dF/dx``)."""
+    out = []
+    for d in sorted(sp.sympify(lhs).atoms(sp.Subs, sp.Derivative), key=sp.default_sort_key):
+        out += list(d.point) if isinstance(d, sp.Subs) else list(d.variables)
+    return [u for u in dict.fromkeys(out) if not u.has(sp.Dummy)][:2]
+
+
+def _recognized(c: _Scalar) -> Iterator[_Candidate]:
+    """A part of the right side that *is* an activation or its derivative, for another: sigma'
+    written where tanh' belongs, softplus for its derivative (screened numerically, proved later)."""
+    args = _arguments(c.lhs)
+    if not args:
+        return
+    for path, node in c.positions:
+        if len(path) > 2 or node.is_Atom or node.has(sp.Derivative, sp.Subs) or sp.count_ops(node) < 2:
+            continue
+        for u in args:
+            if not node.free_symbols <= u.free_symbols:
+                continue
+            for name, f, df in _FORMS:
+                for kind, form in (("f", f), ("d", df)):
+                    if not _same_numbers(node, form.xreplace({_U: u})):
+                        continue
+                    for other, g, dg in _FORMS:
+                        if kind == "f":
+                            alts = [(dg, f"{other}'({_latex(u)})")] if other == name else [(g, other)]
+                        else:
+                            alts = [(dg, f"{other}'")] if other != name else [(g, name)]
+                        for new, text in alts:
+                            what = f"{name}'" if kind == "d" else name
+                            yield _Candidate("activation", f"{text} for {what}: {_latex(node)} is {what}",
+                                             c.at(path, new.xreplace({_U: u})))
+
+
+def _same_numbers(a, b) -> bool:
+    """``a`` and ``b`` agree at three fixed points of their symbols (a screen, never a proof)."""
+    syms = sorted(a.free_symbols | b.free_symbols, key=sp.default_sort_key)
+    for t in (sp.Rational(3, 7), sp.Rational(-5, 4), sp.Rational(2, 1)):
+        point = {s: t + k for k, s in enumerate(syms)}
+        x, y = _value(expand_definitions(a), point, 15), _value(expand_definitions(b), point, 15)
+        if x is None or y is None or abs(x - y) > 1e-9 * (1 + abs(y)):
+            return False
+    return True
+
+
+def _from_oracle(c: _Scalar) -> Iterator[_Candidate]:
+    """One factor or term of the right side that the oracle says is wrong, replaced by what makes
+    the claim hold -- only when that is small (a slip, not the oracle written out)."""
+    O, R = c.oracle, c.rhs
+    if O is None or not R.free_symbols or R.has(sp.Derivative, sp.Subs) or not isinstance(R, sp.Mul):
+        return
+    if sum(1 for f in R.args if not f.is_number) < 2:
+        return
+    whole = _tidy(O, c.clock)
+    if whole is None:
+        return
+    factors = set(sp.Mul.make_args(whole))  # what the oracle multiplies: a proposal must be one of them
+    for i, f in enumerate(R.args):
+        if f.is_number:
+            continue
+        new = _tidy(O * f / R, c.clock)
+        if new is not None and new in factors and not new.is_number:
+            yield _Candidate("wrong-factor", f"{_latex(new)} for the factor {_latex(f)}", c.at((i,), new))
+
+
+def _tidy(e, clock) -> sp.Expr | None:
+    """``e`` in a short form (cancel, then a bounded simplify), or None."""
+    try:
+        e = sp.cancel(sp.together(expand_definitions(e)))
+        if sp.count_ops(e) > 6 and clock is not None and clock.left() > 0.5:
+            e = bounded(partial(sp.simplify, e), min(0.5, clock.left() / 4))
+    except Exception:  # a form SymPy cannot shorten, or the budget: no candidate
+        return None
+    return None if e.has(sp.nan, sp.zoo, sp.Derivative) else e
+
+
+_SCALAR_SLIPS = (_signs, _factors, _layers, _indices, _activations, _swaps, _bases, _exponents, _functions, _chain,
+                 _derivative_chain, _terms, _variables, _brackets, _missing_factors, _recognized, _from_oracle)
+
+
+def _scalar_candidates(claim: Claim, net: ScalarNet | None, oracle_=None, clock=None) -> Iterator[_Candidate]:
     """Every claim one slip away from ``claim``, in the order of :data:`SLIPS`."""
-    c = _Scalar.of(claim, net)
+    c = _Scalar.of(claim, net, oracle_, clock)
     for slips in _SCALAR_SLIPS:
         yield from slips(c)
+
+
+class _NotePrinter(LatexPrinter):
+    """A note's entries as it writes them: ``p_{i}``, ``a^{l}_{k}``, ``y^{(i)}``, ``x_{j}^{(i)}``."""
+
+    def _print_Indexed(self, expr):
+        name = str(expr.base)
+        idx = [self._print(i) for i in expr.indices]
+        head = name.rstrip("^()").rstrip("^")
+        head = {"ell": r"\ell"}.get(head, self._print(sp.Symbol(head)))
+        if name.endswith("^()"):
+            return head + (f"_{{{''.join(idx[1:])}}}" if idx[1:] else "") + f"^{{({idx[0]})}}"
+        if name.endswith("^"):
+            return f"{head}^{{{idx[0]}}}" + (f"_{{{''.join(idx[1:])}}}" if idx[1:] else "")
+        return f"{head}_{{{''.join(idx)}}}"
+
+
+    def _print_Derivative(self, expr):
+        if (len(expr.variables) == 1 and expr.variable_count[0][1] == 1
+                and isinstance(expr.expr, (sp.Symbol, sp.Indexed))):
+            return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(expr.variables[0])}}}"
+        return super()._print_Derivative(expr)
+
+
+    def _print_Subs(self, expr):
+        d = expr.expr
+        if (isinstance(d, sp.Derivative) and len(d.variables) == 1 and len(expr.point) == 1
+                and isinstance(d.expr, sp.Function) and d.expr.args == (d.variables[0],) == expr.variables):
+            name = self._print(d.expr.func(sp.Symbol("u"))).split(r"\left(")[0].rstrip("{")  # \sigma, \tanh
+            return rf"{name}'\left({self._print(expr.point[0])}\right)"
+        return super()._print_Subs(expr)
+
+
+def _note_tex(e) -> str:
+    return _NotePrinter().doprint(e)
 
 
 def _chain_factors(lhs) -> list[sp.Expr]:
     """Small factors a chain rule multiplies in: d(inner)/dv for every function of the definition."""
     out: list[sp.Expr] = []
-    for d in sorted(sp.sympify(lhs).atoms(sp.Derivative), key=sp.default_sort_key):
+    lhs = sp.sympify(lhs)
+    inside = {d: dict(zip(s.variables, s.point, strict=False))  # f'(w x + b): the factor at the point
+              for s in lhs.atoms(sp.Subs) for d in s.expr.atoms(sp.Derivative)}
+    for d in sorted(lhs.atoms(sp.Derivative), key=sp.default_sort_key):
         if len(d.variables) != 1:
             continue
         v = d.variables[0]
+        if d in inside:
+            out += [k for k in (f.xreplace(inside[d]) for f in _chain_factors(d)) if k not in out][:8 - len(out)]
+            continue
         if not d.expr.atoms(sp.Function) and d.expr.count_ops() <= 10:
             k = d.doit()  # a factor the note wrote out, dz/dw of z = w x + b: x
             if k not in (0, 1, -1) and k not in out and len(out) < 8:
@@ -365,6 +666,11 @@ def _chain_factors(lhs) -> list[sp.Expr]:
             if isinstance(f, _Activation) and f.args[0].has(v):
                 k = f.fdiff()
                 if k not in out and len(out) < 8:
+                    out.append(k)
+        for p in sorted(d.expr.atoms(sp.Pow), key=sp.default_sort_key):  # (1 + e^{-x})^{-1}: -e^{-x}
+            if p.base.has(v) and p.base != v:
+                k = sp.diff(p.base, v)
+                if k not in (0, 1, -1) and k not in out and len(out) < 8:
                     out.append(k)
     return out
 
@@ -382,55 +688,125 @@ def _value(expr, point, digits=SCREEN_DIGITS):
     return re_
 
 
-def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
-                     net: ScalarNet | None, cap: int) -> tuple[_Candidate, Any] | None:
-    try:
-        L = bounded(lambda: oracle(claim.lhs), max(clock.left(), 0))
-    except (Timeout, Exception):
-        return None
-    candidates = []
-    for c in _scalar_candidates(claim, net):
-        candidates.append(c)
-        if len(candidates) >= cap:
-            break
-    syms = set(L.free_symbols)
-    for c in candidates:
-        syms |= sp.sympify(c.value).free_symbols
-    syms = {s for s in syms if isinstance(s, sp.Symbol)}
-    points = domain.sample(syms, SCREEN_POINTS, stable_seed("diagnosis", claim.lhs, claim.rhs))
-    try:
-        lvals = bounded(lambda: [_value(L, p) for p in points], max(clock.left(), 0))
-    except Timeout:
-        return None
-    if any(v is None for v in lvals):
-        lvals = [None] * len(points)  # no screen where the oracle has no value
+class _Screen:
+    """Values at two seeded points, each symbol drawn once (so every candidate meets the same
+    values): the cheap test a candidate passes before its proof."""
+
+    def __init__(self, domain: Domain, seed: tuple):
+        self.domain, self.seed = domain, seed
+        self.drawn: dict = {}
+        self.oracles: dict = {}
+
+    def points(self, syms) -> list[dict]:
+        for s in sorted(set(syms) - set(self.drawn), key=sp.default_sort_key):
+            self.drawn[s] = [p[s] for p in self.domain.sample({s}, SCREEN_POINTS, stable_seed(*self.seed, s))]
+        return [{s: self.drawn[s][k] for s in syms} for k in range(SCREEN_POINTS)]
+
+    def values(self, expr, clock: _Clock):
+        """The oracle's values of ``expr``; None where it has none (no screen then)."""
+        if expr not in self.oracles:
+            e = bounded(partial(oracle, expr), max(clock.left(), 0))
+            syms = {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+            self.oracles[expr] = bounded(lambda: [_value(e, p) for p in self.points(syms)], max(clock.left(), 0))
+        return self.oracles[expr]
+
+    def passes(self, claim: Claim, clock: _Clock) -> bool:
+        lvals = self.values(claim.lhs, clock)
+        if any(v is None for v in lvals):
+            return True
+        rvals = self.values(claim.rhs, clock)
+        return not any(r is None or abs(r - v) > SCREEN_RTOL * (1 + abs(v)) for r, v in zip(rvals, lvals, strict=False))
+
+
+def _search(claim: Claim, candidates: Iterator[_Candidate], make: Callable[..., Claim], domain: Domain,
+            clock: _Clock, budget: float, cap: int, screen: _Screen,
+            quick: Callable | None = None) -> tuple[_Candidate, Claim] | None:
+    """The first candidate whose claim (``make(candidate.value)``) the full procedure proves;
+    ``quick(value)``, when given, is a smaller claim it must pass first (one instance of many)."""
     seen: set = set()
-    for c in candidates:
-        if clock.left() <= 0:
+    for n, c in enumerate(candidates):
+        if n >= cap or clock.left() <= 0:
             return None
-        if c.value in seen or c.value == claim.rhs:
+        try:
+            if quick is not None:
+                small = bounded(partial(quick, c.value), max(clock.left(), 0))
+                if not screen.passes(small, clock):  # (one instance may not tell 1/2 from 1/m: no dedup here)
+                    continue
+            new = bounded(partial(make, c.value), max(clock.left(), 0))
+            if new.rhs in seen or new.rhs == claim.rhs:
+                continue  # nothing changed
+            if new.rhs == new.lhs and c.edit[:1] not in (("whole-sign",), ("wrap",)):
+                continue  # the left side written again (z = z + 1 -> z = z) names no slip
+            seen.add(new.rhs)
+            if quick is None and not screen.passes(new, clock):  # (instances are proved one by one)
+                continue
+        except Timeout:
+            return None
+        except Exception:  # an edit the reader cannot instantiate, or SymPy cannot evaluate: no proposal
             continue
-        seen.add(c.value)
-        if lvals[0] is not None:
-            try:
-                R = bounded(partial(oracle, c.value), max(clock.left(), 0))
-                rvals = bounded(lambda: [_value(R, p) for p in points], max(clock.left(), 0))
-            except Timeout:
-                return None
-            except Exception:  # a mutant SymPy cannot evaluate is no proposal
-                continue
-            if any(r is None or abs(r - l) > SCREEN_RTOL * (1 + abs(l)) for r, l in zip(rvals, lvals, strict=False)):
-                continue
-        v = decide(claim.lhs, c.value, domain, min(budget, max(clock.left(), 0.01)))
-        if v.status is Status.HOLDS:
-            return c, v
+        if _proved(new, domain, budget, clock):
+            return c, new
     return None
 
 
-def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
+def _instances_of(claim: Claim) -> list[tuple] | None:
+    """The instances ``(lhs_c, rhs_c)`` of a weighted claim (every term carries exactly one weight,
+    linearly), or None when it is not one."""
+    weights = sorted({s for side in (claim.lhs, claim.rhs) for s in sp.sympify(side).free_symbols
+                      if s.name.startswith("w[")}, key=str)
+    if not weights:
+        return None
+    sides = []
+    for side in (sp.sympify(claim.lhs), sp.sympify(claim.rhs)):
+        parts: dict = {}
+        for term in sp.Add.make_args(side):
+            mine = [w for w in weights if term.has(w)]
+            if len(mine) != 1 or term.coeff(mine[0]) * mine[0] != term or term.coeff(mine[0]).has(*weights):
+                return None
+            parts[mine[0]] = parts.get(mine[0], 0) + term.coeff(mine[0])
+        sides.append(parts)
+    if set(sides[0]) != set(weights) or set(sides[1]) != set(weights):
+        return None
+    return [(sides[0][w], sides[1][w]) for w in weights]
+
+
+def _proved(claim: Claim, domain: Domain, budget: float, clock: _Clock) -> bool:
+    """``decide`` proves the claim; a weighted claim instance by instance (it holds exactly when
+    every instance does, and ten small proofs cost a tenth of one large one)."""
+    pairs = _instances_of(claim) or [(claim.lhs, claim.rhs)]
+    for lhs, rhs in pairs:
+        if decide(lhs, rhs, domain, min(budget, max(clock.left(), 0.01))).status is not Status.HOLDS:
+            return False
+    return True
+
+
+def _diagnose_scalar(claim: Claim, domain: Domain, clock: _Clock, budget: float,
+                     net: ScalarNet | None, cap: int) -> tuple[_Candidate, Claim] | None:
+    screen = _Screen(domain, ("diagnosis", claim.lhs, claim.rhs))
+    try:
+        O = bounded(lambda: oracle(claim.lhs), max(clock.left(), 0))
+    except (Timeout, Exception):
+        return None
+    return _search(claim, _scalar_candidates(claim, net, O, clock), partial(Claim, claim.lhs), domain, clock,
+                   budget, cap, screen)
+
+
+def _diagnose_written(claim, domain: Domain, clock: _Clock, budget: float, cap: int):
+    """A note's link, searched in what was written (before its lets are expanded and its sums
+    unrolled): each edit is instantiated by the reader again, so one slip in ``\\sum_k p_k y_k``
+    is the same slip at every size."""
+    lhs, rhs = claim.written
+    written = Claim(lhs, rhs)
+    screen = _Screen(domain, ("diagnosis", claim.lhs, claim.rhs))
+    quick = partial(claim.rebuild, first=True) if _is_weighted(claim) else None
+    return _search(claim, _scalar_candidates(written, None, None, clock), claim.rebuild, domain, clock, budget,
+                   cap, screen, quick)
+
+
+def _scalar_latex(step_latex: str | None, c: _Candidate, printer: Callable = _latex) -> tuple[str, str]:
     """The step's LaTeX with the slip edited in, where the edit can be located; else printed."""
     if step_latex is None:
-        return _latex(c.value), c.note
+        return printer(c.value), c.note
     head, rhs = split_rhs(step_latex)
     head = head.replace("&=", "=")
     if c.edit == ("whole-sign",):
@@ -457,7 +833,7 @@ def _scalar_latex(step_latex: str | None, c: _Candidate) -> tuple[str, str]:
                     and f"^{{{p.exp}}}" in (old, new))
         if npows == 1:
             return head + rhs.replace(old, new), c.note
-    return head + _latex(c.value), c.note
+    return head + printer(c.value), c.note
 
 
 def _symbol_spellings(sym: sp.Symbol) -> list[str]:
@@ -998,17 +1374,40 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
     if isinstance(claim, Claim):
         if isinstance(claim.lhs, sp.MatrixBase) or isinstance(claim.rhs, sp.MatrixBase):
             return None  # explicit matrices of entries: no slip of notation to name
-        if sum(1 for _ in sp.preorder_traversal(sp.sympify(claim.rhs))) > MAX_NODES:
+        if sum(1 for _ in sp.preorder_traversal(sp.sympify(_written_rhs(claim)))) > MAX_NODES:
             return None
         if net is None and step is not None:
             net = _scalar_net_of(claim)
-        found = _diagnose_scalar(claim, domain, clock, budget, net, cap)
+        found, printer = None, _latex
+        if _is_weighted(claim):  # several instances: the budget of three claims, as a layered matrix claim
+            clock = _Clock(3 * total)
+        if _is_written(claim):
+            found, printer = _diagnose_written(claim, domain, clock, budget, cap), _note_tex
+        if found is None and not _is_weighted(claim) and clock.left() > 0:
+            found, printer = _diagnose_scalar(claim, domain, clock, budget, net, cap), _latex
         if found is None:
             return None
-        c, _ = found
-        latex, note = _scalar_latex(step.latex if step is not None else None, c)
-        return Diagnosis(c.slip, latex, note, Claim(claim.lhs, c.value))
+        c, proved = found
+        latex, note = _scalar_latex(step.latex if step is not None else None, c, printer)
+        return Diagnosis(c.slip, latex, note, Claim(proved.lhs, proved.rhs))
     return None
+
+
+def _is_written(claim) -> bool:
+    """A note's claim that keeps what was written (``checks.notes.NoteClaim``), and differs from it."""
+    written = getattr(claim, "written", None)
+    return written is not None and callable(getattr(claim, "rebuild", None)) and tuple(written) != (
+        claim.lhs, claim.rhs)
+
+
+def _is_weighted(claim) -> bool:
+    """A claim of several instances, ``sum_c w_c lhs_c = sum_c w_c rhs_c``: only what was written
+    can be edited (an edit of one unrolled instance is not a slip of the line)."""
+    return any(s.name.startswith("w[") for s in sp.sympify(claim.rhs).free_symbols)
+
+
+def _written_rhs(claim):
+    return claim.written[1] if _is_written(claim) else claim.rhs
 
 
 def _is_note_claim(claim) -> bool:

@@ -1030,6 +1030,40 @@ def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]
     return out[:MAX_INSTANCES]
 
 
+@dataclass(frozen=True, eq=False)
+class NoteClaim(Claim):
+    """A note's claim, with what was written: both sides as read (before the lets are expanded and
+    the sums unrolled) and ``rebuild(rhs)``, the claim another right-hand side written there would
+    make.  The diagnosis edits what was written (:mod:`checks.diagnosis`); equal as a ``Claim``."""
+
+    written: Any = field(default=None, repr=False)  # (lhs, rhs) as read
+    rebuild: Any = field(default=None, repr=False)  # rhs as read -> Claim (LatexError when it cannot be)
+
+
+@dataclass(frozen=True)
+class _Instantiate:
+    """A link's sides at its concrete instances: one claim, weighted when there are several."""
+
+    lhs: Any
+    defs: _Definitions
+    different: tuple
+    assume: Any
+
+    def __call__(self, rhs, first: bool = False) -> Claim:
+        """The claim ``lhs = rhs`` at every instance; ``first``: at the first one alone (a screen)."""
+        instances = _instances([self.lhs, rhs], self.defs, list(self.different))[:1 if first else None]
+        pairs = []
+        for inst in instances:
+            left = self.defs.expand(inst.make(self.lhs), instance=inst)
+            right = self.defs.expand(inst.make(rhs), instance=inst)
+            pairs.append((self.assume(left, self.defs, inst), self.assume(right, self.defs, inst)))
+        if len(pairs) == 1:
+            return Claim(*pairs[0])
+        weights = [sp.Symbol(f"w[{inst.label}]", real=True) for inst in instances]
+        return Claim(sp.Add(*[w * left for w, (left, _) in zip(weights, pairs, strict=False)]),
+                     sp.Add(*[w * right for w, (_, right) in zip(weights, pairs, strict=False)]))
+
+
 # --------------------------------------------------------------------------
 # a block: rows, chains, links
 # --------------------------------------------------------------------------
@@ -1666,22 +1700,14 @@ class _Note:
                 rhs = _substitute(rhs, {defs.indices[b]: defs.indices[a]})
             else:
                 different.append((defs.indices[a], defs.indices[b]))
+        build = _Instantiate(lhs, defs, tuple(different), self._assume)
         try:
-            instances = _instances([lhs, rhs], defs, different)
-            pairs = []
-            for inst in instances:
-                left = defs.expand(inst.make(lhs), instance=inst)
-                right = defs.expand(inst.make(rhs), instance=inst)
-                pairs.append((self._assume(left, defs, inst), self._assume(right, defs, inst)))
+            claim = build(rhs)
         except LatexError as exc:
             raise _Failed(offset, exc.message) from None
-        for left, right in pairs:
-            self.free |= {s for e in (left, right) for s in e.free_symbols if s in self.symbols.table.values()}
-        if len(pairs) == 1:
-            return Claim(*pairs[0])
-        weights = [sp.Symbol(f"w[{inst.label}]", real=True) for inst in instances]
-        return Claim(sp.Add(*[w * left for w, (left, _) in zip(weights, pairs, strict=False)]),
-                     sp.Add(*[w * right for w, (_, right) in zip(weights, pairs, strict=False)]))
+        for e in (claim.lhs, claim.rhs):
+            self.free |= {s for s in e.free_symbols if s in self.symbols.table.values()}
+        return NoteClaim(claim.lhs, claim.rhs, written=(lhs, rhs), rebuild=build)
 
     def _assume(self, expr, defs: _Definitions, inst: _Instance):
         """``assume \\sum_k y_k = 1``: at each size, the last entry is what the others leave."""
