@@ -35,7 +35,7 @@ NOTE_FOLDERS = ("tests/published", "tests/corpus", "examples")
 
 def notes(paths: list[str]) -> int:
     """The failing links of scalar notes and their diagnoses, per folder."""
-    from gradproof.checks.notes import InputError, read_file
+    from gradproof.checks.reading import InputError, read_file
     from gradproof.checks.results import check_step as verdicts
 
     files = [Path(p) for p in paths] or [f for d in NOTE_FOLDERS for f in sorted((ROOT / d).glob("*.md"))]

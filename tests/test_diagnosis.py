@@ -273,7 +273,7 @@ NOTE_SLIPS = [
 
 
 def _note_step(rhs: str):
-    from gradproof.checks.notes import read_note
+    from gradproof.checks.reading import read_note
 
     r = read_note(SOFTMAX_NOTE % rhs, "note.md")
     assert not r.errors, r.errors
@@ -342,7 +342,7 @@ PUBLISHED_SLIPS = _published_slips()
 @pytest.mark.parametrize(("name", "line", "k", "slip"), PUBLISHED_SLIPS,
                          ids=[f"{n}:{ln}" + (f"#{k + 1}" if k else "") for n, ln, k, _ in PUBLISHED_SLIPS])
 def test_a_published_failing_link_gets_its_expected_diagnosis(name, line, k, slip):
-    from gradproof.checks.notes import read_file
+    from gradproof.checks.reading import read_file
     from tests.published.harness import HERE
 
     step = [s for s in read_file(HERE / name).derivation.steps if s.cite.line == line][k]
