@@ -531,7 +531,8 @@ class _Eval:
             return self.alg.scale(a, b)
         if sa[1] != sb[0]:
             self.mismatch(f"{node.args[0].text} ({_fmt(sa)}) · {node.args[1].text} ({_fmt(sb)}): "
-                          f"inner dimensions {sa[1]} and {sb[0]} differ", ((sa[1],), (sb[0],)))
+                          f"inner dimensions {sa[1]} and {sb[0]} differ",
+                          *([((sa[1],), (sb[0],))] if (1, 1) in (tuple(sa), tuple(sb)) else []))
         return self.alg.matmul(a, b)
 
     def op_frac(self, node):
@@ -1204,7 +1205,9 @@ def _infer_sizes(model: Model) -> list[str]:
     ``shape y : 1 \times 1`` and ``let L = -(y \log a^{[L]} + ...)`` leave the output width ``n_L``
     open in the shapes, but the definition is a product only when ``n_L = 1``: the note's network has
     one output, and its claims are checked in that network.  Only a size against an integer is
-    inferred (two sizes are never made one), and only from definitions, never from a link."""
+    inferred (two sizes are never made one), only where the operation leaves no other reading (an
+    element-wise operation, or a product with a declared 1×1), and only from definitions, never from a
+    link: ``x W`` with ``x`` d×1 and ``W`` n×d stays an error (``W x`` was meant, not n = 1)."""
     said = []
     for _ in range(len(model.sizes) + 1):  # each round fixes one size
         for key in sorted(model.lets):

@@ -402,6 +402,10 @@ let z = W x
 """
     r = read_note(head + "$$z = z$$\n", "h.md")
     assert r.derivation.steps == () and "inner dimensions d and k differ" in r.errors[0].message
+    # a product with a d×1 that needs n = 1 is a slip of the header (W x was meant), not an inference
+    head = "<!-- gradproof\nshape W : n \\times d\nshape x : d \\times 1\nlet z = x W\n-->\n"
+    r = read_note(head + "$$z = z$$\n", "x.md")
+    assert r.derivation.steps == () and r.notes == () and "inner dimensions 1 and n differ" in r.errors[0].message
     head = "<!-- gradproof\nshape W : n \\times d\nshape v : d \\times 1\nshape u : 1 \\times 1\n-->\n"
     got = _verdicts(head + "$$W v = u$$\n")  # n is not made 1 by the link: W v is n×1, u is 1×1
     assert got[0][1] == "fails" and "n×1" in got[0][2]
@@ -464,7 +468,8 @@ def test_the_four_equations_in_index_notation():
     assert r.errors == ()
     results = [check_step(s) for s in r.derivation.steps]
     assert [x.verdict.value for x in results] == ["holds", "holds", "fails", "fails"]
-    assert "the index k runs over" in results[2].shapes.reason and results[3].symbolic.counterexample
+    assert results[2].shapes.reason.startswith("the index j runs over n_1 in \\delta^{[1]}_j but over n_2 in")
+    assert results[3].symbolic.counterexample
 
 
 RIDGE = r"""<!-- gradproof
