@@ -126,6 +126,11 @@ def node_latex(n: Node) -> str:
         return f"{_wrapped(a[0])}^{{{n.data}}}"
     if n.op == "sum":
         return rf"\operatorname{{np.sum}}({node_latex(a[0])}, axis={n.data}, keepdims=True)"
+    if n.op == "entry":
+        return f"{node_latex(a[0])}_{{{''.join(str(x) for x in n.data)}}}"
+    if n.op == "bsum":
+        low = f"{n.data}=1" if len(a) == 2 else str(n.data)
+        return rf"\sum_{{{low}}}" + (f"^{{{node_latex(a[1])}}}" if len(a) == 2 else "") + f" {node_latex(a[0])}"
     if n.op == "call":
         fn, order = _call(n)
         return f"{_FN_TEX.get(fn, fn)}{chr(39) * order}({', '.join(node_latex(x) for x in a)})"
@@ -218,10 +223,21 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
             new = _untransposed(n)
             yield NoteCandidate("transpose", f"{node_latex(new)} for {n.text or node_latex(n)}: an extra transpose",
                                 _put(rhs, path, new), n.text, node_latex(new))
-        elif n.op in ("name", "paren") and not _scalar(n, sizes) and (not path or _at(rhs, path[:-1]).op != "T"):
+        elif n.op in ("name", "paren") and not _scalar(n, sizes) and \
+                (not path or _at(rhs, path[:-1]).op not in ("T", "entry", "example")):  # not w in w_{jk}
             new = Node("T", (n,), None, "")
             yield NoteCandidate("transpose", f"{node_latex(new)} for {node_latex(n)}: a missing transpose",
                                 _put(rhs, path, new), n.text, node_latex(new))
+    # the two indices of an entry swapped (w_{kj} for w_{jk}: the transpose in index notation)
+    for path, n in nodes:
+        if n.op == "entry" and len(n.data) == 2 and n.data[0] != n.data[1]:
+            a, b = (str(x) for x in n.data)
+            subs = re.findall(rf"_\s*\{{\s*{a}\s*,?\s*{b}\s*\}}", n.text)
+            if len(subs) == 1:
+                text = n.text.replace(subs[0], subs[0].replace(a, "\0").replace(b, a).replace("\0", b))
+                new = Node("entry", n.args, n.data[::-1], text)
+                yield NoteCandidate("transpose", f"{text} for {n.text}: the indices swapped (a transpose)",
+                                    _put(rhs, path, new), n.text, text)
     # products
     for path, n in nodes:
         if n.op == "matmul" and not any(_scalar(x, sizes) for x in n.args):
