@@ -44,7 +44,17 @@ from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, Verdict, bounded, decide
 from gradproof.symbolic.matrix_notation import (
-    MATRIX_CELL, MATRIX_CLOSE, MATRIX_OPEN, MATRIX_ROW, MatrixError, Node, Unsupported, name_key, parse,
+    MATRIX_CELL,
+    MATRIX_CLOSE,
+    MATRIX_OPEN,
+    MATRIX_ROW,
+    MatrixError,
+    Node,
+    Unsupported,
+    entry_indices,
+    letter,
+    name_key,
+    parse,
 )
 
 __all__ = ["Model", "NoteMatrixClaim", "check_note_claim", "is_matrix_header", "read_matrix_note"]
@@ -599,7 +609,7 @@ class _Eval:
     def op_entry(self, node):
         a = self.value(node.args[0])
         sa = self.shape(a)
-        items = node.data
+        items = entry_indices(node)
         if len(items) == 1:
             if not (sa[0] == 1 or sa[1] == 1):
                 raise MatrixError(f"{node.text}: {node.args[0].text} is {_fmt(sa)}, not a vector: write both "
@@ -697,17 +707,17 @@ class _Eval:
     def region(self, w: Node):
         """``w`` a name, an example ``X^{(i)}`` or an entry ``X_j^{(i)}`` of one: (name, rows, columns) it covers."""
         if w.op == "name":
-            R, C = self.shape(self.lookup(w.data))
-            return w.data, (0, R), (0, C)
+            R, C = self.shape(self.lookup(letter(w)))
+            return letter(w), (0, R), (0, C)
         if w.op not in ("example", "entry"):
             raise Unsupported(f"a derivative by {w.text}: the variable must be a name, an example or an entry")
         key, (r0, r1), (c0, c1) = self.region(w.args[0])
         sa = (r1 - r0, c1 - c0)
         if w.op == "example":
             rows = self.model.layout == "rows"
-            at = self.position(w.data, sa[0] if rows else sa[1], w)
+            at = self.position(letter(w), sa[0] if rows else sa[1], w)
             return (key, (r0 + at, r0 + at + 1), (c0, c1)) if rows else (key, (r0, r1), (c0 + at, c0 + at + 1))
-        items = w.data
+        items = entry_indices(w)
         if len(items) == 1:
             if not (sa[0] == 1 or sa[1] == 1):
                 raise MatrixError(f"{w.text}: {w.args[0].text} is {_fmt(sa)}, not a vector: write both indices")
@@ -826,11 +836,11 @@ def _free_letters(node: Node, bound: frozenset = frozenset()) -> list[str]:
     """The index letters of ``node`` that no sum binds (``X_j^{(i)}``: i and j), in order of appearance."""
     out: list[str] = []
     if node.op == "bsum":
-        bound = bound | {node.data}
-    if node.op == "example" and node.data not in bound:
-        out.append(node.data)
+        bound = bound | {letter(node)}
+    if node.op == "example" and letter(node) not in bound:
+        out.append(letter(node))
     if node.op == "entry":
-        out += [x for x in node.data if isinstance(x, str) and x not in bound]
+        out += [x for x in entry_indices(node) if isinstance(x, str) and x not in bound]
     for a in node.args:
         if isinstance(a, Node):
             out += [x for x in _free_letters(a, bound) if x not in out]

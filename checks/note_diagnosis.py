@@ -30,7 +30,7 @@ import sympy as sp
 
 from gradproof.checks.matrix_notes import NoteMatrixClaim
 from gradproof.symbolic.equivalence import Status
-from gradproof.symbolic.matrix_notation import Node
+from gradproof.symbolic.matrix_notation import Node, entry_indices
 
 __all__ = ["node_latex", "note_candidates", "diagnose_note"]
 
@@ -127,7 +127,7 @@ def node_latex(n: Node) -> str:
     if n.op == "sum":
         return rf"\operatorname{{np.sum}}({node_latex(a[0])}, axis={n.data}, keepdims=True)"
     if n.op == "entry":
-        return f"{node_latex(a[0])}_{{{''.join(str(x) for x in n.data)}}}"
+        return f"{node_latex(a[0])}_{{{''.join(str(x) for x in entry_indices(n))}}}"
     if n.op == "bsum":
         low = f"{n.data}=1" if len(a) == 2 else str(n.data)
         return rf"\sum_{{{low}}}" + (f"^{{{node_latex(a[1])}}}" if len(a) == 2 else "") + f" {node_latex(a[0])}"
@@ -230,12 +230,12 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
                                 _put(rhs, path, new), n.text, node_latex(new))
     # the two indices of an entry swapped (w_{kj} for w_{jk}: the transpose in index notation)
     for path, n in nodes:
-        if n.op == "entry" and len(n.data) == 2 and n.data[0] != n.data[1]:
-            a, b = (str(x) for x in n.data)
+        if n.op == "entry" and len(entry_indices(n)) == 2 and len(set(entry_indices(n))) == 2:
+            a, b = (str(x) for x in entry_indices(n))
             subs = re.findall(rf"_\s*\{{\s*{a}\s*,?\s*{b}\s*\}}", n.text)
             if len(subs) == 1:
                 text = n.text.replace(subs[0], subs[0].replace(a, "\0").replace(b, a).replace("\0", b))
-                new = Node("entry", n.args, n.data[::-1], text)
+                new = Node("entry", n.args, entry_indices(n)[::-1], text)
                 yield NoteCandidate("transpose", f"{text} for {n.text}: the indices swapped (a transpose)",
                                     _put(rhs, path, new), n.text, text)
     # products

@@ -28,8 +28,8 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-__all__ = ["MATRIX_CELL", "MATRIX_CLOSE", "MATRIX_OPEN", "MATRIX_ROW", "MatrixError", "Node", "Unsupported", "parse",
-           "name_key"]
+__all__ = ["MATRIX_CELL", "MATRIX_CLOSE", "MATRIX_OPEN", "MATRIX_ROW", "MatrixError", "Node", "Unsupported",
+           "entry_indices", "letter", "name_key", "parse"]
 
 # a matrix literal \begin{bmatrix} a & b \\ c & d \end{bmatrix} as the note reader hands it over: one
 # character each for its start, its end, a cell break and (twice) a row break, so that columns stay put
@@ -522,6 +522,20 @@ class _Parser:
         if m.group(1) is not None:  # ^{[l]...}: the bracket
             return "^{" + m.group(1) + "}"
         return m.group(0)
+
+
+def entry_indices(node: Node) -> tuple:
+    """The indices of an ``entry`` node (letters and integers as written), checked."""
+    if node.op != "entry" or not isinstance(node.data, tuple):
+        raise MatrixError(f"not an entry: {node.text}")
+    return node.data
+
+
+def letter(node: Node) -> str:
+    """The key of a ``name`` node, or the index letter of an ``example`` / ``bsum`` node, checked."""
+    if not isinstance(node.data, str):
+        raise MatrixError(f"a {node.op} node without its name: {node.text}")
+    return node.data
 
 
 def _entry_indices(sub: str) -> tuple | None:
