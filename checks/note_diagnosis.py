@@ -304,6 +304,20 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
                     edited = n.text.replace(old, f"[{k}]") if n.text.count(old) == 1 else ""
                     yield NoteCandidate("layer-index", f"{node_latex(new)} for {_name_tex(str(n.data))}",
                                         _put(rhs, path, new), n.text if edited else "", edited)
+    # a factor missing on one term of a sum: 2 (...) + \lambda \theta for 2 (...) + 2 \lambda \theta
+    for path, n in nodes:
+        if n.op in ("add", "sub"):
+            for i in (0, 1):
+                term = n.args[i]
+                for kind in ("2", "1/2") + (("1/m", "m") if batch is not None else ()):
+                    f = _factor(kind, batch or "m")
+                    new = Node("matmul", (f, _wrapped_node(term)), None, "")
+                    args = list(n.args)
+                    args[i] = new
+                    yield NoteCandidate("factor-m" if "m" in kind else "factor-2",
+                                        f"{node_latex(new)} for {node_latex(term)}: a missing factor {node_latex(f)}",
+                                        _put(rhs, path, Node(n.op, tuple(args), None, "")),
+                                        term.text, node_latex(new) if term.text else "")
     # a factor too many: one operand of a product dropped (the chain rule's factor is then the other)
     for path, n in nodes:
         if n.op in ("matmul", "had") and not any(_scalar(x, sizes) for x in n.args):
@@ -311,6 +325,11 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
                 kept = n.args[1 - i]
                 yield NoteCandidate("extra-factor", f"{node_latex(kept)} for {n.text}: an extra factor "
                                     f"{node_latex(n.args[i])}", _put(rhs, path, kept), n.text, node_latex(kept))
+
+
+def _wrapped_node(n: Node) -> Node:
+    """``n`` in parentheses where a factor before it would bind to its first term only."""
+    return Node("paren", (n,), None, "") if n.op in ("add", "sub", "neg") else n
 
 
 def _at(n: Node, path) -> Node:

@@ -106,3 +106,22 @@ let C = \frac{1}{2} \|z\|^2
     assert d is not None and (d.slip, d.latex) == ("transpose", r"\frac{\partial C}{\partial x_k} = \sum_j w_{jk} z_j")
     fixed = read_note(head + "$$" + d.latex + "$$\n", "fixed.md")
     assert check_step(fixed.derivation.steps[0]).verdict is Status.HOLDS  # re-read as written, it holds
+
+
+def test_a_factor_missing_on_one_term_of_a_sum_is_diagnosed():
+    head = r"""<!-- gradproof
+layout rows
+shape X : m \times n
+shape \theta : n \times 1
+shape y : m \times 1
+let J = \frac{1}{2} \|X\theta - y\|^2 + \lambda \|\theta\|^2
+-->
+"""
+    r = read_note(head + r"$$\nabla_\theta J = X^T (X\theta - y) + \lambda \theta$$" + "\n", "l2.md")
+    (step,) = r.derivation.steps
+    res = check_step(step)
+    assert res.verdict is Status.FAILS
+    d = diagnose_result(step, res)
+    assert d is not None and (d.slip, d.latex) == ("factor-2", r"\nabla_\theta J = X^T (X\theta - y) + 2 \lambda \theta")
+    fixed = read_note(head + "$$" + d.latex + "$$\n", "fixed.md")
+    assert check_step(fixed.derivation.steps[0]).verdict is Status.HOLDS  # re-read as written, it holds
