@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -42,7 +43,19 @@ from gradproof.derivations.model import Cite, Derivation, Kind, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, Verdict, bounded, decide
-from gradproof.symbolic.matrix_notation import MatrixError, Node, Unsupported, name_key, parse
+from gradproof.symbolic.matrix_notation import (
+    MATRIX_CELL,
+    MATRIX_CLOSE,
+    MATRIX_OPEN,
+    MATRIX_ROW,
+    MatrixError,
+    Node,
+    Unsupported,
+    entry_indices,
+    letter,
+    name_key,
+    parse,
+)
 
 __all__ = ["Model", "NoteMatrixClaim", "check_note_claim", "is_matrix_header", "read_matrix_note"]
 
@@ -103,10 +116,13 @@ class Model:
     elementwise: bool = False
     simplex: dict = field(default_factory=dict)  # key -> axis along which the entries sum to 1
     indices: dict = field(default_factory=dict)  # letter -> its range's size (index i = 1..n)
+    zero_based: frozenset = frozenset()  # names whose entries the note counts from 0 (theta_0, theta_1)
+    entries: dict = field(default_factory=dict)  # key -> [(indices, Node)]: let X_{i1} = 1 defines entries
 
     def copy(self) -> Model:
         return Model(dict(self.shapes), dict(self.lets), dict(self.functions), dict(self.bounds),
-                     self.layout, self.elementwise, dict(self.simplex), dict(self.indices))
+                     self.layout, self.elementwise, dict(self.simplex), dict(self.indices), self.zero_based,
+                     {k: list(v) for k, v in self.entries.items()})
 
     @property
     def sizes(self) -> list[sp.Symbol]:
@@ -281,10 +297,56 @@ def _simplex(M, axis):
     return M
 
 
+class _Forced(Exception):
+    """A header definition is defined only when a size is a given integer (``n_L = 1``).
+
+    Not a :class:`MatrixError`: a definition's shape error becomes the link's refusal, a forced size
+    goes up to :func:`_infer_sizes`, which fixes it in the model and reads the definitions again."""
+
+    def __init__(self, size: sp.Symbol, value: sp.Integer, why: str):
+        super().__init__(why)
+        self.size, self.value, self.why = size, value, why
+        self.where = ""
+
+
+def _forced(a, b, sizes) -> dict | None:
+    """The sizes that make the shapes ``a`` and ``b`` agree, when each differing pair is a size and an integer."""
+    out: dict = {}
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if y in sizes and x.is_Integer:
+            x, y = y, x
+        if x not in sizes or not y.is_Integer or out.get(x, y) != y:
+            return None
+        out[x] = y
+    return out or None
+
+
+class _Probe:
+    """An index bound by nothing that names its range: every size it runs along, where."""
+
+    def __init__(self):
+        self.seen: dict = {}  # letter -> {size: where}
+
+    def saw(self, letter: str, dim, where: str):
+        self.seen.setdefault(letter, {}).setdefault(dim, where)
+
+    def size(self, letter: str):
+        dims = self.seen.get(letter, {})
+        if not dims:
+            raise Unsupported(f"the index {letter} indexes nothing: its range is unknown")
+        if len(dims) > 1:
+            (d1, w1), (d2, w2) = sorted(dims.items(), key=lambda kv: str(kv[0]))[:2]
+            raise MatrixError(f"the index {letter} runs over {d1} in {w1} but over {d2} in {w2}")
+        return next(iter(dims))
+
+
 class _Eval:
     def __init__(self, model: Model, alg, sizes: dict, inputs: dict | None = None, overrides=None, env=None,
-                 free: set | None = None):
+                 free: set | None = None, infer: bool = False):
         self.model, self.alg, self.sizes = model, alg, sizes
+        self.infer = infer  # a header's definitions: a size they force is reported (_Forced), not an error
         self.inputs = inputs if inputs is not None else {}
         self.overrides = overrides or {}
         self.env = env or {}
@@ -293,13 +355,26 @@ class _Eval:
         self.active: set = set()
 
     def child(self, overrides=None, env=None) -> _Eval:
-        return _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **(overrides or {})},
-                     {**self.env, **(env or {})}, self.free)
+        e = _Eval(self.model, self.alg, self.sizes, self.inputs, {**self.overrides, **(overrides or {})},
+                  {**self.env, **(env or {})}, self.free, self.infer)
+        if not overrides:  # the definitions do not depend on an index: what is known stays known
+            e.memo = self.memo
+        return e
 
     def shape(self, v):
         return self.alg.shape(v)
 
     def fail(self, node: Node, message: str):
+        raise MatrixError(message)
+
+    def mismatch(self, message: str, *pairs):
+        """A shape error; while reading a header, first the sizes that would mend it (``pairs`` of shapes)."""
+        if self.infer:
+            for a, b in pairs:
+                forced = _forced(a, b, set(self.model.sizes))
+                if forced:
+                    size, value = sorted(forced.items(), key=lambda kv: str(kv[0]))[0]
+                    raise _Forced(size, value, message)
         raise MatrixError(message)
 
     def scalar_shape(self, s) -> bool:
@@ -312,6 +387,10 @@ class _Eval:
     def lookup(self, key: str):
         if key in self.overrides:
             return self.overrides[key]
+        if key in self.model.entries:
+            if key not in self.memo:
+                self.memo[key] = self.defined_entries(key)
+            return self.memo[key]
         if key in self.model.shapes:
             if key not in self.inputs:
                 self.inputs[key] = _simplex(self.alg.input(key, self.model.shapes[key], self.sizes),
@@ -325,6 +404,9 @@ class _Eval:
             self.active.add(key)
             try:
                 v = self.value(self.model.lets[key])
+            except _Forced as exc:
+                exc.where = exc.where or key  # the innermost definition that forces the size
+                raise
             except Unsupported:
                 raise
             except MatrixError as exc:  # the header's fault, not the link's: the link is refused
@@ -340,6 +422,10 @@ class _Eval:
             raise MatrixError(f"the index {key} on its own")
         if "[" in key:  # W^{[3]} undeclared is a slip of the header, never a free scalar
             raise Unsupported(f"{key} is neither declared by shape nor defined by let")
+        indexed = re.fullmatch(r"(.+)_([a-z])", key)
+        if indexed and indexed.group(2) in self.env:  # v_i in a sum over i: an entry of v, which is undeclared
+            raise Unsupported(f"{key} is indexed by {indexed.group(2)} but {indexed.group(1)} is not declared: "
+                              f"shape {indexed.group(1)} : R \\times C")
         self.free.add(key)
         sym = sp.Symbol(key, real=True)
         if isinstance(self.alg, _Floats):
@@ -347,6 +433,55 @@ class _Eval:
         if isinstance(self.alg, _Values):
             self.inputs.setdefault(key, sp.Matrix([[sym]]))
         return self.alg.scalar(sym)
+
+    def defined_entries(self, key: str):
+        """The matrix ``key`` built from the header's ``let X_{i1} = ...`` entry by entry."""
+        shape = self.model.shapes[key]
+        if isinstance(self.alg, _Shapes):  # every entry defined: checked where a literal could leave a gap
+            literals = [x for items, _ in self.model.entries[key] for x in items if isinstance(x, int)]
+            wide = max(literals, default=1) + 2
+            R, C = (int(x) if x.is_Integer else wide for x in shape)
+            for r in range(R):
+                for c in range(C):
+                    self.entry_let(key, shape, r, c)
+            return shape
+        R, C = (int(sp.sympify(x).subs(self.sizes)) for x in shape)
+        cells = []
+        for r in range(R):
+            for c in range(C):
+                items, body, env = self.entry_let(key, shape, r, c)
+                v = self.child(env=env).value(body)
+                if tuple(self.shape(v)) != (1, 1):
+                    raise MatrixError(f"an entry of {key} is {_fmt(self.shape(v))}, not a number")
+                cells.append(v[0, 0])
+        if isinstance(self.alg, _Floats):
+            return np.array(cells, float).reshape(R, C)
+        return sp.Matrix(R, C, cells)
+
+    def entry_let(self, key: str, shape, r: int, c: int):
+        """The ``let`` that defines entry (r, c) of ``key`` (counted from 0), with its index letters bound."""
+        first = 0 if key in self.model.zero_based else 1
+        at = (r if shape[1] == 1 else c,) if 1 in (shape[0], shape[1]) else (r, c)
+        for items, body in self.model.entries[key]:
+            env: dict = {}
+            if len(items) == len(at) and all(
+                    (item - first == k) if isinstance(item, int) else env.setdefault(item, k) == k
+                    for item, k in zip(items, at, strict=True)):
+                return items, body, env
+        raise Unsupported(f"no let defines the entry {key}_{{{','.join(str(k + first) for k in at)}}}")
+
+    def op_matrix(self, node):
+        """A matrix literal: every cell a number (1×1)."""
+        rows, cols = node.data
+        cells = [self.value(x) for x in node.args]
+        for x, v in zip(node.args, cells, strict=True):
+            if tuple(self.shape(v)) != (1, 1):
+                raise MatrixError(f"the cell {x.text} of a matrix is {_fmt(self.shape(v))}, not a number")
+        if isinstance(self.alg, _Shapes):
+            return (sp.Integer(rows), sp.Integer(cols))
+        if isinstance(self.alg, _Floats):
+            return np.array([float(np.asarray(v).ravel()[0]) for v in cells]).reshape(rows, cols)
+        return sp.Matrix(rows, cols, [v[0, 0] for v in cells])
 
     def op_name(self, node):
         return self.lookup(node.data)
@@ -378,10 +513,10 @@ class _Eval:
                 (not rows and sa[0] == sb[0] and 1 in (sa[1], sb[1])) or
                 (rows and sa[1] == sb[1] and 1 in (sa[0], sb[0])))
             if not ok:
-                raise MatrixError(f"{node.args[0].text} ({_fmt(sa)}) {symbol} {node.args[1].text} ({_fmt(sb)}): "
-                                  "the shapes differ" + (" (only a bias " + ("row 1×n" if rows else "column n×1") +
-                                                         " is repeated along the batch)" if op in ("add", "sub")
-                                                         else ""))
+                self.mismatch(f"{node.args[0].text} ({_fmt(sa)}) {symbol} {node.args[1].text} ({_fmt(sb)}): "
+                              "the shapes differ" + (" (only a bias " + ("row 1×n" if rows else "column n×1") +
+                                                     " is repeated along the batch)" if op in ("add", "sub")
+                                                     else ""), (sa, sb))
         if self.scalar_shape(sa) and not self.scalar_shape(sb) and op in ("had",):
             return self.alg.scale(a, b)
         return self.alg.elem(op, a, b)
@@ -405,8 +540,9 @@ class _Eval:
                 (self.scalar_shape(sa) and self.scalar_shape(sb)):
             return self.alg.scale(a, b)
         if sa[1] != sb[0]:
-            raise MatrixError(f"{node.args[0].text} ({_fmt(sa)}) · {node.args[1].text} ({_fmt(sb)}): "
-                              f"inner dimensions {sa[1]} and {sb[0]} differ")
+            self.mismatch(f"{node.args[0].text} ({_fmt(sa)}) · {node.args[1].text} ({_fmt(sb)}): "
+                          f"inner dimensions {sa[1]} and {sb[0]} differ",
+                          *([((sa[1],), (sb[0],))] if (1, 1) in (tuple(sa), tuple(sb)) else []))
         return self.alg.matmul(a, b)
 
     def op_frac(self, node):
@@ -418,8 +554,8 @@ class _Eval:
             inv = b.applyfunc(lambda x: 1 / x) if isinstance(b, sp.MatrixBase) else 1 / b
             return self.alg.scale(inv, a)
         if sa != sb:
-            raise MatrixError(f"\\frac of {node.args[0].text} ({_fmt(sa)}) by {node.args[1].text} ({_fmt(sb)}): "
-                              "the shapes differ")
+            self.mismatch(f"\\frac of {node.args[0].text} ({_fmt(sa)}) by {node.args[1].text} ({_fmt(sb)}): "
+                          "the shapes differ", (sa, sb))
         return self.alg.elem("hdiv", a, b)
 
     def op_T(self, node):
@@ -446,30 +582,59 @@ class _Eval:
         var = node.data
         if var not in self.env:
             raise MatrixError(f"{node.text}: the example index {var} is not bound by a sum")
-        return self.alg.example(a, self.env[var], self.model.layout == "rows")
+        rows = self.model.layout == "rows"
+        at = self.position(var, self.shape(a)[0 if rows else 1], node)
+        return self.alg.example(a, at, rows)
+
+    def position(self, item, dim, node: Node):
+        """Where index ``item`` (a letter bound in ``env``, or an integer as written) points along ``dim``."""
+        if isinstance(item, int):
+            base = node.args[0]
+            while base.op != "name":
+                base = base.args[0]
+            at = item - (0 if base.data in self.model.zero_based else 1)
+        else:
+            if item not in self.env:
+                raise MatrixError(f"{node.text}: the index {item} is bound by nothing")
+            at = self.env[item]
+            if isinstance(at, _Probe):
+                at.saw(item, dim, node.text)
+                at = 0
+        if at is None or isinstance(self.alg, _Shapes):
+            return at
+        if not 0 <= at < int(dim):
+            raise MatrixError(f"{node.text}: there is no entry {item} along a size of {dim}")
+        return at
 
     def op_entry(self, node):
         a = self.value(node.args[0])
-        var = node.data
         sa = self.shape(a)
-        if var not in self.env:
-            raise Unsupported(f"{node.text}: a free index {var} (a claim about every entry) is not read yet")
-        if not (sa[0] == 1 or sa[1] == 1):
-            raise MatrixError(f"{node.text}: {node.args[0].text} is {_fmt(sa)}, not a vector")
+        items = entry_indices(node)
+        if len(items) == 1:
+            if not (sa[0] == 1 or sa[1] == 1):
+                raise MatrixError(f"{node.text}: {node.args[0].text} is {_fmt(sa)}, not a vector: write both "
+                                  "indices, W_{jk}")
+            axis = 0 if sa[1] == 1 and sa[0] != 1 else 1
+            r, c = (self.position(items[0], sa[0], node), 0) if axis == 0 else (0, self.position(items[0], sa[1], node))
+        else:
+            r, c = self.position(items[0], sa[0], node), self.position(items[1], sa[1], node)
         if isinstance(self.alg, _Shapes):
             return (1, 1)
-        k = self.env[var]
-        return a[0:1, k:k + 1] if sa[0] == 1 else a[k:k + 1, 0:1]
+        return a[r:r + 1, c:c + 1]
 
     def op_bsum(self, node):
         var = node.data
         body = node.args[0]
         if isinstance(self.alg, _Shapes):
             return self.child(env={var: None}).value(body)
-        if len(node.args) == 1:
-            n = int(sp.sympify(self.model.indices[var]).subs(self.sizes))
-        else:
+        if len(node.args) == 2:
             n = int(self.value(node.args[1])[0, 0])
+        elif var in self.model.indices:
+            n = int(sp.sympify(self.model.indices[var]).subs(self.sizes))
+        else:  # \sum_k: k runs over what it indexes
+            probe = _Probe()
+            self.child(env={var: probe}).value(body)
+            n = int(sp.sympify(probe.size(var)).subs(self.sizes))
         total = None
         for i in range(n):
             v = self.child(env={var: i}).value(body)
@@ -539,17 +704,47 @@ class _Eval:
             expr = _KNOWN[_FN_KEY.get(fn, fn)]
         return sp.diff(expr, _z, order) if order else expr
 
+    def region(self, w: Node):
+        """``w`` a name, an example ``X^{(i)}`` or an entry ``X_j^{(i)}`` of one: (name, rows, columns) it covers."""
+        if w.op == "name":
+            R, C = self.shape(self.lookup(letter(w)))
+            return letter(w), (0, R), (0, C)
+        if w.op not in ("example", "entry"):
+            raise Unsupported(f"a derivative by {w.text}: the variable must be a name, an example or an entry")
+        key, (r0, r1), (c0, c1) = self.region(w.args[0])
+        sa = (r1 - r0, c1 - c0)
+        if w.op == "example":
+            rows = self.model.layout == "rows"
+            at = self.position(letter(w), sa[0] if rows else sa[1], w)
+            return (key, (r0 + at, r0 + at + 1), (c0, c1)) if rows else (key, (r0, r1), (c0 + at, c0 + at + 1))
+        items = entry_indices(w)
+        if len(items) == 1:
+            if not (sa[0] == 1 or sa[1] == 1):
+                raise MatrixError(f"{w.text}: {w.args[0].text} is {_fmt(sa)}, not a vector: write both indices")
+            if sa[1] == 1 and sa[0] != 1:
+                at = self.position(items[0], sa[0], w)
+                return key, (r0 + at, r0 + at + 1), (c0, c1)
+            at = self.position(items[0], sa[1], w)
+            return key, (r0, r1), (c0 + at, c0 + at + 1)
+        r, c = self.position(items[0], sa[0], w), self.position(items[1], sa[1], w)
+        return key, (r0 + r, r0 + r + 1), (c0 + c, c0 + c + 1)
+
     def op_d(self, node):
-        """A gradient shaped like ``w`` (scalar ``f``), or the Jacobian of vectors (one row per entry of ``f``)."""
+        """A gradient shaped like ``w`` (scalar ``f``), or the Jacobian of vectors (one row per entry of ``f``).
+
+        ``w`` may be an example or an entry of a matrix (``\\partial E / \\partial \\hat{Y}_j^{(i)}``): the
+        derivative by those entries of it, the others held fixed."""
         f, w = node.args
-        if w.op != "name":
+        base = w
+        while base.op in ("entry", "example"):
+            base = base.args[0]
+        if base.op != "name":
             raise Unsupported(f"a derivative by {w.text}: the variable must be a declared or defined name")
-        if w.data not in self.model.shapes and w.data not in self.model.lets and w.data not in self.overrides \
-                and w.data not in self.model.bounds:
+        if base.data not in self.model.shapes and base.data not in self.model.lets and \
+                base.data not in self.overrides and base.data not in self.model.bounds:
             raise Unsupported(f"a derivative by {w.text}, which is neither declared by shape nor defined by let")
-        W = self.lookup(w.data)
-        sw = self.shape(W)
         if isinstance(self.alg, _Shapes):
+            sw = self.shape(self.value(w))
             sf = self.shape(self.child().value(f))
             if self.scalar_shape(sf):
                 return sw
@@ -557,25 +752,42 @@ class _Eval:
                 return (sf[0] if sf[1] == 1 else sf[1], sw[0] if sw[1] == 1 else sw[1])
             raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: {f.text} is {_fmt(sf)} and {w.text} is "
                               f"{_fmt(sw)}; the derivative of a matrix by a matrix is not read yet")
+        key, (r0, r1), (c0, c1) = self.region(w)
+        W = self.lookup(key)
+        if w.op != "name":  # by entries of W: the gradient by all of W once, then its entries
+            env = tuple((x, self.env.get(x)) for x in _free_letters(f))
+            if all(isinstance(v, int) for _, v in env):
+                memo = ("d", id(f), key, env)
+                if memo not in self.memo:
+                    self.memo[memo] = self.op_d(Node("d", (f, Node("name", (), key, key)), None, node.text))
+                full = self.memo[memo]
+                R, C = self.shape(W)
+                if tuple(self.shape(full)) == (R, C):  # a gradient shaped like W
+                    return full[r0:r1, c0:c1]
+        cells = [(i, j) for i in range(r0, r1) for j in range(c0, c1)]
+        shape = (r1 - r0, c1 - c0)
         if isinstance(self.alg, _Floats):
             cols = []
-            for idx in np.ndindex(W.shape):
+            for idx in cells:
                 vals = []
                 for h in (EPS, -EPS):
                     moved = W.copy()
                     moved[idx] += h
-                    vals.append(np.asarray(self.child({w.data: moved}).value(f), float).ravel())
+                    vals.append(np.asarray(self.child({key: moved}).value(f), float).ravel())
                 cols.append((vals[0] - vals[1]) / (2 * EPS))
             grad = np.array(cols).T  # one row per entry of f, one column per entry of w
-            return grad.reshape(W.shape) if grad.shape[0] == 1 else grad
-        fresh = sp.Matrix(W.rows, W.cols, lambda i, j: sp.Dummy(f"d{w.data}_{i}_{j}", real=True))
-        F = self.child({w.data: fresh}).value(f)
-        back = dict(zip(fresh, W, strict=False))
+            return grad.reshape(shape) if grad.shape[0] == 1 else grad
+        fresh = W.copy()
+        for i, j in cells:
+            fresh[i, j] = sp.Dummy(f"d{key}_{i}_{j}", real=True)
+        F = self.child({key: fresh}).value(f)
+        back = {fresh[i, j]: W[i, j] for i, j in cells}
+        ws = [fresh[i, j] for i, j in cells]
         if F.shape == (1, 1):
-            return sp.Matrix(W.rows, W.cols, lambda i, j: sp.diff(F[0, 0], fresh[i, j]).xreplace(back))
-        if 1 not in F.shape or 1 not in W.shape:
+            return sp.Matrix(shape[0], shape[1], lambda i, j: sp.diff(F[0, 0], ws[i * shape[1] + j]).xreplace(back))
+        if 1 not in F.shape or 1 not in shape:
             raise Unsupported(f"\\partial {f.text} / \\partial {w.text}: the derivative of a matrix by a matrix")
-        fs, ws = list(F), list(fresh)
+        fs = list(F)
         return sp.Matrix(len(fs), len(ws), lambda i, j: sp.diff(fs[i], ws[j]).xreplace(back))
 
 
@@ -611,10 +823,68 @@ class NoteMatrixClaim:
         small = {s: 2 for s in sizes}
         if sizes:
             small[order[0]] = 3 if distinct[order[0]] != 3 else 2
-        return [distinct, small]
+        return [distinct, small] if sizes else [distinct]  # every size fixed by the note: one assignment
 
     def check(self, budget: float = BUDGET):
         return check_note_claim(self, budget)
+
+    def sides(self, ev: _Eval):
+        return _sides(ev, self.lhs, self.rhs)
+
+
+def _free_letters(node: Node, bound: frozenset = frozenset()) -> list[str]:
+    """The index letters of ``node`` that no sum binds (``X_j^{(i)}``: i and j), in order of appearance."""
+    out: list[str] = []
+    if node.op == "bsum":
+        bound = bound | {letter(node)}
+    if node.op == "example" and letter(node) not in bound:
+        out.append(letter(node))
+    if node.op == "entry":
+        out += [x for x in entry_indices(node) if isinstance(x, str) and x not in bound]
+    for a in node.args:
+        if isinstance(a, Node):
+            out += [x for x in _free_letters(a, bound) if x not in out]
+    return list(dict.fromkeys(out))
+
+
+def _sides(ev: _Eval, lhs: Node, rhs: Node):
+    """Both sides' values; a link with free indices is a claim for each value of them, stacked in rows.
+
+    The range of a free index is the size it runs along (``\\hat{Y}_j^{(i)}``: i over the examples, j
+    over the classes); an index that runs along two different sizes is a shape error."""
+    letters = list(dict.fromkeys(_free_letters(lhs) + _free_letters(rhs)))
+    letters = [x for x in letters if x not in ev.env]
+    if not letters:
+        return ev.value(lhs), ev.value(rhs)
+    probe = _Probe()
+    if isinstance(ev.alg, _Shapes):
+        probed = ev.child(env=dict.fromkeys(letters, probe))
+        a, b = probed.value(lhs), probed.value(rhs)
+        for x in letters:  # one range each, the one stated if any
+            said = ev.model.indices.get(x)
+            if probe.size(x) is not None and said is not None and sp.sympify(said).free_symbols and \
+                    sp.sympify(said) != probe.size(x):
+                raise MatrixError(f"the index {x} is said to run to {said} but it runs along a size of {probe.size(x)}")
+        return a, b
+    shapes = _Eval(ev.model, _Shapes(), {})
+    probed = shapes.child(env=dict.fromkeys(letters, probe))
+    probed.value(lhs), probed.value(rhs)
+    ranges = []
+    for x in letters:
+        n = sp.sympify(probe.size(x)).subs(ev.sizes)
+        said = sp.sympify(ev.model.indices[x]).subs(ev.sizes) if x in ev.model.indices else n
+        if said.is_Integer and said != n:
+            raise MatrixError(f"the index {x} is said to run to {ev.model.indices[x]} but it runs along a size "
+                              f"of {probe.size(x)}")
+        ranges.append(range(int(n)))
+    left, right = [], []
+    for values in itertools.product(*ranges):
+        at = ev.child(env=dict(zip(letters, values, strict=True)))
+        left.append(at.value(lhs))
+        right.append(at.value(rhs))
+    if isinstance(ev.alg, _Floats):
+        return np.vstack([np.asarray(x, float) for x in left]), np.vstack([np.asarray(x, float) for x in right])
+    return sp.Matrix.vstack(*left), sp.Matrix.vstack(*right)
 
 
 def _size_text(size) -> str:
@@ -628,7 +898,9 @@ def _shapes(claim: NoteMatrixClaim) -> Verdict:
     # the counterexample of a shape failure: sizes at which the products are undefined too
     sizes = {str(k): float(v) for k, v in claim.size_assignments()[0].items()}
     try:
-        a, b = ev.value(claim.lhs), ev.value(claim.rhs)
+        a, b = claim.sides(ev)
+    except Unsupported:
+        raise  # notation not read is never a verdict
     except MatrixError as exc:
         return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message,
                        counterexample=sizes)
@@ -691,10 +963,13 @@ def _entries(claim: NoteMatrixClaim, budget: float) -> Verdict:
     for size in sizes:
         ev = _Eval(claim.model, _Values(), size)
         try:
-            a, b = ev.value(claim.lhs), ev.value(claim.rhs)
+            a, b = claim.sides(ev)
+        except Unsupported:
+            raise
         except MatrixError as exc:
             return Verdict(Status.FAILS, "entries at concrete sizes", time.perf_counter() - start,
-                           reason=f"at {_size_text(size)}: {exc.message}")
+                           reason=f"at {_size_text(size)}: {exc.message}",
+                           counterexample={str(k): float(v) for k, v in size.items()})
         if a.shape != b.shape:
             return Verdict(Status.FAILS, "entries at concrete sizes", time.perf_counter() - start,
                            reason=f"at {_size_text(size)}: {a.shape} vs {b.shape}")
@@ -733,7 +1008,9 @@ def _numeric(claim: NoteMatrixClaim) -> Verdict:
     size = claim.size_assignments()[0]
     ev = _Eval(claim.model, _Values(), size)
     try:
-        ev.value(claim.lhs), ev.value(claim.rhs)  # to learn every input
+        claim.sides(ev)  # to learn every input
+    except Unsupported:
+        raise
     except MatrixError as exc:
         return Verdict(Status.FAILS, method, time.perf_counter() - start, reason=exc.message)
     rng = np.random.default_rng(stable_seed(claim.says, "float64"))
@@ -750,7 +1027,7 @@ def _numeric(claim: NoteMatrixClaim) -> Verdict:
         point.update({f"{key}_{i}_{j}": float(arr[i, j]) for i in range(arr.shape[0]) for j in range(arr.shape[1])})
     fe = _Eval(claim.model, _Floats(), size, inputs=values)
     with np.errstate(all="ignore"):
-        a, b = np.asarray(fe.value(claim.lhs), float), np.asarray(fe.value(claim.rhs), float)
+        a, b = (np.asarray(x, float) for x in claim.sides(fe))
     err = np.abs(a - b)
     bound = ATOL + RTOL * np.abs(b) + 1e-6 * (1 + np.abs(b))  # central differences: O(EPS^2) plus rounding
     if not np.all(np.isfinite(a)) or not np.all(np.isfinite(b)):
@@ -771,7 +1048,11 @@ def check_note_claim(claim: NoteMatrixClaim, budget: float = BUDGET):
     """Shapes, then entries at concrete sizes, then float64: a :class:`checks.matrix.ClaimResult`."""
     from gradproof.checks.matrix import ClaimResult
 
-    shapes = _shapes(claim)
+    try:
+        shapes = _shapes(claim)
+    except Unsupported as exc:
+        v = Verdict(Status.UNDECIDED, "matrix note", reason=exc.message)
+        return ClaimResult(v, v, v)
     if shapes.status is Status.FAILS:
         return ClaimResult(shapes, Verdict(Status.FAILS, shapes.method, reason=shapes.reason,
                                            counterexample=shapes.counterexample), _NOT_RUN)
@@ -838,6 +1119,26 @@ def _function(model: Model, name: str, params: str, body: str):
                                         model.elementwise, set(model.indices)))
 
 
+def _entry_let(model: Model, key: str, sub: str, body: str):
+    r"""``let X_{i1} = 1``, ``let X_{i2} = x_i``: entries of the declared ``X``, which is no longer an input.
+
+    A name the body subscripts by one of the entry's index letters and that nothing declares
+    (``x_i``) is a vector input, one entry per row (column) of ``X`` the letter runs along."""
+    from gradproof.symbolic.matrix_notation import _entry_indices
+
+    items = _entry_indices(sub)
+    rows, cols = model.shapes[key]
+    if items is None or (len(items) == 1 and 1 not in (rows, cols)):
+        raise MatrixError(f"`let {key}_{{{sub.strip()}}}`: an entry of the {rows}×{cols} matrix {key} is "
+                          "written X_{ij}, X_{i1} or X_{i,j}")
+    dims = (rows if cols == 1 else cols,) if len(items) == 1 else (rows, cols)
+    for m in re.finditer(r"(\\?[A-Za-z]+)\s*_\s*\{?\s*([a-z])\s*\}?", body):
+        name = name_key(m.group(1))
+        if m.group(2) in items and name not in model.names() and name not in model.functions:
+            model.shapes[name] = (dims[items.index(m.group(2))], sp.Integer(1))
+    model.entries.setdefault(key, []).append((items, model.parse(body)))
+
+
 def _header_line(s: str, model: Model):
     m = re.fullmatch(r"shape\s+(.+?)\s*:\s*(.+)", s)
     if m:
@@ -883,10 +1184,10 @@ def _header_line(s: str, model: Model):
     m = re.fullmatch(r"let\s+(.+?)\s*(?::=|=)(.*)", s)
     if m:
         key = name_key(m.group(1))
-        base = re.fullmatch(r"(.+?)_\{?\s*[a-z0-9]+\s*\}?", m.group(1).strip())
+        base = re.fullmatch(r"(.+?)_\{?\s*([a-z0-9,\s]+?)\s*\}?", m.group(1).strip())
         if base and name_key(base.group(1)) in model.shapes:  # X_{i1} = 1: entries of a declared matrix
-            raise Unsupported(f"`let {m.group(1).strip()}` defines entries of the declared matrix "
-                              f"{name_key(base.group(1))}; entries of an input are not read yet")
+            _entry_let(model, name_key(base.group(1)), base.group(2), m.group(2))
+            return
         model.lets[key] = model.parse(m.group(2))
         return
     m = re.fullmatch(r"assume\s+(-?[\d.]+)\s*<\s*(.+?)\s*<\s*(-?[\d.]+)", s)
@@ -906,6 +1207,97 @@ def _header_line(s: str, model: Model):
         raise MatrixError(f"`{s[:50]}` in a matrix note is not supported yet")
     raise MatrixError(f"cannot read the header line `{s[:60]}`: expected shape NAME : R \\times C, layout, "
                       "elementwise *, let NAME = LATEX or assume")
+
+
+def _infer_sizes(model: Model) -> list[str]:
+    r"""Sizes the header's definitions force, fixed in ``model``: what was inferred, one sentence each.
+
+    ``shape y : 1 \times 1`` and ``let L = -(y \log a^{[L]} + ...)`` leave the output width ``n_L``
+    open in the shapes, but the definition is a product only when ``n_L = 1``: the note's network has
+    one output, and its claims are checked in that network.  Only a size against an integer is
+    inferred (two sizes are never made one), only where the operation leaves no other reading (an
+    element-wise operation, or a product with a declared 1×1), and only from definitions, never from a
+    link: ``x W`` with ``x`` d×1 and ``W`` n×d stays an error (``W x`` was meant, not n = 1)."""
+    said = []
+    for _ in range(len(model.sizes) + 1):  # each round fixes one size
+        for key in sorted(model.lets):
+            try:
+                _Eval(model, _Shapes(), {}, infer=True).lookup(key)
+            except _Forced as exc:
+                model.shapes = {k: tuple(sp.sympify(x).subs(exc.size, exc.value) for x in v)
+                                for k, v in model.shapes.items()}
+                model.indices = {k: sp.sympify(v).subs(exc.size, exc.value) for k, v in model.indices.items()}
+                said.append(f"{exc.size} = {exc.value}: the definition of {exc.where or key} needs it "
+                            f"({exc.why})")
+                break
+            except (MatrixError, *_UNREADABLE):
+                continue  # a definition that cannot be read refuses the links that use it, as before
+        else:
+            return said
+    return said
+
+
+_RANGE = re.compile(r"(?:\\forall\s*)?([a-z])\s*=\s*1\s*(?:,\s*(?:\\[lc]?dots|\.\.\.)\s*,|\.\.|\\ldots|\\dots)"
+                    r"\s*(\\?[A-Za-z]\w*|\d+)")
+_RANGES = re.compile(r"(?:\s|\\[:;, ]|\\quad|\\qquad)*,?(?:\s|\\[:;, ]|\\quad|\\qquad|\\text\s*\{\s*for\s*\})*"
+                     rf"({_RANGE.pattern}(?:(?:\s|[:,;]|\\[:;, ]|\\quad|\\qquad|\\text\s*\{{\s*and\s*\}})+{_RANGE.pattern})*)"
+                     r"\s*[.,]?\s*(?=\$\$|\\\]|\\end|$)")
+
+
+_LOWER = re.compile(r",(?:\s|\\[:;, ]|\\quad|\\qquad)*(\\?[A-Za-z]+)\s*(\\geq?|\\geqslant|>=|>)\s*(-?\d+(?:\.\d+)?)"
+                    r"\s*[.,]?\s*(?=\$\$|\\\]|\\end|$)")
+
+
+def _ranges_stated(src: str) -> tuple[str, dict]:
+    """A block's trailing ``, i=1,\\cdots,n : j=1,\\cdots,c``: the ranges of its free indices, blanked
+    (a statement of ranges, not a link); each is checked against the size the index runs along."""
+    m = _RANGES.search(src)
+    if not m:
+        return src, {}
+    stated = {x.group(1): _dim(x.group(2)) for x in _RANGE.finditer(m.group(1))}
+    return src[:m.start()] + " " * (m.end() - m.start()) + src[m.end():], stated
+
+
+def _condition_stated(src: str, model: Model) -> tuple[str, Model]:
+    r"""A block's trailing ``, \lambda \geq 0``: a condition on a scalar, blanked, and the links of the
+    block checked where it holds (the scalar is sampled above its bound)."""
+    m = _LOWER.search(src)
+    if not m or name_key(m.group(1)) in model.shapes:
+        return src, model
+    model = model.copy()
+    low, key = float(m.group(3)), name_key(m.group(1))
+    lo, hi = model.bounds.get(key, (low, max(DEFAULT_INTERVAL[1], low + 4.0)))
+    model.bounds[key] = (max(lo, low), hi)
+    return src[:m.start()] + " " * (m.end() - m.start()) + src[m.end():], model
+
+
+_ZERO = re.compile(r"(\\?[A-Za-z]+)\}?\s*_\s*(?:0(?!\d)|\{\s*0\s*[,}a-z]|\{\s*[a-z]\s*,?\s*0\s*\})")
+
+
+def _zero_based(text: str) -> frozenset:
+    r"""Names whose entries the file counts from 0: it writes ``\theta_0`` (then ``\theta_1`` is the second)."""
+    return frozenset(name_key(m.group(1)) for m in _ZERO.finditer(text))
+
+
+_MATRIX_ENV = re.compile(r"\\begin\s*\{([bpvBV]?matrix)\}(.*?)\\end\s*\{\1\}", re.S)
+
+
+def _matrix_literals(src: str) -> str:
+    r"""``\begin{bmatrix} a \\ b \end{bmatrix}`` kept at its columns in a form the chain reader passes by:
+    its rows and cells marked by characters no LaTeX uses (the matrix parser reads them back)."""
+    def mark(m):
+        body = m.group(2).replace("\\\\", MATRIX_ROW * 2).replace("&", MATRIX_CELL)
+        head = MATRIX_OPEN + " " * (m.start(2) - m.start() - 1)
+        tail = MATRIX_CLOSE + " " * (m.end() - m.end(2) - 1)
+        return head + body + tail
+    return _MATRIX_ENV.sub(mark, src)
+
+
+def _as_written(side: str, at: int, text: str) -> str:
+    """A side as the file has it where the reader marked a matrix literal (the marks keep every column)."""
+    if not any(c in side for c in (MATRIX_OPEN, MATRIX_CLOSE, MATRIX_CELL, MATRIX_ROW)):
+        return side
+    return text[at:at + len(side)]
 
 
 def _rejoin(sides: list, text: str) -> list:
@@ -999,7 +1391,7 @@ def _layered_claim(lt: str, rt: str, models: dict, letter: str, says: str) -> La
             left, right = model.parse(a), model.parse(b)
             try:
                 ev = _Eval(model, _Shapes(), {})
-                ev.value(left), ev.value(right)
+                _sides(ev, left, right)
             except Unsupported as exc:
                 if "neither declared" in exc.message:
                     continue  # W^{[l+1]} at the last layer: not a layer this claim is about
@@ -1052,9 +1444,10 @@ def read_matrix_note(text: str, path: str):
 
     letter = next((m.group(1) for c in comments for m in [re.search(r"^\s*layers\s+([a-z])\s*$", c.body, re.M)]
                    if m), None)
-    models, model = {}, Model()
+    models, model = {}, Model(zero_based=_zero_based(text))
     broken: dict[int, bool] = {}  # section -> a definition in force there could not be read
     layered: dict = {}  # depth -> section -> Model, in a `layers` note
+    inferred: dict = {}  # (offset, sentence): sizes the definitions force, said once each, in order
     if letter:
         seen: set = set()
 
@@ -1064,11 +1457,13 @@ def read_matrix_note(text: str, path: str):
                 fail(offset, message)
 
         for L in DEPTHS:
-            model, layered[L] = Model(), {}
+            model, layered[L] = Model(zero_based=_zero_based(text)), {}
             for k, c in enumerate(comments):
                 model = model.copy()
                 before = len(errors)
                 _layered_header(c.body, c.start, model, letter, L, once)
+                for said in _infer_sizes(model):
+                    inferred.setdefault((c.start, said), None)
                 layered[L][k + 1] = model
                 broken[k + 1] = broken.get(k + 1, False) or broken.get(k, False) or len(errors) > before
         models = layered[DEPTHS[0]]
@@ -1076,8 +1471,11 @@ def read_matrix_note(text: str, path: str):
         model = model.copy()
         before = len(errors)
         _header(c.body, c.start, model, fail)
+        for said in _infer_sizes(model):
+            inferred.setdefault((c.start, said), None)
         models[k + 1] = model
         broken[k + 1] = broken.get(k, False) or len(errors) > before
+    notes.extend(N.Note(lines.line(at), f"inferred {said}") for at, said in inferred)
     used: set = set()
     free: set = set()
     for block in blocks:
@@ -1092,6 +1490,11 @@ def read_matrix_note(text: str, path: str):
         # np.sum written \text{np.sum}: a call, not prose (padded to keep every column)
         src = re.sub(r"\\(?:text|mathrm|mathtt|texttt)\s*\{\s*(np\.(?:sum|power))\s*\}",
                      lambda m: " " * (len(m.group(0)) - len(m.group(1))) + m.group(1), src)
+        src, stated = _ranges_stated(_matrix_literals(src))
+        if stated:
+            model = model.copy()
+            model.indices.update(stated)
+        src, model = _condition_stated(src, model)
         try:
             blanked, chains, _ = N._chains(src)
         except N.LatexError as exc:
@@ -1109,14 +1512,14 @@ def read_matrix_note(text: str, path: str):
                 continue
             if letter:
                 for k in range(len(sides) - 1):
-                    (lt, _, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                    (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
                     line = lines.line(ro)
                     sid = f"L{line}"
                     j = 2
                     while sid in used:
                         sid, j = f"L{line}.{j}", j + 1
                     where = block.heading or f"block {block.number}"
-                    latex = f"{N._squash(lt)} = {N._squash(rt)}"
+                    latex = f"{N._squash(_as_written(lt, lo, text))} = {N._squash(_as_written(rt, ro, text))}"
                     try:
                         claim: LayeredClaim | NoteMatrixClaim = _layered_claim(lt, rt, {L: layered[L][block.section] for L in DEPTHS}, letter,
                                                f"{path}:{sid}:{latex}")
@@ -1140,7 +1543,7 @@ def read_matrix_note(text: str, path: str):
                 fail(sides[0][1], f"cannot read this chain ({type(exc).__name__})")
                 continue
             for k in range(len(sides) - 1):
-                (lt, _, ldef), (rt, ro, _) = sides[k], sides[k + 1]
+                (lt, lo, ldef), (rt, ro, _) = sides[k], sides[k + 1]
                 line = lines.line(ro)
                 sid = f"L{line}"
                 j = 2
@@ -1148,7 +1551,7 @@ def read_matrix_note(text: str, path: str):
                     sid, j = f"L{line}.{j}", j + 1
                 used.add(sid)
                 where = block.heading or f"block {block.number}"
-                latex = f"{N._squash(lt)} = {N._squash(rt)}"
+                latex = f"{N._squash(_as_written(lt, lo, text))} = {N._squash(_as_written(rt, ro, text))}"
                 cite = Cite(path, where, line)
                 left = nodes[k]
                 head = re.fullmatch(r"\s*([a-zA-Z]+|\\[a-zA-Z]+)\s*(?:\\qty|\\left)?\s*\(\s*([^()]+?)\s*(?:\\right)?\)\s*",
@@ -1180,7 +1583,7 @@ def read_matrix_note(text: str, path: str):
                 claim = NoteMatrixClaim(left, nodes[k + 1], model, f"{path}:{sid}:{latex}")
                 ev = _Eval(model, _Shapes(), {}, free=free)
                 try:  # free scalar names, for the file's result; notation not read yet is refused
-                    ev.value(left), ev.value(nodes[k + 1])
+                    _sides(ev, left, nodes[k + 1])
                 except Unsupported as exc:
                     fail(ro, exc.message)
                     continue

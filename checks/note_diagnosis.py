@@ -30,7 +30,7 @@ import sympy as sp
 
 from gradproof.checks.matrix_notes import NoteMatrixClaim
 from gradproof.symbolic.equivalence import Status
-from gradproof.symbolic.matrix_notation import Node
+from gradproof.symbolic.matrix_notation import Node, entry_indices
 from gradproof.symbolic.printing import split_rhs
 
 __all__ = ["node_latex", "note_candidates", "diagnose_note"]
@@ -127,6 +127,11 @@ def node_latex(n: Node) -> str:
         return f"{_wrapped(a[0])}^{{{n.data}}}"
     if n.op == "sum":
         return rf"\operatorname{{np.sum}}({node_latex(a[0])}, axis={n.data}, keepdims=True)"
+    if n.op == "entry":
+        return f"{node_latex(a[0])}_{{{''.join(str(x) for x in entry_indices(n))}}}"
+    if n.op == "bsum":
+        low = f"{n.data}=1" if len(a) == 2 else str(n.data)
+        return rf"\sum_{{{low}}}" + (f"^{{{node_latex(a[1])}}}" if len(a) == 2 else "") + f" {node_latex(a[0])}"
     if n.op == "call":
         fn, order = _call(n)
         return f"{_FN_TEX.get(fn, fn)}{chr(39) * order}({', '.join(node_latex(x) for x in a)})"
@@ -219,10 +224,21 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
             new = _untransposed(n)
             yield NoteCandidate("transpose", f"{node_latex(new)} for {n.text or node_latex(n)}: an extra transpose",
                                 _put(rhs, path, new), n.text, node_latex(new))
-        elif n.op in ("name", "paren") and not _scalar(n, sizes) and (not path or _at(rhs, path[:-1]).op != "T"):
+        elif n.op in ("name", "paren") and not _scalar(n, sizes) and \
+                (not path or _at(rhs, path[:-1]).op not in ("T", "entry", "example")):  # not w in w_{jk}
             new = Node("T", (n,), None, "")
             yield NoteCandidate("transpose", f"{node_latex(new)} for {node_latex(n)}: a missing transpose",
                                 _put(rhs, path, new), n.text, node_latex(new))
+    # the two indices of an entry swapped (w_{kj} for w_{jk}: the transpose in index notation)
+    for path, n in nodes:
+        if n.op == "entry" and len(entry_indices(n)) == 2 and len(set(entry_indices(n))) == 2:
+            a, b = (str(x) for x in entry_indices(n))
+            subs = re.findall(rf"_\s*\{{\s*{a}\s*,?\s*{b}\s*\}}", n.text)
+            if len(subs) == 1:
+                text = n.text.replace(subs[0], subs[0].replace(a, "\0").replace(b, a).replace("\0", b))
+                new = Node("entry", n.args, entry_indices(n)[::-1], text)
+                yield NoteCandidate("transpose", f"{text} for {n.text}: the indices swapped (a transpose)",
+                                    _put(rhs, path, new), n.text, text)
     # products
     for path, n in nodes:
         if n.op == "matmul" and not any(_scalar(x, sizes) for x in n.args):
@@ -289,6 +305,20 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
                     edited = n.text.replace(old, f"[{k}]") if n.text.count(old) == 1 else ""
                     yield NoteCandidate("layer-index", f"{node_latex(new)} for {_name_tex(str(n.data))}",
                                         _put(rhs, path, new), n.text if edited else "", edited)
+    # a factor missing on one term of a sum: 2 (...) + \lambda \theta for 2 (...) + 2 \lambda \theta
+    for path, n in nodes:
+        if n.op in ("add", "sub"):
+            for i in (0, 1):
+                term = n.args[i]
+                for kind in ("2", "1/2") + (("1/m", "m") if batch is not None else ()):
+                    f = _factor(kind, batch or "m")
+                    new = Node("matmul", (f, _wrapped_node(term)), None, "")
+                    args = list(n.args)
+                    args[i] = new
+                    yield NoteCandidate("factor-m" if "m" in kind else "factor-2",
+                                        f"{node_latex(new)} for {node_latex(term)}: a missing factor {node_latex(f)}",
+                                        _put(rhs, path, Node(n.op, tuple(args), None, "")),
+                                        term.text, node_latex(new) if term.text else "")
     # a factor too many: one operand of a product dropped (the chain rule's factor is then the other)
     for path, n in nodes:
         if n.op in ("matmul", "had") and not any(_scalar(x, sizes) for x in n.args):
@@ -296,6 +326,11 @@ def note_candidates(rhs: Node, model, extra_names: frozenset = frozenset()) -> I
                 kept = n.args[1 - i]
                 yield NoteCandidate("extra-factor", f"{node_latex(kept)} for {n.text}: an extra factor "
                                     f"{node_latex(n.args[i])}", _put(rhs, path, kept), n.text, node_latex(kept))
+
+
+def _wrapped_node(n: Node) -> Node:
+    """``n`` in parentheses where a factor before it would bind to its first term only."""
+    return Node("paren", (n,), None, "") if n.op in ("add", "sub", "neg") else n
 
 
 def _at(n: Node, path) -> Node:

@@ -28,7 +28,12 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-__all__ = ["MatrixError", "Node", "Unsupported", "parse", "name_key"]
+__all__ = ["MATRIX_CELL", "MATRIX_CLOSE", "MATRIX_OPEN", "MATRIX_ROW", "MatrixError", "Node", "Unsupported",
+           "entry_indices", "letter", "name_key", "parse"]
+
+# a matrix literal \begin{bmatrix} a & b \\ c & d \end{bmatrix} as the note reader hands it over: one
+# character each for its start, its end, a cell break and (twice) a row break, so that columns stay put
+MATRIX_OPEN, MATRIX_CLOSE, MATRIX_CELL, MATRIX_ROW = "\u27e6", "\u27e7", "\u00a6", "\u00b6"
 
 
 class MatrixError(Exception):
@@ -279,6 +284,8 @@ class _Parser:
             inner = self.expr()
             self.expect("}")
             return inner
+        if self.take(MATRIX_OPEN, "\\begin{bmatrix}", "\\begin{pmatrix}"):
+            return self.matrix(start)
         if self.take("\\frac", "\\dfrac", "\\tfrac"):
             at = self.i
             num = self.group()
@@ -324,6 +331,38 @@ class _Parser:
             return self.function(fn, start)
         return self.name(start)
 
+    def matrix(self, start: int) -> Node:
+        r"""The cells of a matrix literal, row by row: ``Node("matrix", cells, (rows, cols))``."""
+        end = self.s.find(MATRIX_CLOSE, self.i)
+        close = MATRIX_CLOSE
+        if end < 0:
+            m = re.compile(r"\\end\s*\{[bp]matrix\}").search(self.s, self.i)
+            if not m:
+                raise MatrixError("a matrix \\begin{bmatrix} is never closed", start)
+            end, close = m.start(), m.group(0)
+        body, at = self.s[self.i:end], self.i
+        self.i = end + len(close)
+        row_break = MATRIX_ROW * 2 if MATRIX_ROW in body else "\\\\"
+        cells, shape_rows, cols = [], 0, None
+        offset = at
+        for row in body.split(row_break):
+            if not row.strip():
+                offset += len(row) + len(row_break)
+                continue
+            parts = row.split(MATRIX_CELL if MATRIX_CELL in row else "&")
+            if cols is not None and len(parts) != cols:
+                raise MatrixError("the rows of a matrix have different numbers of cells", offset)
+            cols = len(parts)
+            here = offset
+            for part in parts:
+                cells.append(self.sub(part, here))
+                here += len(part) + 1
+            shape_rows += 1
+            offset += len(row) + len(row_break)
+        if not cells:
+            raise MatrixError("an empty matrix", start)
+        return self.node("matrix", cells, (shape_rows, cols), start)
+
     def function_name(self) -> str | None:
         sub = re.compile(r"[a-zA-Z]+_(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)?\}|\w)(?=\s*(?:\\qty|\\left)?\s*\()").match(self.s, self.i)
         if sub and name_key(sub.group(0)) in self.functions:  # C_{\text{ridge}}(\theta)
@@ -368,7 +407,7 @@ class _Parser:
             raise MatrixError("a sum over the batch is written \\sum_{i=1}^{m} X^{(i)}", self.i)
         low = self.group()
         m = re.fullmatch(r"\s*([a-z])\s*=\s*1\s*", low)
-        if re.fullmatch(r"\s*[a-z]\s*", low) and low.strip() in self.indices:  # \sum_i over a declared index
+        if re.fullmatch(r"\s*[a-z]\s*", low):  # \sum_i, \sum_k: over a declared index, or over what it indexes
             if self.take("^"):
                 self.group()
             body = self.prod()
@@ -422,47 +461,59 @@ class _Parser:
                     break
         self.i += len(word)
         key = name_key(word)
-        # subscript: part of the name
-        if self.peek("_"):
+        sub = self.subscript()  # before or after the superscripts: x_i^{(k)}, w^{[2]}_{jk}
+        label, example, rest, at = "", None, "", self.i
+        while not rest:
             save = self.i
-            self.take("_")
-            sub = self.group()
-            cand = key + "_" + re.sub(r"\s+", "", sub)
-            if cand not in self.names and key in self.names and sub.strip() in self.indices:
-                return Node("entry", (Node("name", (), key, word),), sub.strip(), s[start:self.i].strip())
-            if cand in self.names or key not in self.names:
-                key = cand
-            else:
-                self.i = save
-        example = None
-        while True:
-            save = self.i
+            if sub is None:
+                sub = self.subscript()
             if not self.take("^"):
                 break
             at = self.i
             sup = self.group().strip()
             lab = re.fullmatch(r"\[\s*([^\]]*)\]\s*(.*)", sup)
             if lab:
-                key = f"{key}[{re.sub(chr(32), '', lab.group(1))}]"
-                rest = lab.group(2).strip()
-            else:
-                rest = sup
-            ex = re.fullmatch(r"\(\s*([a-z])\s*\)\s*(.*)", rest)
+                label += "[" + re.sub(r"\s+", "", lab.group(1)) + "]"
+                sup = lab.group(2).strip()
+            ex = re.fullmatch(r"\(\s*([a-z])\s*\)\s*(.*)", sup)
             if ex:
                 example = ex.group(1)
-                rest = ex.group(2).strip()
-            node = Node("name", (), key, s[start:self.i])
-            if example:
-                node = Node("example", (node,), example, s[start:self.i])
-            if rest:
-                return self.superscript(node, rest, start, at)
+                sup = ex.group(2).strip()
             if not lab and not ex:
                 self.i = save
                 break
-        node = Node("name", (), key, s[start:self.i].strip())
+            rest = sup
+        if sub is None and not rest:
+            sub = self.subscript()
+        entry = None
+        if sub is not None:
+            whole = key + "_" + re.sub(r"\s+", "", sub[0]) + label
+            head, _, tail = re.sub(r"\s+", "", sub[0]).partition(",")
+            if tail and whole not in self.names and key + "_" + head + label in self.names:
+                key, sub = key + "_" + head, (tail, sub[1])  # \delta_{1,i}: entry i of \delta_1
+            if key + "_" + re.sub(r"\s+", "", sub[0]) + label in self.names or key + label not in self.names:
+                key = key + "_" + re.sub(r"\s+", "", sub[0])  # W_2, b_1, x_i of an undeclared x: part of the name
+            else:
+                entry = _entry_indices(sub[0])
+                if entry is None:
+                    raise Unsupported(f"cannot read the subscript `{sub[0].strip()}` of {key + label}: an entry "
+                                      "is written x_i, W_{jk}, W_{j,k} or \\theta_0", sub[1])
+        node = Node("name", (), key + label, s[start:self.i].strip())
         if example:
             node = Node("example", (node,), example, s[start:self.i].strip())
+        if entry is not None:
+            node = Node("entry", (node,), entry, s[start:self.i].strip())
+        if rest:
+            return self.superscript(node, rest, start, at)
         return node
+
+    def subscript(self) -> tuple[str, int] | None:
+        """``_x`` / ``_{...}`` at the cursor: its text and offset, advancing past it; else None."""
+        if not self.peek("_"):
+            return None
+        self.take("_")
+        at = self.i
+        return self.group(), at
 
     def _suffix(self, j: int) -> str:
         m = re.compile(r"\^\{\s*(\[[^\]]*\])[^}]*\}|_\{[^}]*\}|_\w").match(self.s, j)
@@ -471,6 +522,31 @@ class _Parser:
         if m.group(1) is not None:  # ^{[l]...}: the bracket
             return "^{" + m.group(1) + "}"
         return m.group(0)
+
+
+def entry_indices(node: Node) -> tuple:
+    """The indices of an ``entry`` node (letters and integers as written), checked."""
+    if node.op != "entry" or not isinstance(node.data, tuple):
+        raise MatrixError(f"not an entry: {node.text}")
+    return node.data
+
+
+def letter(node: Node) -> str:
+    """The key of a ``name`` node, or the index letter of an ``example`` / ``bsum`` node, checked."""
+    if not isinstance(node.data, str):
+        raise MatrixError(f"a {node.op} node without its name: {node.text}")
+    return node.data
+
+
+def _entry_indices(sub: str) -> tuple | None:
+    """``i`` -> ('i',), ``jk`` / ``j,k`` -> ('j', 'k'), ``0`` -> (0,), ``i1`` -> ('i', 1): an entry's indices."""
+    t = re.sub(r"\s+", "", sub)
+    parts = t.split(",") if "," in t else re.findall(r"\d+|[a-z]", t)
+    if not 1 <= len(parts) <= 2 or "".join(parts) != t.replace(",", ""):
+        return None
+    if not all(re.fullmatch(r"[a-z]|\d+", x) for x in parts):
+        return None
+    return tuple(int(x) if x.isdigit() else x for x in parts)
 
 
 def parse(text: str, names: set, functions: AbstractSet[str] = frozenset(), elementwise: bool = False,

@@ -252,9 +252,10 @@ def test_entries_of_vectors_a_function_of_two_arguments_and_jacobians():
     assert "inner dimensions D_y and H differ" in got[-1][2]
 
 
-def test_a_free_index_is_refused():
-    r = read_note(ROW_NET + r"$$\hat{y}_i = y_i$$" + "\n", "f.md")
-    assert r.derivation.steps == () and "free index" in r.errors[0].message
+def test_a_free_index_is_a_claim_for_every_value_of_it():
+    # y-hat_i = y_i for every i is false (softmax of logits is not the labels); y-hat_i - y_i = delta_1's entry i
+    got = _verdicts(ROW_NET + r"$$\hat{y}_i = y_i$$" + "\n" + r"$$\hat{y}_i - y_i = \delta_{1,i}$$" + "\n")
+    assert [v for _, v, _ in got] == ["fails", "holds"]
 
 
 def test_a_shape_error_in_a_definition_refuses_the_link():
@@ -375,11 +376,136 @@ def test_layers_with_an_activation_left_open():
     assert [v for _, v, _ in got] == ["holds", "fails"]
 
 
-def test_an_open_output_width_is_a_header_error_not_a_jacobian():
+def test_an_open_output_width_is_inferred_from_the_definitions_never_from_a_link():
+    # Y is 1×m, so J = -1/m sum(Y * log A^{[L]} + ...) is defined only when n_L = 1: the network has one
+    # output, and its claims are checked in that network (the header's words, not a guess)
     head = LAYERS_BATCH.replace("shape W^{[L]} : 1 \\times n_{L-1}\nshape b^{[L]} : 1 \\times 1\n", "")
-    r = read_note(head + r"$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$" + "\n", "o.md")
-    assert r.derivation.steps == ()
-    assert r.errors[0].message.startswith("in the definition of J: Y (1×m) ⊙ \\log A^{[2]} (n_2×m)")
+    assert head != LAYERS_BATCH
+    body = "\n".join([
+        r"$$dZ^{[l]} = dA^{[l]} * g'^{[l]}(Z^{[l]})$$",
+        r"$$dZ^{[l]} = dA^{[l]} * g^{[l]}(Z^{[l]})$$",  # the activation for its derivative
+    ])
+    r = read_note(head + body, "o.md")
+    assert r.errors == ()
+    assert [n.message.split(":")[0] for n in r.notes] == ["inferred n_2 = 1", "inferred n_3 = 1", "inferred n_4 = 1"]
+    got = [check_step(s) for s in r.derivation.steps]
+    assert [x.verdict.value for x in got] == ["holds", "fails"] and got[1].symbolic.counterexample
+
+
+def test_two_sizes_are_never_made_one_and_a_link_never_infers():
+    head = r"""<!-- gradproof
+shape W : n \times d
+shape x : k \times 1
+shape v : d \times 1
+let z = W x
+-->
+"""
+    r = read_note(head + "$$z = z$$\n", "h.md")
+    assert r.derivation.steps == () and "inner dimensions d and k differ" in r.errors[0].message
+    # a product with a d×1 that needs n = 1 is a slip of the header (W x was meant), not an inference
+    head = "<!-- gradproof\nshape W : n \\times d\nshape x : d \\times 1\nlet z = x W\n-->\n"
+    r = read_note(head + "$$z = z$$\n", "x.md")
+    assert r.derivation.steps == () and r.notes == () and "inner dimensions 1 and n differ" in r.errors[0].message
+    head = "<!-- gradproof\nshape W : n \\times d\nshape v : d \\times 1\nshape u : 1 \\times 1\n-->\n"
+    got = _verdicts(head + "$$W v = u$$\n")  # n is not made 1 by the link: W v is n×1, u is 1×1
+    assert got[0][1] == "fails" and "n×1" in got[0][2]
+
+
+SOFTMAX_ROWS = r"""<!-- gradproof
+layout rows
+shape X, Y : n \times c
+let \hat{Y} = \operatorname{softmax}(X)
+let E = -\operatorname{sum}(Y \odot \log(\hat{Y}))
+assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
+-->
+"""
+
+
+def test_entries_with_free_indices_examples_and_sums_over_an_index():
+    body = "\n".join([
+        r"$$\frac{\partial E}{\partial \hat{Y}_j^{(i)}} = -\frac{Y_j^{(i)}}{\hat{Y}_j^{(i)}},\:\: i=1,\cdots,n : j=1,\cdots,c$$",
+        r"$$\frac{\partial E}{\partial X_j^{(i)}}= \sum_{k=1}^c \frac{\partial E}{\partial \hat{Y}_k^{(i)}}"
+        r"\frac{\partial \hat{Y}_k^{(i)}}{\partial X_j^{(i)}}$$",
+        r"$$\frac{\partial E}{\partial X_{ij}} = \hat{Y}_{ij} - Y_{ij}$$",
+        r"$$\frac{\partial E}{\partial \hat{Y}_j^{(i)}} = \frac{Y_j^{(i)}}{\hat{Y}_j^{(i)}}$$",  # sign
+        r"$$\frac{\partial E}{\partial X_{ij}} = \hat{Y}_{ij} - Y_{ji}$$",  # indices swapped: j runs over n and c
+        r"$$\frac{\partial E}{\partial X_{ij}} = \hat{Y}_{ij} - Y_{ij}, \quad i = 1, \ldots, c$$",  # i runs to n
+        r"$$\frac{\partial E}{\partial X_j^{(i)}} = \sum_k \frac{\partial E}{\partial \hat{Y}_k^{(i)}} \hat{Y}_k^{(i)}$$",
+    ])
+    got = _verdicts(SOFTMAX_ROWS + body)
+    assert [v for _, v, _ in got] == ["holds", "holds", "holds", "fails", "fails", "fails", "fails"]
+    assert got[4][2] == "the index i runs over c in Y_{ji} but over n in X_{ij}"
+    assert "said to run to c" in got[5][2]
+
+
+def test_the_softmax_entries_against_numpy_central_differences():
+    # the oracle of the holds above, without gradproof: dE/dX_ij = softmax(X)_ij - Y_ij for rows of Y summing to 1
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(3, 4))
+    Y = rng.uniform(0.1, 1, size=(3, 4))
+    Y /= Y.sum(axis=1, keepdims=True)
+
+    def E(X):
+        P = np.exp(X) / np.exp(X).sum(axis=1, keepdims=True)
+        return -np.sum(Y * np.log(P))
+    num = np.zeros_like(X)
+    for idx in np.ndindex(X.shape):
+        d = np.zeros_like(X)
+        d[idx] = 1e-6
+        num[idx] = (E(X + d) - E(X - d)) / 2e-6
+    P = np.exp(X) / np.exp(X).sum(axis=1, keepdims=True)
+    assert np.allclose(num, P - Y, atol=1e-7) and not np.allclose(num, Y - P, atol=1e-3)
+
+
+def test_the_four_equations_in_index_notation():
+    body = "\n".join([
+        r"$$\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)$$",  # BP1
+        r"$$\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)$$",  # BP2
+        r"$$\delta^l_j = \sum_k w^{l+1}_{jk} \delta^{l+1}_k \sigma'(z^l_j)$$",  # BP2 with w's indices swapped
+        r"$$\delta^L_j = (y_j - a^L_j) \sigma'(z^L_j)$$",  # BP1 for the quadratic cost, sign slip
+    ])
+    r = read_note(LAYERS_VECTOR + body, "bp.md")
+    assert r.errors == ()
+    results = [check_step(s) for s in r.derivation.steps]
+    assert [x.verdict.value for x in results] == ["holds", "holds", "fails", "fails"]
+    assert results[2].shapes.reason.startswith("the index j runs over n_1 in \\delta^{[1]}_j but over n_2 in")
+    assert results[3].symbolic.counterexample
+
+
+RIDGE = r"""<!-- gradproof
+layout rows
+shape X : n \times 2
+shape \theta : 2 \times 1
+shape \mathbf{y} : n \times 1
+let X_{i1} = 1
+let X_{i2} = x_i
+let C(\theta) = \frac{1}{n}||X\theta -\mathbf{y}||^2 + \lambda ||\theta||^2
+-->
+"""
+
+
+def test_entries_of_an_input_defined_by_let_a_matrix_literal_and_entries_from_zero():
+    grad = (r"\nabla_\theta C(\theta) = \frac{2}{n}\begin{bmatrix} \sum_{i=1}^{n} \left(\theta_0+\theta_1x_i-y_i\right) \\ "
+            r"\sum_{i=1}^{n}\left( x_i (\theta_0+\theta_1x_i)-y_ix_i\right) \\ \end{bmatrix} + "
+            r"2\lambda\begin{bmatrix} \theta_0 \\ \theta_1\end{bmatrix}")
+    body = "\n".join([
+        "$$" + grad + r" = 2 (\frac{1}{n}X^T(X\theta - \mathbf{y})+\lambda \theta), \ \lambda \geq 0. $$",
+        "$$" + grad.replace(r"\theta_0+\theta_1x_i-y_i", r"\theta_1+\theta_0x_i-y_i") + "$$",  # intercept swapped
+    ])
+    r = read_note(RIDGE + body, "ridge.md")
+    assert r.errors == () and "x" in r.free_variables or "x" not in r.free_variables  # x is an input vector
+    got = [check_step(s) for s in r.derivation.steps]
+    assert [x.verdict.value for x in got] == ["holds", "holds", "fails"] and got[2].symbolic.counterexample
+    assert r.derivation.steps[0].latex.count("\\begin{bmatrix}") == 2  # shown as written
+
+
+def test_entries_counted_from_one_and_an_entry_no_let_defines():
+    one = RIDGE.replace("let X_{i1} = 1\nlet X_{i2} = x_i", "let X_{i1} = x_i\nlet X_{i2} = 1")
+    body = r"$$X\theta = \theta_1 x + \theta_2$$" + "\n" + r"$$X\theta = \theta_2 x + \theta_1$$" + "\n"
+    got = _verdicts(one.replace("shape \\theta", "shape x : n \\times 1\nshape \\theta") + body)
+    assert [v for _, v, _ in got] == ["holds", "fails"]
+    r = read_note(RIDGE.replace("let X_{i2} = x_i\n", "") + r"$$X\theta = X\theta$$" + "\n", "m.md")
+    assert r.derivation.steps == () and r.errors[0].message == "no let defines the entry X_{1,2}"
 
 
 def test_the_base_of_a_labelled_name_is_never_split_into_letters():

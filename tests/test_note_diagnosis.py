@@ -88,3 +88,40 @@ def test_a_layer_generic_link_is_diagnosed_in_its_own_letters():
     assert d is not None
     assert d.slip == "transpose"
     assert d.latex == r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^{l})"
+
+
+def test_swapped_indices_of_an_entry_are_diagnosed_as_a_transpose_in_index_notation():
+    head = r"""<!-- gradproof
+shape w : n \times d
+shape x : d \times 1
+let z = w x
+let C = \frac{1}{2} \|z\|^2
+-->
+"""
+    r = read_note(head + r"$$\frac{\partial C}{\partial x_k} = \sum_j w_{kj} z_j$$" + "\n", "idx.md")
+    (step,) = r.derivation.steps
+    res = check_step(step)
+    assert res.verdict is Status.FAILS and "the index k runs over d in x_k but over n in" in res.shapes.reason
+    d = diagnose_result(step, res)
+    assert d is not None and (d.slip, d.latex) == ("transpose", r"\frac{\partial C}{\partial x_k} = \sum_j w_{jk} z_j")
+    fixed = read_note(head + "$$" + d.latex + "$$\n", "fixed.md")
+    assert check_step(fixed.derivation.steps[0]).verdict is Status.HOLDS  # re-read as written, it holds
+
+
+def test_a_factor_missing_on_one_term_of_a_sum_is_diagnosed():
+    head = r"""<!-- gradproof
+layout rows
+shape X : m \times n
+shape \theta : n \times 1
+shape y : m \times 1
+let J = \frac{1}{2} \|X\theta - y\|^2 + \lambda \|\theta\|^2
+-->
+"""
+    r = read_note(head + r"$$\nabla_\theta J = X^T (X\theta - y) + \lambda \theta$$" + "\n", "l2.md")
+    (step,) = r.derivation.steps
+    res = check_step(step)
+    assert res.verdict is Status.FAILS
+    d = diagnose_result(step, res)
+    assert d is not None and (d.slip, d.latex) == ("factor-2", r"\nabla_\theta J = X^T (X\theta - y) + 2 \lambda \theta")
+    fixed = read_note(head + "$$" + d.latex + "$$\n", "fixed.md")
+    assert check_step(fixed.derivation.steps[0]).verdict is Status.HOLDS  # re-read as written, it holds
