@@ -411,16 +411,6 @@ let z = W x
     assert got[0][1] == "fails" and "n×1" in got[0][2]
 
 
-SOFTMAX_ROWS = r"""<!-- gradproof
-layout rows
-shape X, Y : n \times c
-let \hat{Y} = \operatorname{softmax}(X)
-let E = -\operatorname{sum}(Y \odot \log(\hat{Y}))
-assume \text{np.sum}(Y, axis=1, keepdims=True) = 1
--->
-"""
-
-
 def test_entries_with_free_indices_examples_and_sums_over_an_index():
     body = "\n".join([
         r"$$\frac{\partial E}{\partial \hat{Y}_j^{(i)}} = -\frac{Y_j^{(i)}}{\hat{Y}_j^{(i)}},\:\: i=1,\cdots,n : j=1,\cdots,c$$",
