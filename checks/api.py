@@ -38,10 +38,9 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import overload
+from typing import cast
 
 from gradproof.checks.explain import explain, summary, to_json
 from gradproof.checks.export import to_latex, to_markdown
@@ -77,35 +76,20 @@ class Derivation(model.Derivation):
         return check(self, jobs=jobs)
 
 
-class Documents(Sequence[Derivation]):
-    """The built-in documents (:data:`gradproof.derivations.ALL`) as :class:`Derivation` s, built on first use."""
+class Documents(Registry):
+    """The built-in documents (:data:`gradproof.derivations.ALL`) as :class:`Derivation` s, built on first use.
+
+    The registry's sequence, keys and prefix matching, with each record made able to check itself.
+    """
 
     def __init__(self, registry: Registry):
+        super().__init__(registry.modules())
         self._registry = registry
-        self._made: dict[str, Derivation] = {}
 
-    def keys(self) -> tuple[str, ...]:
-        return self._registry.keys()
-
-    def _one(self, source: str) -> Derivation:
-        if source not in self._made:
-            self._made[source] = Derivation.of(self._registry.document(source))
-        return self._made[source]
-
-    @overload
-    def __getitem__(self, index: int) -> Derivation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Derivation]: ...
-
-    def __getitem__(self, index: int | slice) -> Derivation | Sequence[Derivation]:
-        sources = self._registry.sources()
-        if isinstance(index, slice):
-            return tuple(self._one(s) for s in sources[index])
-        return self._one(sources[index])
-
-    def __len__(self) -> int:
-        return len(self._registry)
+    def document(self, source: str) -> Derivation:
+        if source not in self._built:
+            self._built[source] = Derivation.of(self._registry.document(source))
+        return cast(Derivation, self._built[source])
 
     def __repr__(self) -> str:
         return f"DOCUMENTS({', '.join(self.keys())})"

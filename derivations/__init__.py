@@ -37,6 +37,10 @@ class Registry(Sequence[Derivation]):
         """The documents' keys (``000``, ...) in order, building nothing."""
         return tuple(s.split("_", 1)[0] for s in self._sources)
 
+    def modules(self) -> dict[str, str]:
+        """Source file name -> the module under ``gradproof.derivations`` that encodes it."""
+        return dict(self._modules)
+
     def sources(self) -> tuple[str, ...]:
         """The documents' source file names in order, building nothing."""
         return self._sources
