@@ -60,6 +60,7 @@ from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
 from gradproof.symbolic.layouts import Quantities
 from gradproof.symbolic.printing import split_rhs
+from gradproof.symbolic.values import Values
 
 __all__ = ["DIAGNOSIS_BUDGET", "MAX_CANDIDATES", "Diagnosis", "ScalarNet", "SLIPS", "agrees", "diagnose",
            "diagnose_result"]
@@ -70,7 +71,7 @@ MAX_NODES = 150  # a longer right-hand side (a contraction of explicit matrices)
 # wrote: its slips are not slips of notation, and searching them only spends the budget
 SCREEN_POINTS = 2
 SCREEN_DIGITS = 30
-SCREEN_RTOL = sp.Float("1e-15")
+SCREEN_RTOL = 1e-15
 
 SLIPS = ("sign", "factor-2", "factor-m", "missing-1/m", "sum-axis", "missing-sum", "extra-sum", "transpose",
          "product-order", "elementwise", "layer-index", "index", "activation", "swap-y-a", "exponent",
@@ -690,25 +691,20 @@ def _value(expr, point, digits=SCREEN_DIGITS):
 
 class _Screen:
     """Values at two seeded points, each symbol drawn once (so every candidate meets the same
-    values): the cheap test a candidate passes before its proof."""
+    values): the cheap test a candidate passes before its proof.  Candidates share most of their
+    subtrees, and each distinct subtree is evaluated once (:class:`symbolic.values.Values`);
+    derivatives by the oracle, the derivative of the definitions."""
 
     def __init__(self, domain: Domain, seed: tuple):
         self.domain, self.seed = domain, seed
-        self.drawn: dict = {}
-        self.oracles: dict = {}
+        self.values_of = Values(self._draw, SCREEN_POINTS, SCREEN_DIGITS, expand=oracle)
 
-    def points(self, syms) -> list[dict]:
-        for s in sorted(set(syms) - set(self.drawn), key=sp.default_sort_key):
-            self.drawn[s] = [p[s] for p in self.domain.sample({s}, SCREEN_POINTS, stable_seed(*self.seed, s))]
-        return [{s: self.drawn[s][k] for s in syms} for k in range(SCREEN_POINTS)]
+    def _draw(self, s: sp.Symbol) -> list:
+        return [p[s] for p in self.domain.sample({s}, SCREEN_POINTS, stable_seed(*self.seed, s))]
 
     def values(self, expr, clock: _Clock):
         """The oracle's values of ``expr``; None where it has none (no screen then)."""
-        if expr not in self.oracles:
-            e = bounded(partial(oracle, expr), max(clock.left(), 0))
-            syms = {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
-            self.oracles[expr] = bounded(lambda: [_value(e, p) for p in self.points(syms)], max(clock.left(), 0))
-        return self.oracles[expr]
+        return bounded(partial(self.values_of, expr), max(clock.left(), 0))
 
     def passes(self, claim: Claim, clock: _Clock) -> bool:
         lvals = self.values(claim.lhs, clock)
