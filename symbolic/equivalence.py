@@ -69,6 +69,7 @@ from sympy.core.function import AppliedUndef
 from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
+from gradproof.symbolic.values import Values
 
 __all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
            "in_child", "ladder", "named_calls", "oracle", "residual", "witness", "write_out_sums"]
@@ -336,6 +337,11 @@ def _evalf(expr, point, digits):
     return mpmath.mpf(str(sp.Float(re, digits)))
 
 
+def _at_point(L, R, point) -> tuple:
+    values = Values(lambda s: [point[s]] if s in point else None, 1, WITNESS_DIGITS)
+    return values(L)[0], values(R)[0]
+
+
 def _real(value):
     """A real mpf, or None outside the real domain (log of a negative, ...)."""
     if isinstance(value, mpmath.mpc):
@@ -396,8 +402,9 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
     One witness for every claim, scalar or a matrix entry.  Candidates:
     ``n`` seeded points (exact dyadic rationals), both sides at 30 digits --
     by a lambdified mpmath function (``compile=True``: cheaper for many
-    points or large expressions; activations by their definitions) or by
-    ``evalf`` (cheaper for a point or two).  Points outside the real domain
+    points; activations by their definitions) or by a walk of both trees
+    that evaluates each distinct subtree once (:mod:`symbolic.values`;
+    cheaper for a point or two).  Points outside the real domain
     (a log of a negative, ...) are skipped.  ``enough``: stop after that
     many points where the sides are real and agree -- a cheap first look.
     ``also``: more variables the point gives a value (those of the claim as
@@ -423,8 +430,8 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
                     except Exception:  # printed code that does not run (a name it cannot print): evalf
                         f = None
                         L, R = expand_definitions(L), expand_definitions(R)
-                if f is None:
-                    lv, rv = _evalf(L, p, WITNESS_DIGITS), _evalf(R, p, WITNESS_DIGITS)
+                if f is None:  # both sides at once, each distinct subtree once (they share most)
+                    lv, rv = _at_point(L, R, p)
             except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                 continue
             if lv is None or rv is None or not (mpmath.isfinite(lv) and mpmath.isfinite(rv)):

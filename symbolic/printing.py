@@ -14,12 +14,54 @@ steps or verdicts, so the records (``derivations.model``), the explanations
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.printer import Printer
 from sympy.printing.str import StrPrinter
 
 __all__ = ["compact", "markdown_inline", "markdown_prose", "math_latex", "split_rhs"]
 
 
-class _Compact(StrPrinter):
+MEMO_MAX = 50_000  # printed subtrees remembered, at most (a long notebook session must not grow forever)
+
+
+class _Remembering(Printer):
+    """Prints each distinct subtree once, for every expression this printer prints.
+
+    The claims of one network repeat its forward pass in every line (and a
+    translation repeats whole documents): SymPy's printers order the terms of
+    every sum again each time they meet it.  A subtree's text does not depend
+    on where it stands (a parent brackets the text it is given), so it is
+    remembered by the subtree, its type and the printer's arguments.  Only
+    SymPy objects are remembered: Python's ``1 == 1.0 == True`` would mix
+    numbers that print differently.
+    """
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._memo: dict = {}
+
+    def _print(self, expr, **kwargs) -> str:
+        if not isinstance(expr, sp.Basic):
+            return super()._print(expr, **kwargs)
+        key = (type(expr), expr, tuple(sorted(kwargs.items())))
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable argument
+            return super()._print(expr, **kwargs)
+        text = super()._print(expr, **kwargs)
+        if len(self._memo) >= MEMO_MAX:
+            self._memo.clear()
+        self._memo[key] = text
+        return text
+
+
+class _Latex(_Remembering, LatexPrinter):
+    pass
+
+
+class _Compact(_Remembering, StrPrinter):
     """SymPy's str printer, with derivatives, substitutions and activations as a reader writes them."""
 
     def _print_Derivative(self, expr):
@@ -48,14 +90,18 @@ class _Compact(StrPrinter):
         return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
 
 
+_COMPACT = _Compact()
+_LATEX = _Latex({"ln_notation": True})
+
+
 def compact(expr) -> str:
     """``expr`` on one line, as mathematics (``∂σ(z)/∂z``), never a SymPy repr."""
-    return _Compact().doprint(expr)
+    return _COMPACT.doprint(expr)
 
 
 def math_latex(expr) -> str:
     """``expr`` in LaTeX (SymPy's printer; activations print as ``\\sigma``, ``\\tanh``)."""
-    return sp.latex(expr, ln_notation=True)
+    return _LATEX.doprint(expr)
 
 
 
