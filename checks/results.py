@@ -112,7 +112,8 @@ def _scalar_step(step: Step, budget: float) -> StepResult:
     # each distinct claim is decided once per run, and remembered across runs (checks/cache.py)
     claim: Claim = step.claim
     symbolic = cache.decide(claim.lhs, claim.rhs, step.domain, budget, decide)
-    numeric = cache.numeric(claim.lhs, claim.rhs, step.domain, step.id, check)
+    # seeded by the claim alone, as decide is: a claim another document repeats is checked once
+    numeric = cache.numeric(claim.lhs, claim.rhs, step.domain, "", check)
     fixed = None
     if step.erratum is not None and isinstance(step.erratum.fixed, Claim):
         fix = step.erratum.fixed

@@ -98,10 +98,13 @@ def test_a_run_decides_each_distinct_claim_once(counted):
     assert fresh[0].results[1].fixed.extra["cached"] == "run"  # the correction is GOOD, met in step 1
 
 
-def test_the_numeric_check_is_reused_only_for_the_same_seed():
+def test_the_numeric_check_of_a_repeated_claim_is_reused():
     results = run_all([DOCUMENT])[0].results
-    # steps 1 and 5 state the same claim, but the numeric points are seeded by the step's id
-    assert results[4].numeric.extra.get("cached") is None
+    # steps 1 and 5 state the same claim: its points are seeded by the claim, so it is checked once
+    assert results[0].numeric.extra.get("cached") is None
+    assert results[4].numeric.extra["cached"] == "run" and results[4].numeric.seconds == 0.0
+    assert results[4].numeric.counterexample == results[0].numeric.counterexample
+    assert results[4].numeric.extra["max_error"] == results[0].numeric.extra["max_error"]
 
 
 def test_verdicts_are_the_same_with_without_and_from_the_cache(disk, counted):
