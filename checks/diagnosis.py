@@ -572,25 +572,28 @@ def _from_oracle(c: _Scalar) -> Iterator[_Candidate]:
         return
     if sum(1 for f in R.args if not f.is_number) < 2:
         return
-    whole = _tidy(O, c.clock)
+    whole = _tidy(O)
     if whole is None:
         return
     factors = set(sp.Mul.make_args(whole))  # what the oracle multiplies: a proposal must be one of them
     for i, f in enumerate(R.args):
         if f.is_number:
             continue
-        new = _tidy(O * f / R, c.clock)
+        new = _tidy(O * f / R)
         if new is not None and new in factors and not new.is_number:
             yield _Candidate("wrong-factor", f"{_latex(new)} for the factor {_latex(f)}", c.at((i,), new))
 
 
-def _tidy(e, clock) -> sp.Expr | None:
-    """``e`` in a short form (cancel, then a bounded simplify), or None."""
+def _tidy(e) -> sp.Expr | None:
+    """``e`` over one denominator, cancelled, or None.
+
+    (No ``simplify``: under a CPU budget it made a proposal depend on the
+    machine, it cost half a second a factor, and the wrong factors it found
+    were found without it.)
+    """
     try:
         e = sp.cancel(sp.together(expand_definitions(e)))
-        if sp.count_ops(e) > 6 and clock is not None and clock.left() > 0.5:
-            e = bounded(partial(sp.simplify, e), min(0.5, clock.left() / 4))
-    except Exception:  # a form SymPy cannot shorten, or the budget: no candidate
+    except Exception:  # a form SymPy cannot cancel: no candidate
         return None
     return None if e.has(sp.nan, sp.zoo, sp.Derivative) else e
 
