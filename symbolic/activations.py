@@ -147,16 +147,31 @@ def expand_definitions(expr):
     Works on scalars and on SymPy matrices (element-wise).  Unevaluated
     ``Derivative`` nodes stay unevaluated; call ``.doit()`` afterwards to
     differentiate the definitions, which is the oracle for declared rules.
+
+    One bottom-up pass: arguments first, so nested activations (a deep
+    network's layers) are expanded from the inside out, and a subtree that
+    occurs many times as one object (the chain rule repeats each layer) is
+    rebuilt once.  Remembered by object identity, not by SymPy's equality,
+    which finds ``Subs`` at symbols of different assumptions equal.
     """
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(expand_definitions)
-    mapping = {
-        f: f.func.definition(f.args[0])
-        for f in sp.preorder_traversal(expr)
-        if isinstance(f, _Activation)
-    }
-    if not mapping:
+    if not expr.has(_Activation):
         return expr
-    # xreplace is structural and deterministic; repeat for nested activations.
-    out = expr.xreplace(mapping)
-    return expand_definitions(out) if out != expr else out
+    done: dict[int, tuple[sp.Basic, sp.Basic]] = {}  # id -> (the node, kept alive; its expansion)
+
+    def walk(e):
+        hit = done.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        out = e
+        if e.args:
+            args = [walk(a) for a in e.args]
+            if any(a is not b for a, b in zip(args, e.args, strict=True)):
+                out = e.func(*args)
+            if isinstance(out, _Activation):
+                out = walk(out.func.definition(out.args[0]))
+        done[id(e)] = (e, out)
+        return out
+
+    return walk(expr)
