@@ -30,7 +30,7 @@ from gradproof.checks.tolerances import (
     RTOL,
     RTOL_HIGHER_ORDER,
 )
-from gradproof.symbolic.activations import relu
+from gradproof.symbolic.activations import _Activation, relu
 from gradproof.symbolic.domain import Domain, srepr, stable_seed
 from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
 
@@ -126,7 +126,7 @@ class _Evaluator:
             dummies.append(sp.Symbol(name))
         body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies, strict=False)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
-        self.f = sp.lambdify([*self.symbols, *dummies], body, modules="numpy", cse=False, docstring_limit=0)
+        self.f = _Program([*self.symbols, *dummies], body)
 
     @property
     def complex_steppable(self) -> bool:
@@ -150,6 +150,114 @@ class _Evaluator:
                 at = {**point, **{v: p(point, mode) for v, p in zip(variables, points, strict=False)}}
                 values.append(inner(at, mode))
         return np.asarray(self.f(*[point[s] for s in self.symbols], *values))
+
+
+_UFUNCS: dict = {sp.exp: np.exp, sp.log: np.log, sp.tanh: np.tanh, sp.sinh: np.sinh, sp.cosh: np.cosh,
+                 sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan, sp.atan: np.arctan, sp.asinh: np.arcsinh,
+                 sp.atanh: np.arctanh, sp.Abs: np.abs, sp.sign: np.sign}
+_COMPARE = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+            sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
+
+
+class _Program:
+    """A float64 (or complex) function of ``params``: ``body`` as a list of NumPy operations.
+
+    What ``lambdify`` would print, without printing: each distinct subtree
+    (by object: a deep network's chain rule repeats each layer as one
+    object) becomes one operation on whole arrays of points.  Activations are
+    evaluated by their *definitions*.  A node it does not know is handed to
+    ``lambdify`` on its own.  Printing and compiling were most of the cost of
+    a numeric check.
+    """
+
+    def __init__(self, params: list, body):
+        self.ops: list[tuple] = []  # (function, argument slots) in dependency order
+        self._slots: dict[int, tuple] = {}  # id(node) -> (node, kept alive; its slot)
+        self._params = {p: k for k, p in enumerate(params)}
+        self.out = self._add(sp.sympify(body))
+
+    def __call__(self, *values):
+        slots: list = list(values)
+        for f, args in self.ops:
+            slots.append(f(*[slots[a] for a in args]))
+        return slots[self.out]
+
+    def _emit(self, f, *args: int) -> int:
+        self.ops.append((f, args))
+        return len(self._params) + len(self.ops) - 1
+
+    def _const(self, value) -> int:
+        return self._emit(lambda: value)
+
+    def _add(self, e) -> int:
+        hit = self._slots.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        slot = self._node(e)
+        self._slots[id(e)] = (e, slot)
+        return slot
+
+    def _node(self, e) -> int:
+        if e in self._params:
+            return self._params[e]
+        if e.is_Integer or e.is_Rational or e.is_Float or isinstance(e, sp.NumberSymbol):
+            return self._const(float(e))
+        if e is sp.true:
+            return self._const(True)
+        if isinstance(e, sp.Add | sp.Mul):
+            args = [self._add(a) for a in e.args]
+            combine = np.add if isinstance(e, sp.Add) else np.multiply
+            acc = args[0]
+            for a in args[1:]:
+                acc = self._emit(combine, acc, a)
+            return acc
+        if isinstance(e, sp.Pow):
+            base, exp = e.args
+            b = self._add(base)
+            if exp == -1:
+                return self._emit(_reciprocal, b)
+            if exp == sp.Rational(1, 2):
+                return self._emit(np.sqrt, b)
+            return self._emit(np.power, b, self._add(exp))
+        if isinstance(e, _Activation):
+            return self._add(e.func.definition(e.args[0]))
+        f = _UFUNCS.get(e.func)
+        if f is not None and len(e.args) == 1:
+            return self._emit(f, self._add(e.args[0]))
+        if type(e) in _COMPARE:
+            return self._emit(_COMPARE[type(e)], self._add(e.args[0]), self._add(e.args[1]))
+        if isinstance(e, sp.Piecewise):
+            pieces = [(self._add(v), self._add(c)) for v, c in e.args]
+            return self._emit(_piecewise, *[s for pair in pieces for s in pair])
+        if isinstance(e, sp.Heaviside):
+            return self._emit(np.heaviside, self._add(e.args[0]), self._add(e.args[1] if len(e.args) > 1
+                                                                             else sp.Rational(1, 2)))
+        if isinstance(e, sp.Max | sp.Min):
+            pick = np.maximum if isinstance(e, sp.Max) else np.minimum
+            args = [self._add(a) for a in e.args]
+            acc = args[0]
+            for a in args[1:]:
+                acc = self._emit(pick, acc, a)
+            return acc
+        # anything else: lambdify this node alone, as a function of the parameters it uses
+        free = sorted(e.free_symbols, key=lambda s: (str(s), s.sort_key()))
+        missing = [s for s in free if s not in self._params]
+        if missing:
+            raise NameError(f"no value for {', '.join(map(str, missing))}")
+        f = sp.lambdify(free, e, modules="numpy", cse=False, docstring_limit=0)
+        return self._emit(f, *[self._params[s] for s in free])
+
+
+def _reciprocal(x):
+    return np.divide(1.0, x)
+
+
+def _piecewise(*pairs):
+    """``Piecewise``: the first value whose condition holds, point by point (nan where none does)."""
+    values, conditions = pairs[0::2], pairs[1::2]
+    shape = np.broadcast_shapes(*[np.shape(v) for v in pairs])
+    conds = [np.broadcast_to(np.asarray(c, dtype=bool), shape) for c in conditions]
+    return np.select(conds, [np.broadcast_to(v, shape) for v in values], default=np.nan)
 
 
 def _derivative(f: _Evaluator, variables: list, point: dict, mode: str) -> np.ndarray:

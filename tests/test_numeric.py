@@ -77,3 +77,45 @@ def test_subs_evaluates_a_derivative_at_a_defined_point():
 def test_a_derivative_in_a_variable_the_function_lacks_is_zero():
     assert check(sp.Derivative(y * z, a), 0).status is Status.HOLDS
     assert check(sp.Derivative(y * z, a), 1).status is Status.FAILS
+
+
+# --------------------------------------------------------------------------
+# the evaluator: each node a NumPy operation, against lambdify's printed code
+# --------------------------------------------------------------------------
+
+_X, _Y = sp.symbols("x y", real=True)
+
+
+@pytest.mark.parametrize("expr", [
+    _X**2 * _Y - 3 * _X / _Y, sp.exp(-_X) / (1 + sp.exp(-_X)) ** 2, sp.log(1 + sp.exp(_X * _Y)),
+    sp.sqrt(_Y**2 + 1) - sp.Abs(_X), sp.Max(_X, _Y, 0) + sp.Min(_X, 1), sp.Heaviside(_X, 0) * _Y,
+    sp.Heaviside(_Y), sp.Piecewise((_X, _X > 0), (2 * _X, _Y <= 0), (0, True)), sp.pi * _X + sp.E,
+    sp.tanh(_X) ** 3 + sp.atan(_Y) + sp.asinh(_X * _Y), sp.cosh(_X) + sp.Integer(7), _X ** sp.Rational(1, 3),
+    sp.polygamma(0, _Y**2 + 1),  # a node it hands to lambdify
+])
+def test_the_evaluator_agrees_with_lambdify(expr):
+    from gradproof.checks.numeric import _Program
+
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(-2, 2, 50), rng.uniform(-2, 2, 50)
+    x[:3] = [0.0, -1.0, 1.0]  # the kinks
+    y[:3] = [0.0, 1.0, -1.0]
+    with np.errstate(all="ignore"):
+        got = np.broadcast_to(_Program([_X, _Y], expr)(x, y), (50,))
+        want = np.broadcast_to(sp.lambdify([_X, _Y], expr, modules="numpy")(x, y), (50,))
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15, equal_nan=True)
+
+
+def test_the_evaluator_evaluates_activations_by_their_definitions():
+    from gradproof.checks.numeric import _Program
+
+    z = np.array([-3.0, 0.0, 0.5, 4.0])
+    f = _Program([_X], sigmoid(_X) + tanh(2 * _X) + relu(_X - 1))
+    np.testing.assert_allclose(f(z), 1 / (1 + np.exp(-z)) + np.tanh(2 * z) + np.maximum(z - 1, 0), rtol=1e-14)
+
+
+def test_the_evaluator_names_a_symbol_it_has_no_value_for():
+    from gradproof.checks.numeric import _Program
+
+    with pytest.raises(NameError, match="y"):
+        _Program([_X], _X + sp.erf(_Y))
