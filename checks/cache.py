@@ -143,37 +143,10 @@ def source_hash() -> str:
 
 
 def expr_key(expr) -> str:
-    """A digest of a SymPy object that is the same in every process, computed once per object.
+    """A digest of a SymPy object that is the same in every process (:func:`symbolic.domain.digest`)."""
+    from gradproof.symbolic.domain import digest
 
-    Like ``srepr`` it determines the expression -- ``expr == expr.func(*expr.args)``
-    -- but costs a twentieth: a node is its class and its arguments' digests,
-    a leaf (a symbol with its assumptions, a number with its precision) and an
-    undefined function (whose class carries a name and assumptions) are
-    their ``srepr``; a mutable matrix is its class, shape and entries.
-    """
-    import sympy as sp
-    from sympy.core.function import AppliedUndef
-
-    memo = _SESSION.digests if _SESSION is not None else {}
-    if isinstance(expr, sp.MatrixBase) and not isinstance(expr, sp.Basic):  # a mutable matrix
-        return _digest((type(expr).__qualname__, expr.rows, expr.cols, *map(expr_key, expr)))
-    if not isinstance(expr, sp.Basic):
-        return _digest(("srepr", sp.srepr(expr)))
-
-    def walk(e) -> str:
-        found = memo.get(id(e))
-        if found is not None:
-            return found[1]
-        if not e.args or isinstance(e, AppliedUndef):
-            text = sp.srepr(e)
-        else:
-            cls = type(e)
-            text = f"{cls.__module__}.{cls.__qualname__}(" + ",".join(walk(a) for a in e.args) + ")"
-        h = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        memo[id(e)] = (e, h)  # the object is kept alive, so its id is never reused meanwhile
-        return h
-
-    return walk(expr)
+    return digest(expr)
 
 
 def _digest(parts: Sequence[object]) -> str:
@@ -336,7 +309,6 @@ class _Store:
 class _Session:
     def __init__(self, disk: bool | None):
         self.memo: dict[str, Any] = {}
-        self.digests: dict[int, tuple[Any, str]] = {}
         self._disk = disk
         self._store: _Store | None = None
 

@@ -31,7 +31,7 @@ from gradproof.checks.tolerances import (
     RTOL_HIGHER_ORDER,
 )
 from gradproof.symbolic.activations import _Activation, relu
-from gradproof.symbolic.domain import Domain, srepr, stable_seed
+from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
 
 __all__ = ["check", "evaluate"]
@@ -327,7 +327,7 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     derivatives = _atoms(lhs, sp.Derivative) | _atoms(rhs, sp.Derivative)
     variables = {v for d in derivatives for v in d.variables} - bound
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
-    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, srepr(lhs), srepr(rhs)))
+    points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, digest(lhs), digest(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
     has_derivative = bool(derivatives or _atoms(lhs, sp.Subs) or _atoms(rhs, sp.Subs))
     order = max((d.derivative_count for d in derivatives), default=0)

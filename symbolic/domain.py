@@ -10,10 +10,10 @@ accident (see MEASUREMENTS.md: sampling z in +-40 faked 36 failures in 1,000).
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -28,22 +28,57 @@ _MARGIN = 0.05
 _AWAY_FROM_ZERO = 1.0 / 64
 
 
-def srepr(expr) -> str:
-    """``sympy.srepr``, remembered: the symbolic and the numeric check seed from the same claim.
+DIGESTS_MAX = 200_000  # objects whose digest is remembered (a long session must not grow forever)
+_DIGESTS: dict[int, tuple[object, str]] = {}
 
-    Remembered by the expression *and its symbols*: SymPy finds ``Subs(f(z), z, p)`` equal to
-    ``Subs(f(u), u, p)`` (the bound name does not matter to it), and a cache keyed by the
-    expression alone would give one the other's text -- and so other seeded points, depending on
-    which was checked first in the process.
+
+def digest(expr) -> str:
+    """A digest of a SymPy object that is the same in every process, computed once per object.
+
+    Like ``srepr`` it determines the expression -- ``expr == expr.func(*expr.args)``
+    -- but costs a twentieth: a node is its class and its arguments' digests,
+    a leaf (a symbol with its assumptions, a number with its precision) and an
+    undefined function (whose class carries a name and assumptions) are
+    their ``srepr``; a mutable matrix is its class, shape and entries.  The
+    seeds of the symbolic and the numeric check, and the keys of the
+    persistent cache, are made from it.
+
+    Remembered by object identity (the object is kept alive meanwhile), never by
+    SymPy's equality: that finds ``Subs(f(z), z, p)`` equal to ``Subs(f(u), u, p)``
+    and would give one the other's digest -- and so other seeded points,
+    depending on which was checked first in the process.
+
+    >>> z = sp.Symbol("z")
+    >>> digest(sp.sin(z) + 1) == digest(1 + sp.sin(z)) != digest(sp.sin(sp.Symbol("z", real=True)) + 1)
+    True
     """
-    if not isinstance(expr, sp.Basic):  # a mutable matrix: nothing to remember it by
-        return sp.srepr(expr)
-    return _srepr(expr, frozenset(expr.atoms(sp.Symbol)))
+    from sympy.core.function import AppliedUndef
+
+    if isinstance(expr, sp.MatrixBase) and not isinstance(expr, sp.Basic):  # a mutable matrix
+        return _hash(f"{type(expr).__qualname__}({expr.rows},{expr.cols}," + ",".join(map(digest, expr)) + ")")
+    if not isinstance(expr, sp.Basic):
+        return _hash("srepr " + sp.srepr(expr))
+    if len(_DIGESTS) > DIGESTS_MAX:
+        _DIGESTS.clear()
+
+    def walk(e) -> str:
+        found = _DIGESTS.get(id(e))
+        if found is not None and found[0] is e:
+            return found[1]
+        if not e.args or isinstance(e, AppliedUndef):
+            text = sp.srepr(e)
+        else:
+            cls = type(e)
+            text = f"{cls.__module__}.{cls.__qualname__}(" + ",".join(walk(a) for a in e.args) + ")"
+        h = _hash(text)
+        _DIGESTS[id(e)] = (e, h)
+        return h
+
+    return walk(expr)
 
 
-@lru_cache(maxsize=4096)
-def _srepr(expr, symbols) -> str:
-    return sp.srepr(expr)
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def stable_seed(*parts: object) -> int:

@@ -68,7 +68,7 @@ from sympy.core.function import AppliedUndef
 
 from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
-from gradproof.symbolic.domain import Domain, srepr, stable_seed
+from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.values import Values
 
 __all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
@@ -623,7 +623,7 @@ def decide(lhs, rhs, domain: Domain | None = None, budget: float = BUDGET,
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _decide_matrix(lhs, rhs, domain, budget, seed, use_simplify)
     lhs, rhs = as_expr(lhs), as_expr(rhs)
-    seed = stable_seed(srepr(lhs), srepr(rhs)) if seed is None else seed
+    seed = stable_seed(digest(lhs), digest(rhs)) if seed is None else seed
 
     def left() -> float:
         return budget - (time.process_time() - cpu)
