@@ -454,6 +454,24 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
 # the canonical forms
 # --------------------------------------------------------------------------
 
+def _distinct_nodes(expr, stop: Callable[[sp.Basic], bool] | None = None) -> list:
+    """Every distinct node of ``expr`` once, parents before children (the chain rule of a deep network
+    repeats each layer's subtree in every factor after it: a walk of the tree meets it 2**depth
+    times); ``stop(node)``: true when the walk need not go below ``node``."""
+    seen: set = set()
+    out = []
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        out.append(e)
+        if stop is None or not stop(e):
+            stack.extend(reversed(e.args))
+    return out
+
+
 def _opaque(d: sp.Expr) -> sp.Expr:
     """Transcendental nodes become opaque symbols; then polynomial, then rational cancellation.
 
@@ -474,31 +492,36 @@ def _opaque(d: sp.Expr) -> sp.Expr:
       the same proof without bringing anything over one denominator.
     """
     rules: dict[sp.Expr, sp.Dummy] = {}  # a derivative rule that is a sum -> the symbol standing for it
-    for f in sorted(d.atoms(_Activation), key=sp.default_sort_key):
+    activations = [f for f in _distinct_nodes(d) if isinstance(f, _Activation)]
+    for f in sorted(activations, key=sp.default_sort_key):
         rule = f.fdiff()
         if isinstance(rule, sp.Add):
             rules.setdefault(rule, sp.Dummy("rule"))
+    # symengine makes the same nodes opaque as below, and expands much faster, as a proof only
+    # (symbolic/fast.py): most claims end here, without rebuilding the expression in SymPy
+    if fast.opaque_zero(d, frozenset(rules)):
+        return sp.S.Zero
     if rules:
         d = d.xreplace(rules)
     nodes = {}
     powers: dict[sp.Expr, sp.Dummy] = {}
-    for node in sp.preorder_traversal(d):
-        if node in nodes:
-            continue
+
+    def opaque(node) -> bool:  # (what is inside an opaque node is replaced with it: not visited)
         if isinstance(node, sp.exp):
             # exp(k u) = exp(u)**k for every integer k and every u: one symbol per u
             k, u = node.args[0].as_coeff_Mul()
             if k.is_Integer and k != 0:
                 nodes[node] = powers.setdefault(u, sp.Dummy("op")) ** k
-                continue
+                return True
         if isinstance(node, sp.Function) or (node.is_Pow and not node.exp.is_Integer):
             nodes[node] = sp.Dummy("op")
+            return True
+        return False
+
+    _distinct_nodes(d, stop=opaque)
     d = d.xreplace(nodes)
     # most differences cancel as polynomials in the opaque symbols: expanding first
-    # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time);
-    # symengine expands them much faster, as a proof only (symbolic/fast.py)
-    if fast.opaque_zero(d):
-        return sp.S.Zero
+    # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time)
     if not fast.AVAILABLE:
         flat = sp.expand(d)
         if flat == 0:

@@ -53,12 +53,12 @@ class _TooLarge(Exception):
     pass
 
 
-def to_polynomial(expr: sp.Expr) -> Any:
+def to_polynomial(expr: sp.Expr, opaque: frozenset = frozenset()) -> Any:
     """``expr`` as a symengine expression built from ring operations only, or None.
 
     Symbols (one symengine symbol per distinct SymPy symbol, whatever their
-    names) and exact rationals are kept; every other node is an opaque
-    symbol.  None when symengine is not installed.  A power of a sum above
+    names) and exact rationals are kept; every other node, and every node in
+    ``opaque``, is an opaque symbol.  None when symengine is not installed.  A power of a sum above
     :data:`MAX_POWER` raises (its expansion would run in C, out of reach of
     the budget's timer).
     """
@@ -79,7 +79,9 @@ def to_polynomial(expr: sp.Expr) -> Any:
         out = memo.get(e)
         if out is not None:
             return out
-        if e.is_Add:
+        if e in opaque:
+            out = fresh(e)
+        elif e.is_Add:
             out = se.Add(*[walk(a) for a in e.args])
         elif e.is_Mul:
             out = se.Mul(*[walk(a) for a in e.args])
@@ -123,23 +125,25 @@ def _integer_multiple(arg) -> bool:
     return bool(k.is_Integer) and k != 0
 
 
-def opaque_zero(expr) -> bool | None:
+def opaque_zero(expr, opaque: frozenset = frozenset()) -> bool | None:
     """``True`` when ``expr`` expands to 0 with every transcendental node opaque; else ``None``.
 
     A proof, never a refutation (see the module docstring).  A matrix is
-    zero when every entry is.
+    zero when every entry is.  ``opaque``: more nodes to keep whole (any
+    node may be: a symbol standing for a subexpression everywhere keeps a
+    proof a proof).
     """
     se = _engine()
     if se is None:
         return None
     if isinstance(expr, sp.MatrixBase):
-        return True if all(opaque_zero(e) for e in expr) else None
+        return True if all(opaque_zero(e, opaque) for e in expr) else None
     if not isinstance(expr, sp.Basic):
         return None
     if expr == 0:
         return True
     try:
-        poly = to_polynomial(expr)
+        poly = to_polynomial(expr, opaque)
         return True if se.expand(poly) == 0 else None
     except (_TooLarge, RuntimeError, TypeError, ValueError, OverflowError, RecursionError):
         return None  # symengine refused (e.g. a huge power): SymPy decides

@@ -233,3 +233,20 @@ def test_the_oracle_takes_matrices_entry_by_entry():
 
     M = oracle(sp.Matrix([[sp.Derivative(sigmoid(z), z), z]]))
     assert M.shape == (1, 2) and not M.has(sigmoid) and M[0, 1] == z
+
+
+def test_nodes_kept_opaque_keep_a_proof_a_proof_and_prove_nothing_false():
+    from gradproof.symbolic import fast
+
+    if not fast.AVAILABLE:
+        pytest.skip("symengine is not installed")
+    x, a, b = sp.symbols("x a b", real=True)
+    rule = 1 - sp.tanh(x) ** 2  # tanh's declared derivative, kept whole by the opaque tier
+    # (opaque) * (a + b) - (opaque) * a - (opaque) * b is 0 for any value of the opaque node
+    assert fast.opaque_zero(rule * (a + b) - rule * a - rule * b, frozenset({rule})) is True
+    # a false claim stays unproved, whatever is kept whole
+    assert fast.opaque_zero(rule - 1, frozenset({rule})) is None
+    assert fast.opaque_zero(rule * a - a, frozenset({rule})) is None
+    # an identity that needs the node's inside is not proved with the node kept whole (sound, weaker)
+    assert fast.opaque_zero(rule + sp.tanh(x) ** 2 - 1, frozenset({rule})) is None
+    assert fast.opaque_zero(rule + sp.tanh(x) ** 2 - 1) is True
