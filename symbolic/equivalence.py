@@ -308,10 +308,11 @@ def _variables(*exprs) -> list:
     # (lhs - rhs).free_symbols can be empty after cancellation: take both sides.
     found: set = set()
     for e in exprs:
-        labels = {b.label for b in e.atoms(sp.IndexedBase)}
+        nodes = _distinct_nodes(e)  # (atoms and free_symbols walk a deep network's tree, not its DAG)
+        labels = {b.label for b in nodes if isinstance(b, sp.IndexedBase)}
         # a derivative's variable is a variable of the claim even where the expression lacks it
-        taken = {v for d in e.atoms(sp.Derivative) for v in d.variables}
-        for s in e.free_symbols | taken:
+        taken = {v for d in nodes if isinstance(d, sp.Derivative) for v in d.variables}
+        for s in _free_symbols(e, nodes) | taken:
             if isinstance(s, sp.Symbol) and s not in labels:
                 found.add(s)
             elif isinstance(s, sp.Indexed) and all(i.is_Integer for i in s.indices):
@@ -319,8 +320,25 @@ def _variables(*exprs) -> list:
     return sorted(found, key=lambda s: (str(s), s.sort_key()))
 
 
+_PLAIN: dict[type, bool] = {}
+
+
+def _binds_nothing(cls: type) -> bool:
+    """Do the free symbols of a ``cls`` node come from its arguments alone (Basic's rule)?"""
+    if cls not in _PLAIN:
+        _PLAIN[cls] = next((k is sp.Basic for k in cls.__mro__ if "free_symbols" in k.__dict__), True)
+    return _PLAIN[cls]
+
+
+def _free_symbols(expr, nodes: list) -> set:
+    """``expr.free_symbols``, from its distinct ``nodes`` when no node binds or hides a symbol."""
+    if all(isinstance(n, sp.Symbol) or _binds_nothing(type(n)) for n in nodes):
+        return {n for n in nodes if isinstance(n, sp.Symbol)}
+    return expr.free_symbols
+
+
 def _numeric_ok(expr) -> bool:
-    return not (expr.has(sp.Derivative) or expr.atoms(AppliedUndef))
+    return not any(isinstance(n, sp.Derivative | AppliedUndef) for n in _distinct_nodes(expr))
 
 
 # --------------------------------------------------------------------------

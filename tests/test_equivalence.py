@@ -250,3 +250,19 @@ def test_nodes_kept_opaque_keep_a_proof_a_proof_and_prove_nothing_false():
     # an identity that needs the node's inside is not proved with the node kept whole (sound, weaker)
     assert fast.opaque_zero(rule * a + sp.tanh(x) ** 2 * a - a, frozenset({rule})) is None
     assert fast.opaque_zero(rule * a + sp.tanh(x) ** 2 * a - a) is True
+
+
+@pytest.mark.parametrize("make", [
+    lambda x, y, i: sp.exp(x * y) + sp.tanh(x) ** 2,
+    lambda x, y, i: sp.Subs(sp.Derivative(sp.sin(x) * y, x), x, y ** 2),
+    lambda x, y, i: sp.Sum(sp.IndexedBase("w")[i] * x, (i, 1, 3)) + y,
+    lambda x, y, i: sp.Piecewise((x, x > y), (0, True)) + sp.Heaviside(y, 0),
+    lambda x, y, i: sp.Derivative(sp.Function("f")(x), x) * y,
+    lambda x, y, i: sp.IndexedBase("x")[1] * y + sp.Lambda(x, x ** 2)(y),
+])
+def test_free_symbols_from_the_distinct_nodes_are_sympys(make):
+    from gradproof.symbolic.equivalence import _distinct_nodes, _free_symbols
+
+    x, y = sp.symbols("x y", real=True)
+    e = make(x, y, sp.Symbol("i", integer=True))
+    assert _free_symbols(e, _distinct_nodes(e)) == e.free_symbols
