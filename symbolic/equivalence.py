@@ -68,6 +68,7 @@ from sympy.core.function import AppliedUndef
 
 from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
+from gradproof.symbolic.differentiate import take_derivatives
 from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.values import Values
 
@@ -284,7 +285,12 @@ def oracle(expr):
 @lru_cache(maxsize=1024)
 def _oracle(expr, symbols):
     out = write_out_sums(expand_definitions(expr))
-    return out.doit() if out.has(sp.Derivative) else out
+    if not out.has(sp.Derivative):
+        return out
+    # each distinct subtree differentiated once (symbolic/differentiate.py); SymPy's doit for
+    # what that does not know
+    taken = take_derivatives(out)
+    return taken if taken is not None else out.doit()
 
 
 def _finite(s: sp.Sum) -> bool:
