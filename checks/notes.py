@@ -932,9 +932,25 @@ def _index_symbols(expr) -> set:
     return set().union(*(_index_symbols(a) for a in expr.args)) if expr.args else set()
 
 
+def _distinct(expr) -> list:
+    """Every distinct node of ``expr`` once (``atoms`` walks each repeated subtree again)."""
+    seen: set = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e not in seen:
+            seen.add(e)
+            stack.extend(e.args)
+    return list(seen)
+
+
+def _of_type(exprs: list, kind) -> set:
+    return {n for e in exprs for n in _distinct(e) if isinstance(n, kind)}
+
+
 def _sizes(expr) -> set:
     found = set()
-    for s in expr.atoms(sp.Sum):
+    for s in _of_type([expr], sp.Sum):
         for _, lower, upper in s.limits:
             found |= (lower.free_symbols | upper.free_symbols) - _index_symbols(lower) - _index_symbols(upper)
     return found
@@ -942,16 +958,17 @@ def _sizes(expr) -> set:
 
 def _same_letter_outside_sums(exprs: list, defs: _Definitions):
     """``x_j`` beside entries ``x_k`` of a vector, with ``j`` undeclared: it would be another name."""
-    bound = {lim[0].name for e in exprs for s in e.atoms(sp.Sum) for lim in s.limits} - set(defs.indices)
-    bases = {str(i.base) for e in exprs for i in e.atoms(sp.Indexed)}
-    for e in exprs:
-        for symbol in e.atoms(sp.Symbol):  # a derivative's variable too (not among its free symbols)
-            m = re.fullmatch(r"(.+?)_\{?([a-zA-Z]+)\}?", str(symbol))
-            if m and (m.group(1) in bases or set(m.group(2)) & bound):
-                letter = m.group(2)
-                raise LatexError(f"`{symbol}` beside the entries of a vector {m.group(1)}: declare the index in "
-                                 f"the header (index {', '.join(letter)} = 1..n) so that both are entries of one "
-                                 "vector")
+    nodes = [n for e in exprs for n in _distinct(e)]
+    bound = {lim[0].name for s in nodes if isinstance(s, sp.Sum) for lim in s.limits} - set(defs.indices)
+    bases = {str(i.base) for i in nodes if isinstance(i, sp.Indexed)}
+    # (sorted: the first offending name is the one reported, on every run)
+    for symbol in sorted({n for n in nodes if isinstance(n, sp.Symbol)}, key=str):  # a derivative's variable too
+        m = re.fullmatch(r"(.+?)_\{?([a-zA-Z]+)\}?", str(symbol))
+        if m and (m.group(1) in bases or set(m.group(2)) & bound):
+            letter = m.group(2)
+            raise LatexError(f"`{symbol}` beside the entries of a vector {m.group(1)}: declare the index in "
+                             f"the header (index {', '.join(letter)} = 1..n) so that both are entries of one "
+                             "vector")
 
 
 def _sample(combos: list, n: int) -> list:
