@@ -1,6 +1,4 @@
 """``python -m gradproof``: the command line."""
-import sys
+from gradproof.checks.cli import entry
 
-from gradproof.checks.cli import main
-
-sys.exit(main())
+entry()

@@ -934,14 +934,14 @@ def _index_symbols(expr) -> set:
 
 def _distinct(expr) -> list:
     """Every distinct node of ``expr`` once (``atoms`` walks each repeated subtree again)."""
-    seen: set = set()
+    seen: dict[int, sp.Basic] = {}  # by object: SymPy's equality merges Subs of different variables
     stack = [expr]
     while stack:
         e = stack.pop()
-        if e not in seen:
-            seen.add(e)
+        if id(e) not in seen:
+            seen[id(e)] = e
             stack.extend(e.args)
-    return list(seen)
+    return list(seen.values())
 
 
 def _of_type(exprs: list, kind) -> set:

@@ -482,14 +482,14 @@ def _distinct_nodes(expr, stop: Callable[[sp.Basic], bool] | None = None) -> lis
     """Every distinct node of ``expr`` once, parents before children (the chain rule of a deep network
     repeats each layer's subtree in every factor after it: a walk of the tree meets it 2**depth
     times); ``stop(node)``: true when the walk need not go below ``node``."""
-    seen: set = set()
+    seen: dict[int, sp.Basic] = {}  # by object: SymPy's equality merges Subs of different variables
     out = []
     stack = [expr]
     while stack:
         e = stack.pop()
-        if e in seen:
+        if id(e) in seen:
             continue
-        seen.add(e)
+        seen[id(e)] = e
         out.append(e)
         if stop is None or not stop(e):
             stack.extend(reversed(e.args))

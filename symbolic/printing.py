@@ -31,9 +31,9 @@ class _Remembering(Printer):
     translation repeats whole documents): SymPy's printers order the terms of
     every sum again each time they meet it.  A subtree's text does not depend
     on where it stands (a parent brackets the text it is given), so it is
-    remembered by the subtree, its type and the printer's arguments.  Only
-    SymPy objects are remembered: Python's ``1 == 1.0 == True`` would mix
-    numbers that print differently.
+    remembered -- by the object itself (kept alive meanwhile) and the printer's
+    arguments, never by SymPy's equality, which finds ``Subs(f(z), z, p)``
+    equal to ``Subs(f(u), u, p)``: the two print differently.
     """
 
     def __init__(self, settings=None):
@@ -43,17 +43,17 @@ class _Remembering(Printer):
     def _print(self, expr, **kwargs) -> str:
         if not isinstance(expr, sp.Basic):
             return super()._print(expr, **kwargs)
-        key = (type(expr), expr, tuple(sorted(kwargs.items())))
         try:
-            return self._memo[key]
-        except KeyError:
-            pass
+            key = (id(expr), tuple(sorted(kwargs.items())))
+            hit = self._memo.get(key)
         except TypeError:  # an unhashable argument
             return super()._print(expr, **kwargs)
+        if hit is not None and hit[0] is expr:
+            return hit[1]
         text = super()._print(expr, **kwargs)
         if len(self._memo) >= MEMO_MAX:
             self._memo.clear()
-        self._memo[key] = text
+        self._memo[key] = (expr, text)
         return text
 
 

@@ -278,3 +278,15 @@ def test_braces_around_the_arguments_of_max():
 
     assert read(r"\max\{0, x\}", ssym) == relu(ssym("x"))
     assert read(r"\max\{0, x\} - \max(0, x)", ssym) == 0
+
+
+def test_printing_keeps_each_substitutions_own_variable():
+    # SymPy finds these equal (the bound name does not matter to it); they print differently
+    from gradproof.symbolic.printing import compact, math_latex
+
+    z, u, p = sp.symbols("z u p")
+    f = sp.Function("f")
+    a, b = sp.Subs(sp.Derivative(f(z), z), z, p), sp.Subs(sp.Derivative(f(u), u), u, p)
+    assert a == b
+    assert "z" in math_latex(a) and "u" in math_latex(b) and "z" not in math_latex(b)
+    assert "z" in compact(a) and "u" in compact(b) and "z" not in compact(b)
