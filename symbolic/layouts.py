@@ -535,6 +535,7 @@ class Batch:
         self.losses = [sp.Add(*[bce(out[i, k], Y[i, k]) for k in range(out.cols)]) for i in range(self.m)]
         self._grads: dict[tuple[str, Convention], sp.Matrix] = {}
         self._adjoints: dict[Convention, dict | None] = {}
+        self._stand_ins: frozenset[sp.Expr] | None = None
 
     @classmethod
     def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> Batch:
@@ -561,6 +562,22 @@ class Batch:
         """The sum of the per-example losses, or their mean."""
         total = sp.Add(*self.losses)
         return total if convention is Convention.PER_EXAMPLE else total / self.m
+
+    def stand_ins(self) -> frozenset[sp.Expr]:
+        """The declared derivatives that are sums (tanh's ``1 - tanh(z)**2``) of this batch's activations.
+
+        The zero test keeps each one whole as an opaque symbol
+        (:func:`symbolic.fast.to_polynomial`), as the opaque tier of
+        :func:`symbolic.equivalence.ladder` does for the activations it finds.
+        """
+        if self._stand_ins is None:
+            rules = set()
+            for name, M in self.nodes.items():
+                if name[0] == "A" and name not in self.inputs:
+                    act = self.net.activation(int(name[1:]))
+                    rules.update(r for r in (e.fdiff() for e in M if isinstance(e, act)) if r.is_Add)
+            self._stand_ins = frozenset(rules)
+        return self._stand_ins
 
     def symbols(self) -> list[sp.Symbol]:
         return [s for n in self.inputs for s in self.nodes[n]]
