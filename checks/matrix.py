@@ -69,7 +69,7 @@ from gradproof.checks.tolerances import ATOL, EPS, RTOL
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic import fast
-from gradproof.symbolic.activations import ACTIVATIONS
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation
 from gradproof.symbolic.domain import Domain, stable_seed
 from gradproof.symbolic.equivalence import (
     BUDGET,
@@ -81,7 +81,6 @@ from gradproof.symbolic.equivalence import (
     bounded,
     decide,
     ladder,
-    named_calls,
     residual,
     witness,
 )
@@ -320,6 +319,7 @@ def np_cost(net: Network, values: Mapping[str, np.ndarray], start: str | None,
 
 
 _NP_NAMED = {f"{CALL_PREFIX}{k}": v for k, v in _NP.items()} | {f"{CALL_PREFIX}heaviside": np.heaviside}
+_NAMED_TYPES = (_Activation, sp.Heaviside)  # what named_calls writes as calls of gp_<name>
 
 
 def _central(net, values, start, wrt, convention):
@@ -341,8 +341,60 @@ def _central(net, values, start, wrt, convention):
     return grad
 
 
-# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None)
+# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None);
+# the derivative by an intermediate node is keyed by the batch starting there, which every batch of that
+# network and size shares
 _LAMBDIFIED: dict[tuple[int, str], tuple[Callable[..., Any], tuple[int, int], Batch | None]] = {}
+# an expression -> the same with activations as named calls (named_calls), for every batch: nodes and
+# derivatives share their subtrees
+_NAMED: dict[sp.Basic, sp.Basic] = {}
+
+
+def _named_calls(expr: sp.Basic) -> sp.Basic:
+    """:func:`symbolic.equivalence.named_calls` of ``expr``, each distinct subtree rewritten once.
+
+    The same bottom-up rewriting as SymPy's ``replace`` (which that function
+    calls, and which walks a shared subtree once per occurrence), with the
+    rewritten subtrees remembered across entries, nodes and batches: the
+    result is the same expression, so ``lambdify`` prints the same code.
+    """
+    out = _NAMED.get(expr)
+    if out is not None:
+        return out
+    rv, args = expr, expr.args
+    if args:
+        new = tuple([_named_calls(a) for a in args])
+        if args != new:
+            rv = expr.func(*new)
+            # replace(simultaneous=True): a rebuilt node equal to an argument that was rewritten stays
+            if any(rv == a and a != b for a, b in zip(args, new, strict=True)):
+                _NAMED[expr] = rv
+                return rv
+    if isinstance(rv, _NAMED_TYPES):
+        v = sp.Function(f"{CALL_PREFIX}{type(rv).__name__.lower()}")(*rv.args)
+        if v != rv:
+            rv = v
+    _NAMED[expr] = rv
+    return rv
+
+
+def _lambdified(batch: Batch, name: str) -> tuple[Callable[..., Any], tuple[int, int], Batch | None]:
+    """The NumPy function giving node or derivative ``name`` of ``batch``, its shape, and its batch."""
+    node = name[1:] if name.startswith("d") else None
+    child = Batch.of(batch.net, batch.size, node) if node is not None and node not in batch.inputs else None
+    key = (id(child if child is not None else batch), name)
+    if key not in _LAMBDIFIED:
+        if child is not None:
+            # the derivative by an intermediate, in the batch that starts there, composed with
+            # the node's value: the same function as batch.grad(node), without printing the
+            # whole forward pass into every entry
+            M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
+        else:
+            M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), batch.symbols()
+        f = sp.lambdify(own, [_named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
+                        docstring_limit=0)
+        _LAMBDIFIED[key] = (f, M.shape, child)
+    return _LAMBDIFIED[key]
 
 
 def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
@@ -352,7 +404,6 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
     SymPy's chain rule) are lambdified once per batch and shared by every
     step at that size; the closed form itself is then evaluated by NumPy.
     """
-    syms = batch.symbols()
     # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
     args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
             for j in range(batch[n].cols)]
@@ -361,22 +412,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
         name = "X" if name == "A0" else name
         if name in point:
             return point[name]
-        key = (id(batch), name)
-        if key not in _LAMBDIFIED:
-            node = name[1:] if name.startswith("d") else None
-            child = None
-            if node is not None and node not in batch.inputs:
-                # the derivative by an intermediate, in the batch that starts there, composed with
-                # the node's value: the same function as batch.grad(node), without printing the
-                # whole forward pass into every entry
-                child = Batch.of(batch.net, batch.size, node)
-                M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
-            else:
-                M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), syms
-            f = sp.lambdify(own, [named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
-                            docstring_limit=0)
-            _LAMBDIFIED[key] = (f, M.shape, child)
-        f, shape, child = _LAMBDIFIED[key]
+        f, shape, child = _lambdified(batch, name)
         if child is None:
             at = args
         else:
