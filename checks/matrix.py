@@ -70,7 +70,7 @@ from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursio
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation
-from gradproof.symbolic.domain import Domain, stable_seed
+from gradproof.symbolic.domain import stable_seed
 from gradproof.symbolic.equivalence import (
     BUDGET,
     CALL_PREFIX,
@@ -238,7 +238,7 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
                            counterexample={k: float(v) for k, v in size.items()},
                            reason=f"d{wrt} is {Lm.rows}×{Lm.cols}, the closed form {R.rows}×{R.cols}",
                            where=_place(claim, net, l, size))
-        domain = Domain.of(batch.intervals())
+        domain = batch.domain()
         for i in range(Lm.rows):
             for j in range(Lm.cols):
                 where = _place(claim, net, l, size, f"[{i}, {j}]")
@@ -397,12 +397,45 @@ def _lambdified(batch: Batch, name: str) -> tuple[Callable[..., Any], tuple[int,
     return _LAMBDIFIED[key]
 
 
+def _forward(batch: Batch, name: str, value: Callable[[str], np.ndarray],
+             point: Mapping[str, np.ndarray]) -> np.ndarray | None:
+    """A computed node ``Z<l>`` or ``A<l>`` of ``batch`` from the node before it, or None for any other name.
+
+    The same floats as the node's lambdified code, which evaluates, on
+    one-element arrays, ``g(z)`` for an activation and, for a layer, the
+    printed sum ``W_j_0*a_0 + W_j_1*a_1 + ... + b_j``: SymPy prints a sum's
+    terms in lexicographic order of their symbols, which puts the term of
+    ``W_j_k`` (or of ``A_i_k``, when the batch starts at ``A``) in the order
+    of the names' ``k`` and the bias last, and Python adds them from the
+    left.  Each layer is then one pass over small arrays instead of a
+    lambdify of the whole forward pass up to it (tests/test_matrix.py
+    compares both, bit for bit).
+    """
+    if name[0] not in "ZA" or not name[1:].isdigit() or name in batch.inputs or name not in batch.nodes:
+        return None
+    kind, l = name[0], int(name[1:])
+    if kind == "A":
+        g, z = _NP[batch.net.activations[l - 1]], value(f"Z{l}")
+        return np.array([float(np.asarray(g(np.array([v])), dtype=float).reshape(-1)[0])
+                         for v in z.ravel()]).reshape(z.shape)
+    prev, W, b = value("X" if l == 1 else f"A{l - 1}"), point[f"W{l}"], point[f"b{l}"]
+    row = batch.net.layout is Layout.ROW_MAJOR
+    order = sorted(range(W.shape[1]), key=str)  # W{l}_j_10 sorts before W{l}_j_2, as SymPy sorts names
+    acc = None
+    for k in order:
+        term = prev[:, [k]] * W[:, k][None, :] if row else W[:, [k]] * prev[k, :][None, :]
+        acc = term if acc is None else acc + term
+    return acc + b
+
+
 def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
     """The value of any quantity of ``batch`` at ``point``: inputs as drawn, the rest by lambdify.
 
-    Computed nodes (``A1``) and the per-example derivatives (``dZ2``, from
-    SymPy's chain rule) are lambdified once per batch and shared by every
-    step at that size; the closed form itself is then evaluated by NumPy.
+    Computed nodes (``Z1``, ``A1``) layer by layer from the point
+    (:func:`_forward`); the per-example derivatives (``dZ2``, from SymPy's
+    chain rule) lambdified once per batch (or batch starting at the node)
+    and shared by every step at that size; the closed form itself is then
+    evaluated by NumPy.
     """
     # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
     args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
@@ -412,6 +445,9 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
         name = "X" if name == "A0" else name
         if name in point:
             return point[name]
+        out = _forward(batch, name, value, point)
+        if out is not None:
+            return out
         f, shape, child = _lambdified(batch, name)
         if child is None:
             at = args
@@ -425,7 +461,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
 
 def _point(batch, seed: int) -> dict[str, np.ndarray]:
     syms = batch.symbols()
-    p = Domain.of(batch.intervals()).sample(syms, 1, seed)[0]
+    p = batch.domain().sample(syms, 1, seed)[0]
     return {n: np.array([[float(p[s]) for s in batch[n].row(i)] for i in range(batch[n].rows)])
             for n in batch.inputs}
 

@@ -68,6 +68,7 @@ import numpy as np
 import sympy as sp
 
 from gradproof.symbolic.activations import ACTIVATIONS
+from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.losses import bce
 from gradproof.symbolic.reverse import Unsupported, gradient
 
@@ -557,6 +558,8 @@ class Batch:
         self._grads: dict[tuple[str, Convention], sp.Matrix] = {}
         self._adjoints: dict[Convention, dict | None] = {}
         self._stand_ins: frozenset[sp.Expr] | None = None
+        self._symbols: tuple[sp.Symbol, ...] | None = None
+        self._domain: Domain | None = None
 
     @classmethod
     def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> Batch:
@@ -601,11 +604,19 @@ class Batch:
         return self._stand_ins
 
     def symbols(self) -> list[sp.Symbol]:
-        return [s for n in self.inputs for s in self.nodes[n]]
+        if self._symbols is None:
+            self._symbols = tuple(s for n in self.inputs for s in self.nodes[n])
+        return list(self._symbols)
 
     def intervals(self) -> dict[sp.Symbol, tuple[float, float]]:
         """Every free symbol's sampling interval."""
         return {s: self.net.domain_interval(n) for n in self.inputs for s in self.nodes[n]}
+
+    def domain(self) -> Domain:
+        """The sampling domain of the free symbols (:meth:`intervals`), made once."""
+        if self._domain is None:
+            self._domain = Domain.of(self.intervals())
+        return self._domain
 
     def derivative(self, name: str, convention: Convention) -> sp.Matrix:
         """The unevaluated ``Derivative(cost, name_ij)`` entry by entry: the oracle's question."""
