@@ -391,8 +391,9 @@ def _lambdified(batch: Batch, name: str) -> tuple[Callable[..., Any], tuple[int,
             M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
         else:
             M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), batch.symbols()
+        # use_imps=False: no implemented_function anywhere, so lambdify need not walk every entry for one
         f = sp.lambdify(own, [_named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
-                        docstring_limit=0)
+                        docstring_limit=0, use_imps=False)
         _LAMBDIFIED[key] = (f, M.shape, child)
     return _LAMBDIFIED[key]
 
@@ -437,9 +438,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
     and shared by every step at that size; the closed form itself is then
     evaluated by NumPy.
     """
-    # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
-    args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
-            for j in range(batch[n].cols)]
+    args: list[np.ndarray] = []  # the point as lambdify's arguments, made when a node needs them
 
     def value(name: str) -> np.ndarray:
         name = "X" if name == "A0" else name
@@ -450,6 +449,8 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
             return out
         f, shape, child = _lambdified(batch, name)
         if child is None:
+            if not args:  # one-element arrays: NumPy's select (a printed Piecewise) wants arrays
+                args.extend(np.array([v]) for n in batch.inputs for v in point[n].ravel())
             at = args
         else:
             at = [np.array([v]) for n in child.inputs
@@ -462,8 +463,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
 def _point(batch, seed: int) -> dict[str, np.ndarray]:
     syms = batch.symbols()
     p = batch.domain().sample(syms, 1, seed)[0]
-    return {n: np.array([[float(p[s]) for s in batch[n].row(i)] for i in range(batch[n].rows)])
-            for n in batch.inputs}
+    return {n: np.array([float(p[s]) for s in batch[n]]).reshape(batch[n].shape) for n in batch.inputs}
 
 
 def _numeric(claim: MatrixClaim) -> Verdict:
