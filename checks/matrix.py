@@ -21,7 +21,8 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     (:func:`symbolic.equivalence.ladder`): every activation application
     (``tanh(...)``, ``sigmoid(...)``, ``Heaviside(...)``) becomes an opaque
     symbol and the difference is expanded (then brought over one
-    denominator).  Reaching 0 is a proof: a rational identity in independent
+    denominator); symengine expands it first, as a proof only
+    (:func:`_zero`, :mod:`symbolic.fast`).  Reaching 0 is a proof: a rational identity in independent
     symbols holds at the actual values wherever both sides are defined.
     Anything else is not taken as a refutation: a failure needs a point of the
     real domain, in the original variables (``X_0_1``, ``W1_1_0``, ...), found
@@ -33,7 +34,10 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     Float64 only, independent of SymPy's calculus: NumPy evaluates the
     closed form's shapes, the left-hand side is the central difference of a
     NumPy forward pass of the cost (written here, not generated), the
-    right-hand side is the closed form through ``lambdify``, at seeded points;
+    right-hand side is the closed form evaluated by NumPy on the nodes'
+    values -- computed nodes layer by layer (:func:`_forward`), the
+    per-example derivatives from SymPy's chain rule through ``lambdify`` --
+    at seeded points;
     ``extra["max_error"]`` and ``extra["tolerance"]`` report the worst entry
     (tolerances from :mod:`checks.tolerances`).  Points where a ReLU input
     sits within a difference step of its kink are redrawn.
