@@ -21,7 +21,8 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     (:func:`symbolic.equivalence.ladder`): every activation application
     (``tanh(...)``, ``sigmoid(...)``, ``Heaviside(...)``) becomes an opaque
     symbol and the difference is expanded (then brought over one
-    denominator).  Reaching 0 is a proof: a rational identity in independent
+    denominator); symengine expands it first, as a proof only
+    (:func:`_zero`, :mod:`symbolic.fast`).  Reaching 0 is a proof: a rational identity in independent
     symbols holds at the actual values wherever both sides are defined.
     Anything else is not taken as a refutation: a failure needs a point of the
     real domain, in the original variables (``X_0_1``, ``W1_1_0``, ...), found
@@ -33,7 +34,10 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     Float64 only, independent of SymPy's calculus: NumPy evaluates the
     closed form's shapes, the left-hand side is the central difference of a
     NumPy forward pass of the cost (written here, not generated), the
-    right-hand side is the closed form through ``lambdify``, at seeded points;
+    right-hand side is the closed form evaluated by NumPy on the nodes'
+    values -- computed nodes layer by layer (:func:`_forward`), the
+    per-example derivatives from SymPy's chain rule through ``lambdify`` --
+    at seeded points;
     ``extra["max_error"]`` and ``extra["tolerance"]`` report the worst entry
     (tolerances from :mod:`checks.tolerances`).  Points where a ReLU input
     sits within a difference step of its kink are redrawn.
@@ -68,8 +72,9 @@ from gradproof.checks.shapes import check_shapes, numpy_shape
 from gradproof.checks.tolerances import ATOL, EPS, RTOL
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
 from gradproof.derivations.model import Claim, Step
-from gradproof.symbolic.activations import ACTIVATIONS
-from gradproof.symbolic.domain import Domain, stable_seed
+from gradproof.symbolic import fast
+from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.domain import stable_seed
 from gradproof.symbolic.equivalence import (
     BUDGET,
     CALL_PREFIX,
@@ -80,7 +85,6 @@ from gradproof.symbolic.equivalence import (
     bounded,
     decide,
     ladder,
-    named_calls,
     residual,
     witness,
 )
@@ -159,6 +163,30 @@ def _activations(claim: MatrixClaim) -> list[str]:
 # symbolic
 # --------------------------------------------------------------------------
 
+def _zero(d: sp.Expr, batch: Batch, left: Callable[[], float]) -> str | None:
+    """The cheap tiers of the ladder on one entry's ``lhs - rhs``: the name of the tier that gives 0, or None.
+
+    The opaque tier's proof by symengine comes first, on ``d`` as it is:
+    every activation application an opaque symbol, each of the batch's
+    declared derivatives that is a sum too (:meth:`Batch.stand_ins`), the
+    difference expanded (:func:`symbolic.fast.opaque_zero`: a proof, never a
+    refutation).  That is the test :func:`symbolic.equivalence.ladder`'s
+    opaque tier starts with, without SymPy's walks of ``d`` to find the
+    activations and replace them; when it does not reach 0, the ladder's
+    cheap tiers run as before.
+    """
+    if d == 0:
+        return "structural"
+    if fast.AVAILABLE:
+        try:
+            if bounded(lambda: fast.opaque_zero(d, batch.stand_ins()), left()):
+                return "opaque"
+        except Timeout:
+            raise Timeout("opaque") from None
+    method, _ = ladder(d, left, CHEAP_TIERS)
+    return method
+
+
 def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
     start = time.perf_counter()
 
@@ -214,14 +242,14 @@ def _symbolic(claim: MatrixClaim, shapes: Verdict, budget: float) -> Verdict:
                            counterexample={k: float(v) for k, v in size.items()},
                            reason=f"d{wrt} is {Lm.rows}×{Lm.cols}, the closed form {R.rows}×{R.cols}",
                            where=_place(claim, net, l, size))
-        domain = Domain.of(batch.intervals())
+        domain = batch.domain()
         for i in range(Lm.rows):
             for j in range(Lm.cols):
                 where = _place(claim, net, l, size, f"[{i}, {j}]")
                 d = Lm[i, j] - R[i, j]
                 try:
                     # the activations are opaque symbols there, their declared derivatives proved above
-                    method, _ = ladder(d, left, CHEAP_TIERS)
+                    method = _zero(d, batch, left)
                 except Timeout as exc:
                     return verdict(Status.UNDECIDED, exc.args[0], where=where,
                                    reason=f"CPU budget of {budget:g} s spent in tier '{exc.args[0]}'")
@@ -295,6 +323,7 @@ def np_cost(net: Network, values: Mapping[str, np.ndarray], start: str | None,
 
 
 _NP_NAMED = {f"{CALL_PREFIX}{k}": v for k, v in _NP.items()} | {f"{CALL_PREFIX}heaviside": np.heaviside}
+_NAMED_TYPES = (_Activation, sp.Heaviside)  # what named_calls writes as calls of gp_<name>
 
 
 def _central(net, values, start, wrt, convention):
@@ -316,43 +345,116 @@ def _central(net, values, start, wrt, convention):
     return grad
 
 
-# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None)
+# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None);
+# the derivative by an intermediate node is keyed by the batch starting there, which every batch of that
+# network and size shares
 _LAMBDIFIED: dict[tuple[int, str], tuple[Callable[..., Any], tuple[int, int], Batch | None]] = {}
+# an expression -> the same with activations as named calls (named_calls), for every batch: nodes and
+# derivatives share their subtrees
+_NAMED: dict[sp.Basic, sp.Basic] = {}
+
+
+def _named_calls(expr: sp.Basic) -> sp.Basic:
+    """:func:`symbolic.equivalence.named_calls` of ``expr``, each distinct subtree rewritten once.
+
+    The same bottom-up rewriting as SymPy's ``replace`` (which that function
+    calls, and which walks a shared subtree once per occurrence), with the
+    rewritten subtrees remembered across entries, nodes and batches: the
+    result is the same expression, so ``lambdify`` prints the same code.
+    """
+    out = _NAMED.get(expr)
+    if out is not None:
+        return out
+    rv, args = expr, expr.args
+    if args:
+        new = tuple([_named_calls(a) for a in args])
+        if args != new:
+            rv = expr.func(*new)
+            # replace(simultaneous=True): a rebuilt node equal to an argument that was rewritten stays
+            if any(rv == a and a != b for a, b in zip(args, new, strict=True)):
+                _NAMED[expr] = rv
+                return rv
+    if isinstance(rv, _NAMED_TYPES):
+        v = sp.Function(f"{CALL_PREFIX}{type(rv).__name__.lower()}")(*rv.args)
+        if v != rv:
+            rv = v
+    _NAMED[expr] = rv
+    return rv
+
+
+def _lambdified(batch: Batch, name: str) -> tuple[Callable[..., Any], tuple[int, int], Batch | None]:
+    """The NumPy function giving node or derivative ``name`` of ``batch``, its shape, and its batch."""
+    node = name[1:] if name.startswith("d") else None
+    child = Batch.of(batch.net, batch.size, node) if node is not None and node not in batch.inputs else None
+    key = (id(child if child is not None else batch), name)
+    if key not in _LAMBDIFIED:
+        if child is not None and node is not None:
+            # the derivative by an intermediate, in the batch that starts there, composed with
+            # the node's value: the same function as batch.grad(node), without printing the
+            # whole forward pass into every entry
+            M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
+        else:
+            M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), batch.symbols()
+        # use_imps=False: no implemented_function anywhere, so lambdify need not walk every entry for one
+        f = sp.lambdify(own, [_named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
+                        docstring_limit=0, use_imps=False)
+        _LAMBDIFIED[key] = (f, M.shape, child)
+    return _LAMBDIFIED[key]
+
+
+def _forward(batch: Batch, name: str, value: Callable[[str], np.ndarray],
+             point: Mapping[str, np.ndarray]) -> np.ndarray | None:
+    """A computed node ``Z<l>`` or ``A<l>`` of ``batch`` from the node before it, or None for any other name.
+
+    The same floats as the node's lambdified code, which evaluates, on
+    one-element arrays, ``g(z)`` for an activation and, for a layer, the
+    printed sum ``W_j_0*a_0 + W_j_1*a_1 + ... + b_j``: SymPy prints a sum's
+    terms in lexicographic order of their symbols, which puts the term of
+    ``W_j_k`` (or of ``A_i_k``, when the batch starts at ``A``) in the order
+    of the names' ``k`` and the bias last, and Python adds them from the
+    left.  Each layer is then one pass over small arrays instead of a
+    lambdify of the whole forward pass up to it (tests/test_matrix.py
+    compares both, bit for bit).
+    """
+    if name[0] not in "ZA" or not name[1:].isdigit() or name in batch.inputs or name not in batch.nodes:
+        return None
+    kind, l = name[0], int(name[1:])
+    if kind == "A":
+        g, z = _NP[batch.net.activations[l - 1]], value(f"Z{l}")
+        return np.array([float(np.asarray(g(np.array([v])), dtype=float).reshape(-1)[0])
+                         for v in z.ravel()]).reshape(z.shape)
+    prev, W, b = value("X" if l == 1 else f"A{l - 1}"), point[f"W{l}"], point[f"b{l}"]
+    row = batch.net.layout is Layout.ROW_MAJOR
+    order = sorted(range(W.shape[1]), key=str)  # W{l}_j_10 sorts before W{l}_j_2, as SymPy sorts names
+    acc = None
+    for k in order:
+        term = prev[:, [k]] * W[:, k][None, :] if row else W[:, [k]] * prev[k, :][None, :]
+        acc = term if acc is None else acc + term
+    return acc + b
 
 
 def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
     """The value of any quantity of ``batch`` at ``point``: inputs as drawn, the rest by lambdify.
 
-    Computed nodes (``A1``) and the per-example derivatives (``dZ2``, from
-    SymPy's chain rule) are lambdified once per batch and shared by every
-    step at that size; the closed form itself is then evaluated by NumPy.
+    Computed nodes (``Z1``, ``A1``) layer by layer from the point
+    (:func:`_forward`); the per-example derivatives (``dZ2``, from SymPy's
+    chain rule) lambdified once per batch (or batch starting at the node)
+    and shared by every step at that size; the closed form itself is then
+    evaluated by NumPy.
     """
-    syms = batch.symbols()
-    # one-element arrays: NumPy's select (a printed Piecewise) wants arrays, not scalars
-    args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
-            for j in range(batch[n].cols)]
+    args: list[np.ndarray] = []  # the point as lambdify's arguments, made when a node needs them
 
     def value(name: str) -> np.ndarray:
         name = "X" if name == "A0" else name
         if name in point:
             return point[name]
-        key = (id(batch), name)
-        if key not in _LAMBDIFIED:
-            node = name[1:] if name.startswith("d") else None
-            child = None
-            if node is not None and node not in batch.inputs:
-                # the derivative by an intermediate, in the batch that starts there, composed with
-                # the node's value: the same function as batch.grad(node), without printing the
-                # whole forward pass into every entry
-                child = Batch.of(batch.net, batch.size, node)
-                M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
-            else:
-                M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), syms
-            f = sp.lambdify(own, [named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
-                            docstring_limit=0)
-            _LAMBDIFIED[key] = (f, M.shape, child)
-        f, shape, child = _LAMBDIFIED[key]
+        out = _forward(batch, name, value, point)
+        if out is not None:
+            return out
+        f, shape, child = _lambdified(batch, name)
         if child is None:
+            if not args:  # one-element arrays: NumPy's select (a printed Piecewise) wants arrays
+                args.extend(np.array([v]) for n in batch.inputs for v in point[n].ravel())
             at = args
         else:
             at = [np.array([v]) for n in child.inputs
@@ -364,9 +466,8 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
 
 def _point(batch, seed: int) -> dict[str, np.ndarray]:
     syms = batch.symbols()
-    p = Domain.of(batch.intervals()).sample(syms, 1, seed)[0]
-    return {n: np.array([[float(p[s]) for s in batch[n].row(i)] for i in range(batch[n].rows)])
-            for n in batch.inputs}
+    p = batch.domain().sample(syms, 1, seed)[0]
+    return {n: np.array([float(p[s]) for s in batch[n]]).reshape(batch[n].shape) for n in batch.inputs}
 
 
 def _numeric(claim: MatrixClaim) -> Verdict:

@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Collection
 from typing import Any
 
 import sympy as sp
@@ -53,14 +54,18 @@ class _TooLarge(Exception):
     pass
 
 
-def to_polynomial(expr: sp.Expr, opaque: frozenset = frozenset()) -> Any:
+def to_polynomial(expr: sp.Expr, stand_ins: Collection[sp.Expr] = ()) -> Any:
     """``expr`` as a symengine expression built from ring operations only, or None.
 
     Symbols (one symengine symbol per distinct SymPy symbol, whatever their
-    names) and exact rationals are kept; every other node, and every node in
-    ``opaque``, is an opaque symbol.  None when symengine is not installed.  A power of a sum above
-    :data:`MAX_POWER` raises (its expansion would run in C, out of reach of
-    the budget's timer).
+    names) and exact rationals are kept; every other node is an opaque
+    symbol, and so is every subexpression of ``stand_ins`` where it occurs
+    whole (an activation's declared derivative that is a sum, ``1 -
+    tanh(u)**2``: a chain of them then expands to a product of symbols, not
+    to 2**depth terms; replacing a subexpression by a symbol everywhere keeps
+    a proof a proof).  None when symengine is not installed.  A power of a
+    sum above :data:`MAX_POWER` raises (its expansion would run in C, out of
+    reach of the budget's timer).
     """
     se = _engine()
     if se is None:
@@ -79,7 +84,7 @@ def to_polynomial(expr: sp.Expr, opaque: frozenset = frozenset()) -> Any:
         out = memo.get(e)
         if out is not None:
             return out
-        if e in opaque:
+        if e in stand_ins:
             out = fresh(e)
         elif e.is_Add:
             out = se.Add(*[walk(a) for a in e.args])
@@ -125,25 +130,33 @@ def _integer_multiple(arg) -> bool:
     return bool(k.is_Integer) and k != 0
 
 
-def opaque_zero(expr, opaque: frozenset = frozenset()) -> bool | None:
+def opaque_zero(expr, stand_ins: Collection[sp.Expr] = ()) -> bool | None:
     """``True`` when ``expr`` expands to 0 with every transcendental node opaque; else ``None``.
 
     A proof, never a refutation (see the module docstring).  A matrix is
-    zero when every entry is.  ``opaque``: more nodes to keep whole (any
-    node may be: a symbol standing for a subexpression everywhere keeps a
-    proof a proof).
+    zero when every entry is.  ``stand_ins``: subexpressions that are opaque
+    too where they occur whole (see :func:`to_polynomial`).
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> rule = 1 - sp.tanh(x) ** 2
+    >>> d = x * rule - x * (1 - sp.tanh(x)) * (1 + sp.tanh(x))
+    >>> opaque_zero(d) in (True, None)
+    True
+    >>> opaque_zero(d, stand_ins={rule}) is None  # the rule is one symbol: it no longer cancels
+    True
     """
     se = _engine()
     if se is None:
         return None
     if isinstance(expr, sp.MatrixBase):
-        return True if all(opaque_zero(e, opaque) for e in expr) else None
+        return True if all(opaque_zero(e, stand_ins) for e in expr) else None
     if not isinstance(expr, sp.Basic):
         return None
     if expr == 0:
         return True
     try:
-        poly = to_polynomial(expr, opaque)
+        poly = to_polynomial(expr, stand_ins)
         return True if se.expand(poly) == 0 else None
     except (_TooLarge, RuntimeError, TypeError, ValueError, OverflowError, RecursionError):
         return None  # symengine refused (e.g. a huge power): SymPy decides

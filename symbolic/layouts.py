@@ -68,6 +68,7 @@ import numpy as np
 import sympy as sp
 
 from gradproof.symbolic.activations import ACTIVATIONS
+from gradproof.symbolic.domain import Domain
 from gradproof.symbolic.losses import bce
 from gradproof.symbolic.reverse import Unsupported, gradient
 
@@ -83,6 +84,7 @@ __all__ = [
     "batch_mean",
     "broadcast",
     "dims",
+    "matmul",
     "sum_axis",
     "symbol_matrix",
 ]
@@ -137,6 +139,26 @@ def symbol_matrix(name: str, rows: int, cols: int) -> sp.Matrix:
     Matrix([[X_0_0, X_0_1]])
     """
     return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i}_{j}", real=True))
+
+
+def matmul(A: sp.MatrixBase, B: sp.MatrixBase) -> sp.Matrix:
+    """The matrix product ``A * B``, each entry one ``Add`` of its products.
+
+    The same matrix as SymPy's ``A * B``, whose sparse product first asks of
+    every entry whether ``0 * entry`` is 0 (an infinity would make it NaN):
+    on the large entries of a forward pass or a gradient those questions cost
+    ten times the product.  The entries here are finite by construction
+    (real symbols, activations of them).
+
+    >>> A = symbol_matrix("A", 2, 2)
+    >>> matmul(A, A) == A * A
+    True
+    """
+    if A.cols != B.rows:
+        raise ShapeMismatch(f"cannot multiply {A.rows}×{A.cols} by {B.rows}×{B.cols}")
+    n = A.cols
+    return sp.Matrix(A.rows, B.cols, [sp.Add(*[A[i, k] * B[k, j] for k in range(n)])
+                                      for i in range(A.rows) for j in range(B.cols)])
 
 
 def apply(f: Callable, M: sp.MatrixBase) -> sp.Matrix:
@@ -261,7 +283,7 @@ class Mat:
         if self.shape[1] != other.shape[0]:
             raise ShapeMismatch(f"{self.label} · {other.label}: inner dimensions "
                                 f"{self.shape[1]} and {other.shape[0]} differ")
-        v = None if self.value is None else self.value * other.value
+        v = None if self.value is None else matmul(self.value, other.value)
         return self._new(text, (self.shape[0], other.shape[1]), v)
 
     def odot(self, other: Mat) -> Mat:
@@ -524,7 +546,7 @@ class Batch:
             self._free(f"b{l}")
             prev = self.nodes["X" if l == 1 else f"A{l - 1}"]
             W, b = self.nodes[f"W{l}"], self.nodes[f"b{l}"]
-            Z = prev * W.T if net.layout is Layout.ROW_MAJOR else W * prev
+            Z = matmul(prev, W.T) if net.layout is Layout.ROW_MAJOR else matmul(W, prev)
             Z = Z + broadcast(b, Z.shape)
             self.nodes[f"Z{l}"] = Z
             self.nodes[f"A{l}"] = apply(net.activation(l), Z)
@@ -535,6 +557,9 @@ class Batch:
         self.losses = [sp.Add(*[bce(out[i, k], Y[i, k]) for k in range(out.cols)]) for i in range(self.m)]
         self._grads: dict[tuple[str, Convention], sp.Matrix] = {}
         self._adjoints: dict[Convention, dict | None] = {}
+        self._stand_ins: frozenset[sp.Expr] | None = None
+        self._symbols: tuple[sp.Symbol, ...] | None = None
+        self._domain: Domain | None = None
 
     @classmethod
     def of(cls, net: Network, size: Mapping[str, int], start: str | None = None) -> Batch:
@@ -562,12 +587,36 @@ class Batch:
         total = sp.Add(*self.losses)
         return total if convention is Convention.PER_EXAMPLE else total / self.m
 
+    def stand_ins(self) -> frozenset[sp.Expr]:
+        """The declared derivatives that are sums (tanh's ``1 - tanh(z)**2``) of this batch's activations.
+
+        The zero test keeps each one whole as an opaque symbol
+        (:func:`symbolic.fast.to_polynomial`), as the opaque tier of
+        :func:`symbolic.equivalence.ladder` does for the activations it finds.
+        """
+        if self._stand_ins is None:
+            rules: set[sp.Expr] = set()
+            for name, M in self.nodes.items():
+                if name[0] == "A" and name not in self.inputs:
+                    act = self.net.activation(int(name[1:]))
+                    rules.update(r for r in (e.fdiff() for e in M if isinstance(e, act)) if r.is_Add)
+            self._stand_ins = frozenset(rules)
+        return self._stand_ins
+
     def symbols(self) -> list[sp.Symbol]:
-        return [s for n in self.inputs for s in self.nodes[n]]
+        if self._symbols is None:
+            self._symbols = tuple(s for n in self.inputs for s in self.nodes[n])
+        return list(self._symbols)
 
     def intervals(self) -> dict[sp.Symbol, tuple[float, float]]:
         """Every free symbol's sampling interval."""
         return {s: self.net.domain_interval(n) for n in self.inputs for s in self.nodes[n]}
+
+    def domain(self) -> Domain:
+        """The sampling domain of the free symbols (:meth:`intervals`), made once."""
+        if self._domain is None:
+            self._domain = Domain.of(self.intervals())
+        return self._domain
 
     def derivative(self, name: str, convention: Convention) -> sp.Matrix:
         """The unevaluated ``Derivative(cost, name_ij)`` entry by entry: the oracle's question."""
