@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import gc
 import hashlib
 import json
 import os
@@ -678,7 +679,9 @@ def _silence(stream: IO[str]) -> None:
         pass
 
 
-@cache.session()  # one run: each distinct claim decided, and printed, once
+GC_YOUNG = 50_000  # allocations between collections of the youngest generation (Python's default: 700)
+
+
 def entry() -> None:
     """The ``gradproof`` command (and ``python -m gradproof``): :func:`main`, then out at once.
 
@@ -689,6 +692,9 @@ def entry() -> None:
     it makes it, and the workers have been joined.  :func:`main` itself
     returns, for callers in Python.
     """
+    # SymPy allocates millions of small objects that live for the whole run; collecting the young
+    # generation every 700 allocations spent ~4% of the full report walking them (measured)
+    gc.set_threshold(GC_YOUNG, 20, 100)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -698,6 +704,7 @@ def entry() -> None:
     os._exit(code)
 
 
+@cache.session()  # one run: each distinct claim decided, and printed, once
 def main(argv: Sequence[str] | None = None, console=None, err=None) -> int:
     """Run gradproof; return an :class:`ExitCode`.
 
