@@ -986,12 +986,13 @@ def _sample(combos: list, n: int) -> list:
     return sorted(chosen)
 
 
-def _instances(sides: list, defs: _Definitions, different=()) -> list[_Instance]:
+def _instances(sides: list, defs: _Definitions, different=(), expanded: list | None = None) -> list[_Instance]:
     """The concrete instances a link is checked at (one, plain, when it has no sum or index).
 
-    ``different``: pairs of indices that must differ (a condition ``i \\neq j``).
+    ``different``: pairs of indices that must differ (a condition ``i \\neq j``).  ``expanded``:
+    the sides through the definitions, when the caller has them.
     """
-    expanded = [defs.expand(s) for s in sides]
+    expanded = [defs.expand(s) for s in sides] if expanded is None else expanded
     _same_letter_outside_sums(sides + expanded, defs)
     sizes = set().union(*(_sizes(e) for e in expanded))
     free = set().union(*(_index_symbols(e) for e in sides + expanded), *(set(p) for p in different))
@@ -1065,14 +1066,25 @@ class _Instantiate:
     defs: _Definitions
     different: tuple
     assume: Any
+    # the left side through the definitions: the diagnosis instantiates one link with hundreds of
+    # right sides (the definitions never change once read)
+    _lhs: list = field(default_factory=list, compare=False, repr=False)
 
     def __call__(self, rhs, first: bool = False) -> Claim:
         """The claim ``lhs = rhs`` at every instance; ``first``: at the first one alone (a screen)."""
-        instances = _instances([self.lhs, rhs], self.defs, list(self.different))[:1 if first else None]
+        if not self._lhs:
+            self._lhs.append(self.defs.expand(self.lhs))
+        expanded = [self._lhs[0], self.defs.expand(rhs)]
+        instances = _instances([self.lhs, rhs], self.defs, list(self.different), expanded)[:1 if first else None]
+        # the plain instance: no size, no index, no sum, no entry -- nothing to make concrete
+        plain = not any(e.has(sp.Sum, sp.Indexed) for e in expanded)
         pairs = []
         for inst in instances:
-            left = self.defs.expand(inst.make(self.lhs), instance=inst)
-            right = self.defs.expand(inst.make(rhs), instance=inst)
+            if plain and not inst.values:
+                left, right = expanded
+            else:
+                left = self.defs.expand(inst.make(self.lhs), instance=inst)
+                right = self.defs.expand(inst.make(rhs), instance=inst)
             pairs.append((self.assume(left, self.defs, inst), self.assume(right, self.defs, inst)))
         if len(pairs) == 1:
             return Claim(*pairs[0])
