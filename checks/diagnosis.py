@@ -56,7 +56,7 @@ from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions, sigmoid, tanh
-from gradproof.symbolic.domain import Domain, stable_seed
+from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
 from gradproof.symbolic.layouts import Quantities
 from gradproof.symbolic.printing import split_rhs
@@ -1364,7 +1364,8 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
             hit = diagnose_note(claim, clock, budget, cap)
         return None if hit is None else Diagnosis(*hit)
     if isinstance(claim, MatrixClaim):
-        found = _diagnose_matrix(claim, clock, budget, cap)
+        found = _searched(("matrix", id(claim), budget, cap), claim,
+                          lambda: _diagnose_matrix(claim, clock, budget, cap))
         if found is None:
             return None
         c, mutant = found
@@ -1383,13 +1384,33 @@ def diagnose(step_or_claim, domain: Domain | None = None, *, budget: float = BUD
         if _is_written(claim):
             found, printer = _diagnose_written(claim, domain, clock, budget, cap), _note_tex
         if found is None and not _is_weighted(claim) and clock.left() > 0:
-            found, printer = _diagnose_scalar(claim, domain, clock, budget, net, cap), _latex
+            key = ("scalar", digest(claim.lhs), digest(claim.rhs), repr(domain), budget, cap)
+            found, printer = _searched(key, claim,
+                                       lambda: _diagnose_scalar(claim, domain, clock, budget, net, cap)), _latex
         if found is None:
             return None
         c, proved = found
         latex, note = _scalar_latex(step.latex if step is not None else None, c, printer)
         return Diagnosis(c.slip, latex, note, Claim(proved.lhs, proved.rhs))
     return None
+
+
+_SEARCHED: dict[tuple, tuple[Any, Any]] = {}  # key -> (the claim, kept alive; what the search found)
+SEARCHED_MAX = 1000
+
+
+def _searched(key: tuple, claim, search: Callable[[], Any]):
+    """``search()`` once per claim and process: a translation repeats its original's errata (the
+    proposal is then printed in each step's own LaTeX).  Keyed by digests and object identity,
+    never by SymPy's equality."""
+    hit = _SEARCHED.get(key)
+    if hit is not None and (key[0] != "matrix" or hit[0] is claim):
+        return hit[1]
+    found = search()
+    if len(_SEARCHED) >= SEARCHED_MAX:
+        _SEARCHED.clear()
+    _SEARCHED[key] = (claim, found)
+    return found
 
 
 def _is_written(claim) -> bool:
