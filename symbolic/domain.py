@@ -131,13 +131,14 @@ class Domain:
 
     def sample(self, symbols: Iterable[sp.Symbol], n: int, seed: int) -> list[dict[sp.Symbol, sp.Rational]]:
         """``n`` seeded points, as exact dyadic rationals, in a stable order."""
-        syms = sorted(set(symbols), key=lambda s: (str(s), s.sort_key()))
+        names = {s: str(s) for s in set(symbols)}  # (str prints: once per symbol)
+        syms = sorted(names, key=lambda s: (names[s], s.sort_key()))
         rng = np.random.default_rng(seed)
         points: list[dict[sp.Symbol, sp.Rational]] = [{} for _ in range(n)]
         for s in syms:
-            lo, hi = self.interval(s)
+            lo, hi = self.interval(names[s])
             u = rng.uniform(_MARGIN, 1 - _MARGIN, size=n)
-            for p, ui in zip(points, u, strict=False):
+            for p, ui in zip(points, u.tolist(), strict=False):
                 v = lo + ui * (hi - lo)
                 if abs(v) < _AWAY_FROM_ZERO and lo < -_AWAY_FROM_ZERO < hi:
                     v = _AWAY_FROM_ZERO if v >= 0 else -_AWAY_FROM_ZERO
