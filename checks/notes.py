@@ -62,6 +62,7 @@ import sympy as sp
 from gradproof.derivations.model import Cite, Claim, Derivation, Kind, Step
 from gradproof.symbolic.domain import DEFAULT_INTERVAL, Domain
 from gradproof.symbolic.latex import GREEK, Function, LatexError, Reader, index_symbol, name_of
+from gradproof.symbolic.nodes import distinct_nodes
 
 __all__ = [
     "InputError",
@@ -932,20 +933,8 @@ def _index_symbols(expr) -> set:
     return set().union(*(_index_symbols(a) for a in expr.args)) if expr.args else set()
 
 
-def _distinct(expr) -> list:
-    """Every distinct node of ``expr`` once (``atoms`` walks each repeated subtree again)."""
-    seen: dict[int, sp.Basic] = {}  # by object: SymPy's equality merges Subs of different variables
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if id(e) not in seen:
-            seen[id(e)] = e
-            stack.extend(e.args)
-    return list(seen.values())
-
-
 def _of_type(exprs: list, kind) -> set:
-    return {n for e in exprs for n in _distinct(e) if isinstance(n, kind)}
+    return {n for e in exprs for n in distinct_nodes(e) if isinstance(n, kind)}
 
 
 def _sizes(expr) -> set:
@@ -958,7 +947,7 @@ def _sizes(expr) -> set:
 
 def _same_letter_outside_sums(exprs: list, defs: _Definitions):
     """``x_j`` beside entries ``x_k`` of a vector, with ``j`` undeclared: it would be another name."""
-    nodes = [n for e in exprs for n in _distinct(e)]
+    nodes = [n for e in exprs for n in distinct_nodes(e)]
     bound = {lim[0].name for s in nodes if isinstance(s, sp.Sum) for lim in s.limits} - set(defs.indices)
     bases = {str(i.base) for i in nodes if isinstance(i, sp.Indexed)}
     # (sorted: the first offending name is the one reported, on every run)

@@ -33,6 +33,7 @@ from gradproof.checks.tolerances import (
 from gradproof.symbolic.activations import _Activation, relu
 from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
+from gradproof.symbolic.nodes import distinct_nodes
 
 __all__ = ["check", "evaluate"]
 
@@ -58,26 +59,9 @@ def _symbols(expr) -> tuple[sp.Symbol, ...]:
                         key=lambda s: (str(s), s.sort_key())))
 
 
-@lru_cache(maxsize=512)
-def _distinct_nodes(expr) -> frozenset:
-    """Every node of ``expr`` once: a subtree that occurs many times is walked once.
-
-    The chain rule of a deep network repeats each layer's subexpression in
-    every factor after it; ``atoms`` and ``has`` walk every occurrence.
-    """
-    seen: set = set()
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if e not in seen:
-            seen.add(e)
-            stack.extend(e.args)
-    return frozenset(seen)
-
-
 def _atoms(expr, *types) -> set:
-    """``expr.atoms(*types)``, from :func:`_distinct_nodes`."""
-    return {e for e in _distinct_nodes(expr) if isinstance(e, types)}
+    """``expr.atoms(*types)``, each distinct node visited once (:mod:`symbolic.nodes`)."""
+    return {e for e in distinct_nodes(expr) if isinstance(e, types)}
 
 
 def _plain(expr):

@@ -70,6 +70,7 @@ from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions
 from gradproof.symbolic.differentiate import take_derivatives
 from gradproof.symbolic.domain import Domain, digest, stable_seed
+from gradproof.symbolic.nodes import distinct_nodes
 from gradproof.symbolic.values import Values
 
 __all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
@@ -314,7 +315,7 @@ def _variables(*exprs) -> list:
     # (lhs - rhs).free_symbols can be empty after cancellation: take both sides.
     found: set = set()
     for e in exprs:
-        nodes = _distinct_nodes(e)  # (atoms and free_symbols walk a deep network's tree, not its DAG)
+        nodes = distinct_nodes(e)  # (atoms and free_symbols walk a deep network's tree, not its DAG)
         labels = {b.label for b in nodes if isinstance(b, sp.IndexedBase)}
         # a derivative's variable is a variable of the claim even where the expression lacks it
         taken = {v for d in nodes if isinstance(d, sp.Derivative) for v in d.variables}
@@ -344,7 +345,7 @@ def _free_symbols(expr, nodes: list) -> set:
 
 
 def _numeric_ok(expr) -> bool:
-    return not any(isinstance(n, sp.Derivative | AppliedUndef) for n in _distinct_nodes(expr))
+    return not any(isinstance(n, sp.Derivative | AppliedUndef) for n in distinct_nodes(expr))
 
 
 # --------------------------------------------------------------------------
@@ -478,24 +479,6 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
 # the canonical forms
 # --------------------------------------------------------------------------
 
-def _distinct_nodes(expr, stop: Callable[[sp.Basic], bool] | None = None) -> list:
-    """Every distinct node of ``expr`` once, parents before children (the chain rule of a deep network
-    repeats each layer's subtree in every factor after it: a walk of the tree meets it 2**depth
-    times); ``stop(node)``: true when the walk need not go below ``node``."""
-    seen: dict[int, sp.Basic] = {}  # by object: SymPy's equality merges Subs of different variables
-    out = []
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if id(e) in seen:
-            continue
-        seen[id(e)] = e
-        out.append(e)
-        if stop is None or not stop(e):
-            stack.extend(reversed(e.args))
-    return out
-
-
 def _opaque(d: sp.Expr) -> sp.Expr:
     """Transcendental nodes become opaque symbols; then polynomial, then rational cancellation.
 
@@ -516,7 +499,7 @@ def _opaque(d: sp.Expr) -> sp.Expr:
       the same proof without bringing anything over one denominator.
     """
     rules: dict[sp.Expr, sp.Dummy] = {}  # a derivative rule that is a sum -> the symbol standing for it
-    activations = [f for f in _distinct_nodes(d) if isinstance(f, _Activation)]
+    activations = [f for f in distinct_nodes(d) if isinstance(f, _Activation)]
     for f in sorted(activations, key=sp.default_sort_key):
         rule = f.fdiff()
         if isinstance(rule, sp.Add):
@@ -542,7 +525,7 @@ def _opaque(d: sp.Expr) -> sp.Expr:
             return True
         return False
 
-    _distinct_nodes(d, stop=opaque)
+    distinct_nodes(d, stop=opaque)
     d = d.xreplace(nodes)
     # most differences cancel as polynomials in the opaque symbols: expanding first
     # proves those without ``together`` (whose gcd_terms was 2/3 of this tier's time)

@@ -261,8 +261,9 @@ def test_nodes_kept_opaque_keep_a_proof_a_proof_and_prove_nothing_false():
     lambda x, y, i: sp.IndexedBase("x")[1] * y + sp.Lambda(x, x ** 2)(y),
 ])
 def test_free_symbols_from_the_distinct_nodes_are_sympys(make):
-    from gradproof.symbolic.equivalence import _distinct_nodes, _free_symbols
+    from gradproof.symbolic.equivalence import _free_symbols
+    from gradproof.symbolic.nodes import distinct_nodes
 
     x, y = sp.symbols("x y", real=True)
     e = make(x, y, sp.Symbol("i", integer=True))
-    assert _free_symbols(e, _distinct_nodes(e)) == e.free_symbols
+    assert _free_symbols(e, distinct_nodes(e)) == e.free_symbols
