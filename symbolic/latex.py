@@ -143,8 +143,15 @@ FUNCTIONS: dict[str, Callable] = {
     "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
     "max": _max, "min": sp.Min,
 }
+def _softmax_marker(*args):
+    """softmax is read where its entry is known (``_softmax_entry``); called any other way it is refused."""
+    raise LatexError("softmax of a vector needs its entry: \\operatorname{softmax}(\\mathbf{z})_j or "
+                     "\\operatorname{softmax}(z_j), with j an index (index j = 1..n)")
+
+
 # functions known by a word: \text{...}, \operatorname{...}, \mathrm{...} or plain name(x), any case
 TEXT_FUNCTIONS: dict[str, Callable] = {
+    "softmax": _softmax_marker,
     "sig": sigmoid, "sigmoid": sigmoid, "σ": sigmoid, "sigma": sigmoid, "relu": relu,
     "tanh": tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "ln": sp.log, "log": sp.log,
     "exp": sp.exp, "softplus": _softplus, "swish": _swish, "silu": _swish, "max": _max, "min": sp.Min,
@@ -184,6 +191,7 @@ sub: SUBCHAR
    | "_" greek_juxt
    | "_" "{" LETTER _EQ expr "}"   -> sub_eq
    | "_" "{" LETTER _NEQ expr "}"  -> sub_neq
+   | "_" "{" LETTER _COLON LETTER _NEQ expr "}"  -> sub_such_neq
    | "_" "{" expr (_COMMA expr)+ "}" -> sub_list
 sup: SUPCHAR
    | "^" "{" expr "}"
@@ -237,6 +245,7 @@ _MINUS: "-"
 _DIV: "/"
 _EQ: "="
 _COMMA: ","
+_COLON: ":"
 CMP.3: /<=|>=|<|>|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
 _NEQ.3: /\\neq?(?![a-zA-Z])/
 _MUL.3: /\\(cdot|times)(?![a-zA-Z])|\*/
@@ -496,6 +505,9 @@ class Reader:
     indexed: set = field(default_factory=set)
     prime: Callable = _no_prime
     layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
+    # names the note declares as quantities (a let, an assume); when given, an undeclared Greek letter
+    # before a parenthesis (\phi(z)) is refused: a function the note never defines, or a product?
+    quantities: frozenset | None = None
 
     def read(self, text: str) -> sp.Expr:
         ascii_text, where = _from_unicode(text)
@@ -644,6 +656,7 @@ class Reader:
         factors: list = []
         i = 0
         while i < len(items):
+            self._refuse_greek_call(items, i)
             value = self._item(items[i], depth)
             if isinstance(value, _Operator):
                 rest = items[i + 1:]
@@ -686,9 +699,18 @@ class Reader:
                 names: tuple[str, ...] = getattr(head.fn, "names", ())  # a note's function: its parameters
                 args = [self.indices.get(n) or self.symbol(n) for n in names]
                 return self._call(head, args, head.offset), j
+            if head.order:
+                raise LatexError(f"`{head.name}'` without its argument in parentheses: write {head.name}'(z)",
+                                 head.offset)
             raise LatexError("a function needs an argument", head.offset)
         nxt = items[j]
         atom = nxt.children[0]
+        if head.order and not self._is_group(nxt):
+            # \sigma' \frac{\partial u}{\partial w}: sigma' at an argument left unsaid, times the fraction --
+            # not sigma' of the fraction
+            raise LatexError(f"`{head.name}'` without its argument in parentheses: write {head.name}'(z)", head.offset)
+        if self._is_group(nxt) and head.fn is _softmax_marker and not head.order and head.exponent is None:
+            return self._softmax_entry(nxt, depth), j + 1
         if self._is_group(nxt):
             scripts = nxt.children[1:]
             primes = [s for s in scripts if isinstance(s, Token) and s.type == "PRIME"]
@@ -720,6 +742,47 @@ class Reader:
             run.append(self._item(items[k], depth + 1))
             k += 1
         return self._call(head, [sp.Mul(*run)], _pos(nxt)), k
+
+    def _refuse_greek_call(self, items: list, i: int) -> None:
+        """``\\phi(z)`` with ``\\phi`` neither defined nor declared: an activation left open, or ``\\phi``
+        times ``z``?  Reading it as a product would make ``\\partial \\phi(z) / \\partial z = \\phi`` hold."""
+        atom = items[i].children[0]
+        if self.quantities is None or len(items[i].children) != 1 or atom.data != "greek" or i + 1 >= len(items):
+            return
+        name = str(atom.children[0])[1:]
+        nxt = items[i + 1].children[0]
+        if name in self.functions or name in self.quantities or not isinstance(nxt, Tree) \
+                or nxt.data not in ("paren", "tuple") or not self._text[_pos(nxt):].lstrip().startswith(("(", "\\left(")):
+            return
+        raise LatexError(f"`\\{name}(...)`: a function or a product? define the function (let \\{name}(x) = ...), "
+                         f"or declare \\{name} a quantity (let \\{name} = ... or assume \\{name} > 0)", _pos(atom))
+
+    def _softmax_entry(self, item: Tree, depth: int) -> sp.Expr:
+        """``\\operatorname{softmax}(\\mathbf{z})_j`` or ``softmax(z_j)``: entry ``j`` of the softmax of the
+        vector ``z``, the sum running over the range of the index ``j``."""
+        atom, scripts = item.children[0], item.children[1:]
+        subs = [s for s in scripts if isinstance(s, Tree) and s.data == "sub"]
+        if atom.data == "tuple" or len(subs) != len(scripts):
+            raise LatexError("softmax takes one vector, and only a subscript after it: "
+                             "\\operatorname{softmax}(\\mathbf{z})_j", _pos(item))
+        arg = self.build(atom.children[0], depth + 1)
+        if subs:  # softmax(z)_j: z a vector the note names nowhere else as a scalar
+            if not isinstance(arg, sp.Symbol) or isinstance(arg, sp.Dummy) or arg.is_real is not True:
+                raise LatexError("softmax(...)_j of something that is not the name of a vector", _pos(item))
+            base, entry = str(arg), self._script_value(subs[0], depth)
+        elif isinstance(arg, sp.Indexed) and len(arg.indices) == 1:  # softmax(z_j)
+            base, entry = str(arg.base), arg.indices[0]
+        else:
+            raise LatexError("softmax of a vector needs its entry: \\operatorname{softmax}(\\mathbf{z})_j or "
+                             "\\operatorname{softmax}(z_j)", _pos(item))
+        letter = next((name for name, symbol in self.indices.items() if symbol == entry), None)
+        if letter is None:
+            raise LatexError("the entry of a softmax is an index letter (index j = 1..n): its range is "
+                             "the vector's size", _pos(item))
+        k = sp.Dummy(letter, integer=True)
+        vector = sp.IndexedBase(base, real=True)
+        upper = self.ranges.get(letter, implicit_size(letter))
+        return sp.exp(vector[entry]) / sp.Sum(sp.exp(vector[k]), (k, sp.Integer(self.first.get(letter, 1)), upper))
 
     @staticmethod
     def _is_group(item: Tree) -> bool:
@@ -813,6 +876,12 @@ class Reader:
         atom, scripts = node.children[0], node.children[1:]
         primes = sum(_prime_count(s) for s in scripts if isinstance(s, Token))
         scripts = [s for s in scripts if isinstance(s, Tree)]
+        for k, s in enumerate(scripts):
+            if s.data == "sub_such_neq":  # \sum_{i : i \neq j} is \sum_{i \neq j}
+                letter, again, other = s.children
+                if str(letter) != str(again):
+                    raise LatexError(f"`{letter} : {again} \\neq ...`: the sum's index is {letter}", _pos(s))
+                scripts[k] = Tree("sub_neq", [letter, other], s.meta)
         subs = [s for s in scripts if s.data in ("sub", "sub_eq", "sub_neq", "sub_list")]
         sups = [s for s in scripts if s.data == "sup"]
         if len(subs) > 1 or len(sups) > 1:
