@@ -434,8 +434,8 @@ def _define(lhs: str, latex: str, offset: int, lead: int, scope: _Scope):
             and _is_name(m.group(1)):
         scope.indexed[name_of(m.group(1))] = (tuple(re.findall(r"[a-zA-Z]", m.group(2))), latex, offset)
         return
-    try:
-        name = name_of(lhs)
+    try:  # a word (let Loss = ..., let Out = ...) is one name: the blocks read it so
+        name = lhs if re.fullmatch(r"[A-Za-z]{2,}", lhs) else name_of(lhs)
     except LatexError as exc:
         raise _Failed(lead, f"let: {exc.message}") from None
     scope.lets[name] = (latex, offset)
@@ -616,7 +616,8 @@ class _Definitions:
         return Reader(symbol or self.symbol, indices=dict(self.indices), functions=self.functions,
                       ranges=self.ranges, first=self.first, indexed=set(self.scope.indexed),
                       prime=self.prime, layers=self.scope.layers,
-                      quantities=frozenset(self.defined) | frozenset(self.symbols.bounds))
+                      quantities=frozenset(self.defined) | frozenset(self.symbols.bounds),
+                      words=frozenset(n for n in self.defined if re.fullmatch(r"[A-Za-z]{2,}", n)))
 
     def _layers_that_exist(self) -> dict[str, tuple[int, int]]:
         """Where each layered name exists: layers ``1 + lo .. L + hi`` (``b^{l+1}`` in ``z^{l+1}``: 2..L)."""

@@ -124,6 +124,38 @@ def _from_unicode(text: str):
     return result, lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
 
 
+_TEXT_GROUP = re.compile(r"\\(?:" + "|".join(sorted(_TEXT_CMDS_EARLY := (
+    "text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal mathsf mathtt "
+    "mathnormal pmb").split(), key=len, reverse=True)) + r")\s*\{[^{}]*\}")
+
+
+def _words_as_names(text: str, words: frozenset):
+    """``text`` with each defined word (``Loss``) spelled ``\\mathrm{Loss}``, one name; ``dLoss`` opening a
+    brace group (``\\frac{dLoss}{dOut}``) is ``d\\mathrm{Loss}``.  Returns the text and the map of an offset
+    back to ``text``."""
+    fonts = [(m.start(), m.end()) for m in _TEXT_GROUP.finditer(text)]
+    out, starts, last = [], [], 0
+    for m in re.finditer(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])", text):
+        run, at = m.group(0), m.start()
+        if any(a <= at < b for a, b in fonts):
+            continue
+        if run in words:
+            lead = ""
+        elif run[0] == "d" and run[1:] in words and text[:at].rstrip().endswith("{"):
+            lead = "d"
+        else:
+            continue
+        out.append(text[last:at])
+        starts += range(last, at)
+        spelled = lead + "\\mathrm{" + run[len(lead):] + "}"
+        out.append(spelled)
+        starts += [at] * len(spelled)
+        last = m.end()
+    out.append(text[last:])
+    starts += range(last, len(text))
+    return "".join(out), lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
+
+
 def _softplus(x):
     return sp.log(1 + sp.exp(x))
 
@@ -508,9 +540,15 @@ class Reader:
     # names the note declares as quantities (a let, an assume); when given, an undeclared Greek letter
     # before a parenthesis (\phi(z)) is refused: a function the note never defines, or a product?
     quantities: frozenset | None = None
+    # names of several letters the note defines (let Loss = ..., let Out = ...): each is one name where it
+    # is written as a whole word, and in dLoss of \frac{dLoss}{dOut}
+    words: frozenset = frozenset()
 
     def read(self, text: str) -> sp.Expr:
         ascii_text, where = _from_unicode(text)
+        if self.words:
+            ascii_text, back = _words_as_names(ascii_text, self.words)
+            where = (lambda first, second: lambda offset: first(second(offset)))(where, back)
         try:
             return self._read(ascii_text)
         except LatexError as exc:  # where the user's own text has it
