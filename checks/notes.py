@@ -1294,11 +1294,14 @@ def _layout(src: str, originals: dict | None = None):
             if level[m.start()] == 0 and not (m.start() > 0 and text[m.start() - 1] == "\\"):
                 separators.append((m.start(), m.end(), kind))
     for m in re.finditer(r"\\(text|textrm|textit|textbf|mbox|intertext)\s*\{([^{}]*)\}", text):
-        if depth[m.start()] == 0 and not _is_function_word(m.group(2)):
+        start, end = m.start(), m.end()
+        before, after = re.search(r"[\[(]\s*$", text[:start]), re.match(r"\s*[\])]", text[end:])
+        # \quad [\text{chain rule}], \quad (\text{expanded}): an annotation, even of one word
+        annotation = bool(before and after and "[(".index(before.group(0)[0]) == "])".index(after.group(0)[-1])
+                          and re.search(r"\\q?quad\s*[\[(]\s*$", src[:start]))
+        if depth[m.start()] == 0 and (annotation or not _is_function_word(m.group(2))):
             kind = "condition" if re.match(r"\s*(if|for|when|where|with|unless|otherwise)\b", m.group(2)) \
                 else "prose"
-            start, end = m.start(), m.end()
-            before, after = re.search(r"[\[(]\s*$", text[:start]), re.match(r"\s*[\])]", text[end:])
             if kind == "prose" and before and after and "[(".index(before.group(0)[0]) == "])".index(
                     after.group(0)[-1]):  # [\text{chain rule}]: the bracket is part of the annotation
                 start, end = before.start(), end + after.end()

@@ -278,3 +278,27 @@ def test_braces_around_the_arguments_of_max():
 
     assert read(r"\max\{0, x\}", ssym) == relu(ssym("x"))
     assert read(r"\max\{0, x\} - \max(0, x)", ssym) == 0
+
+
+def test_a_defined_word_is_one_name_and_errors_point_into_the_text_as_written():
+    from gradproof.symbolic.latex import Reader
+
+    reader = Reader(words=frozenset({"Out", "Loss"}))
+    assert reader.read(r"Out - Y") == ssym("Out") - ssym("Y")
+    assert reader.read(r"\frac{dLoss}{dOut}") == sp.Derivative(ssym("Loss"), ssym("Out"))
+    assert reader.read(r"\text{Out} + Outs") == ssym("Out") + sp.Mul(*map(ssym, "Outs"))  # a longer word: letters
+    with pytest.raises(LatexError) as info:
+        reader.read(r"Out + Loss + \foo")
+    assert info.value.offset == len("Out + Loss + ")  # where \foo is in the text as written
+
+
+def test_a_sum_over_the_index_such_that_it_differs_is_a_sum_with_an_exclusion():
+    from gradproof.symbolic.latex import Reader, index_symbol
+
+    i, j = index_symbol("i"), index_symbol("j")
+    n = sp.Symbol("n", integer=True, positive=True)
+    reader = Reader(indices={"j": j}, ranges={"i": n, "j": n})
+    xi = sp.IndexedBase("x", real=True)[i]
+    expected = sp.Sum(xi * (1 - sp.KroneckerDelta(i, j)), (i, 1, n))
+    for text in (r"\sum_{i : i \neq j} x_i", r"\sum_{i~:~i\neq j} x_i", r"\sum_{i \neq j} x_i"):
+        assert reader.read(text) == expected, text
