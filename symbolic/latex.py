@@ -187,6 +187,7 @@ TEXT_FUNCTIONS: dict[str, Callable] = {
     "sig": sigmoid, "sigmoid": sigmoid, "σ": sigmoid, "sigma": sigmoid, "relu": relu,
     "tanh": tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "ln": sp.log, "log": sp.log,
     "exp": sp.exp, "softplus": _softplus, "swish": _swish, "silu": _swish, "max": _max, "min": sp.Min,
+    "erf": sp.erf,
     "abs": sp.Abs, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
 }
 _TEXT_CMDS = ("text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal "
@@ -785,10 +786,22 @@ class Reader:
         """``\\phi(z)`` with ``\\phi`` neither defined nor declared: an activation left open, or ``\\phi``
         times ``z``?  Reading it as a product would make ``\\partial \\phi(z) / \\partial z = \\phi`` hold."""
         atom = items[i].children[0]
-        if self.quantities is None or len(items[i].children) != 1 or atom.data != "greek" or i + 1 >= len(items):
+        if len(items[i].children) != 1 or i + 1 >= len(items):
+            return
+        nxt = items[i + 1].children[0]
+        if atom.data == "text" and isinstance(nxt, Tree) and nxt.data in ("paren", "tuple") \
+                and self._text[_pos(nxt):].lstrip().startswith(("(", "\\left(")):
+            try:
+                word = self._word(atom)
+            except LatexError:
+                return
+            if word[0] == "name" and len(word[1]) > 1:  # \operatorname{erfc}(x): not a product of erfc and x
+                raise LatexError(f"`{word[1]}(` is not a known function: define it in the header "
+                                 f"(let {word[1]}(x) = ...)", _pos(atom))
+            return
+        if self.quantities is None or atom.data != "greek":
             return
         name = str(atom.children[0])[1:]
-        nxt = items[i + 1].children[0]
         if name in self.functions or name in self.quantities or not isinstance(nxt, Tree) \
                 or nxt.data not in ("paren", "tuple") or not self._text[_pos(nxt):].lstrip().startswith(("(", "\\left(")):
             return

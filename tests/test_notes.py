@@ -446,3 +446,12 @@ def test_a_word_a_let_defines_is_one_name():
             "$$\\frac{d}{dx} ab x = ab$$\n")
     # Loss and Out are names; ab, defined nowhere, is still a times b
     assert verdicts(text) == [(5, H), (5, H), (6, F), (7, H)]
+
+
+def test_a_font_word_before_a_parenthesis_is_a_known_function_or_an_error():
+    # read as a product, d foo(x) / dx = foo would hold; erf is known (d erf / dx = 2 e^{-x^2} / sqrt(pi))
+    refused = "<!-- gradproof\n-->\n$$\\frac{d}{dx} \\operatorname{foo}(x) = \\operatorname{foo}$$\n"
+    assert [line for line, _ in errors(refused)] == [3] and _decided(refused) == []
+    known = ("<!-- gradproof\n-->\n$$\\frac{d}{dx} \\operatorname{erf}(x) = \\frac{2}{\\sqrt{\\pi}} e^{-x^2}$$\n"
+             "$$\\frac{d}{dx} \\mathrm{erf}(x) = e^{-x^2}$$\n")
+    assert verdicts(known) == [(3, H), (4, F)]

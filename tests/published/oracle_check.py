@@ -912,6 +912,18 @@ def third_layer(slips=False):
         S(pair) for pair in chain(*chain19)]
 
 
+def gelu(slips=False):
+    """GELU(x) = x Phi(x), Phi the standard normal CDF (erf), phi its density; the integral by quadrature."""
+    t = sp.Symbol("t", real=True)
+    Phi = (1 + sp.erf(x / sp.sqrt(2))) / 2
+    phi = sp.exp(-x ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    g = dx(x * Phi)
+    if slips:
+        return [D, S((g, Phi)), S((g, Phi + phi)), S((g, x * phi))]
+    integral = sp.Integral(sp.exp(-t ** 2 / 2) / sp.sqrt(2 * sp.pi), (t, -sp.oo, x))
+    return [D, S((Phi, integral)), S((g, Phi + x * phi))]
+
+
 # --------------------------------------------------------------------------
 # the table: file -> verdicts in file order
 # --------------------------------------------------------------------------
@@ -948,6 +960,7 @@ ORACLE: dict[str, Callable[[], list[str]]] = {
     "mathse_sum_weight.md": sum_weight, "mathse_sum_weight_slips.md": lambda: sum_weight(True),
     "aise_specific_weight.md": specific_weight, "aise_specific_weight_slips.md": lambda: specific_weight(True),
     "aise_third_layer.md": third_layer, "aise_third_layer_slips.md": lambda: third_layer(True),
+    "trevor_gelu.md": gelu, "trevor_gelu_slips.md": lambda: gelu(True),
 }
 
 
