@@ -924,6 +924,21 @@ def gelu(slips=False):
     return [D, S((Phi, integral)), S((g, Phi + x * phi))]
 
 
+def l2_penalty(slips=False):
+    """Math.SE 4607950: L(w_1, w_2) = cost + lambda (w_1^2 + w_2^2), lambda >= 0."""
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    lam = sp.Symbol("lambda", positive=True)
+    L = -6 * (sp.Rational(1, 10) * sp.cos(w1) - w1 ** 2 - sp.Rational(1, 2) * w2 ** 7 + sp.sin(w2)) \
+        * E(-w1 ** 2 - w2 ** 2) + lam * (w1 ** 2 + w2 ** 2)
+    pen = lam * (w1 ** 2 + w2 ** 2)
+    written = 0 * (w1 ** 2 + w2 ** 2) + lam * 2 * w1
+    kw = {"positive": {"lambda"}}
+    if slips:
+        return [D, S((written, lam * w1), **kw), S((sp.diff(pen, w1), 2 * lam * w1 + 2 * lam * w2), **kw),
+                S((sp.diff(pen, w1), 2 * lam * w1), **kw), S((sp.diff(L, w1), L + 2 * lam * w1), **kw)]
+    return [D, S((sp.diff(pen, w1), written), **kw), S((written, 2 * lam * w1), **kw)]
+
+
 # --------------------------------------------------------------------------
 # the table: file -> verdicts in file order
 # --------------------------------------------------------------------------
@@ -961,6 +976,7 @@ ORACLE: dict[str, Callable[[], list[str]]] = {
     "aise_specific_weight.md": specific_weight, "aise_specific_weight_slips.md": lambda: specific_weight(True),
     "aise_third_layer.md": third_layer, "aise_third_layer_slips.md": lambda: third_layer(True),
     "trevor_gelu.md": gelu, "trevor_gelu_slips.md": lambda: gelu(True),
+    "mathse_l2_penalty.md": l2_penalty, "mathse_l2_penalty_slips.md": lambda: l2_penalty(True),
 }
 
 
