@@ -755,7 +755,7 @@ def d2l(slips=False):
                 11: [(mixed, sum(y[j] * sp.log(den) for j in range(n)) + sum(y[j] * o[j] for j in range(n)))],
                 12: [(split, sp.log(den) - sum(o))],
                 13: [(sp.diff(L, o[j]), -grad[j]) for j in range(n)],
-                14: [(grad[j], p[j] * (1 - y[j])) for j in range(n)],
+                14: [(grad[j], y[j] - p[j]) for j in range(n)],
                 15: [(sp.diff(L, o[j]), p[j] - y[j]) for j in range(n)],
             }
             return claims[which]
@@ -811,7 +811,7 @@ def yanfenglee(slips=False):
         return [D, D, diag(lambda a: a * (1 - -a)), off(lambda a, b: a * b),
                 link(1, fn=lambda o, y, p, i, rest: -y[i] * (1 - p[i]) - sum(y[k] / p[k] * (p[k] * p[i]) for k in rest)),
                 link(4, fn=lambda o, y, p, i, rest: p[i] * sum(y[k] for k in rest) - y[i]),
-                link(5, fn=lambda o, y, p, i, rest: p[i])]
+                link(5, fn=lambda o, y, p, i, rest: y[i] - p[i])]
     return [D, diag(lambda a: a * (1 - a)), off(lambda a, b: -a * b), D] + [link(k, k + 1) for k in range(6)]
 
 
@@ -841,7 +841,7 @@ def raschka(slips=False):
     through = lambda j: -sp.Rational(1, n) * sum((t[i] - o[i]) * dsig[i] * dw(net[i], j) for i in range(n))
     if slips:
         return [each(lambda j: (dw(E_, j), sp.Rational(1, n) * sum((t[i] - o[i]) * dw(o[i], j) for i in range(n)))),
-                each(lambda j: (chain17[2](j), sp.Rational(1, 2 * n) * sum(2 * (t[i] - o[i]) for i in range(n)))),
+                each(lambda j: (chain17[2](j), sp.Rational(1, 2 * n) * sum((t[i] - o[i]) * dw(t[i] - o[i], j) for i in range(n)))),
                 each(lambda j: (dw(E_, j), 2 * chain17[5](j))),
                 each(lambda j: (dw(E_, j), -sp.Rational(1, n) * sum((t[i] - o[i]) * dsig[i] for i in range(n))))]
     return [each(lambda j, k=k: (chain17[k](j), chain17[k + 1](j))) for k in range(5)] + [
@@ -906,7 +906,7 @@ def third_layer(slips=False):
                (W[13] * W[7] + W[14] * W[10]) * d(X1 * W[1] + X2 * W[2]),
                (W[13] * W[7] + W[14] * W[10]) * X1]
     if slips:
-        return [S((sp.diff(Loss, W[7]), W[13] * W[7])), S((d(Loss), (W[13] * W[7] + W[14] * W[10]) * X2)),
+        return [S((sp.diff(Loss, W[7]), -1 * W[13] * H1)), S((d(Loss), (W[13] * W[7] + W[14] * W[10]) * X2)),
                 S((d(Loss), W[13] * W[7] * X1))]
     return [S((sp.diff(Loss, W[7]), local)), S((local, local)), S((local, 1 * W[13] * H1))] + [
         S(pair) for pair in chain(*chain19)]
@@ -919,7 +919,7 @@ def gelu(slips=False):
     phi = sp.exp(-x ** 2 / 2) / sp.sqrt(2 * sp.pi)
     g = dx(x * Phi)
     if slips:
-        return [D, S((g, Phi)), S((g, Phi + phi)), S((g, x * phi))]
+        return [D, S((g, Phi - x * phi)), S((g, Phi + phi)), S((g, (Phi + x * phi) / 2))]
     integral = sp.Integral(sp.exp(-t ** 2 / 2) / sp.sqrt(2 * sp.pi), (t, -sp.oo, x))
     return [D, S((Phi, integral)), S((g, Phi + x * phi))]
 
