@@ -799,6 +799,14 @@ class Reader:
                 raise LatexError(f"`{word[1]}(` is not a known function: define it in the header "
                                  f"(let {word[1]}(x) = ...)", _pos(atom))
             return
+        if self.quantities is not None and atom.data == "letter" and self._names_in_parentheses(items[i], nxt):
+            name = str(atom.children[0])
+            if name not in self.functions and name != "e":
+                what = (f"{name} is a quantity here (a let), not a function: make it one (let {name}(...) = ...)"
+                        if name in self.quantities else
+                        f"a function the note does not define, or {name} times its argument? define it "
+                        f"(let {name}(x) = ...), or write {name} \\cdot (...) for a product")
+                raise LatexError(f"`{self._source(items[i])}{self._source(items[i + 1])}`: {what}", _pos(atom))
         if self.quantities is None or atom.data != "greek":
             return
         name = str(atom.children[0])[1:]
@@ -807,6 +815,22 @@ class Reader:
             return
         raise LatexError(f"`\\{name}(...)`: a function or a product? define the function (let \\{name}(x) = ...), "
                          f"or declare \\{name} a quantity (let \\{name} = ... or assume \\{name} > 0)", _pos(atom))
+
+    def _names_in_parentheses(self, item: Tree, group: Tree) -> bool:
+        """``f(x)``, ``J(\\theta)``, ``f(w_1, w_2)``: a letter, then at once a parenthesis of names only."""
+        if group.data not in ("paren", "tuple") or self._text[item.meta.end_pos:_pos(group)] != "" \
+                or not self._text[_pos(group):].startswith("("):
+            return False
+        parts = group.children if group.data == "tuple" else [group.children[0]]
+        for part in parts:
+            items = _juxt_items(part)
+            if not items or len(items) != 1:
+                return False
+            atom, scripts = items[0].children[0], items[0].children[1:]
+            if not isinstance(atom, Tree) or atom.data not in ("letter", "greek", "accent", "nameword") \
+                    or any(not isinstance(s, Tree) or s.data != "sub" for s in scripts):
+                return False
+        return True
 
     def _softmax_entry(self, item: Tree, depth: int) -> sp.Expr:
         """``\\operatorname{softmax}(\\mathbf{z})_j`` or ``softmax(z_j)``: entry ``j`` of the softmax of the

@@ -455,3 +455,15 @@ def test_a_font_word_before_a_parenthesis_is_a_known_function_or_an_error():
     known = ("<!-- gradproof\n-->\n$$\\frac{d}{dx} \\operatorname{erf}(x) = \\frac{2}{\\sqrt{\\pi}} e^{-x^2}$$\n"
              "$$\\frac{d}{dx} \\mathrm{erf}(x) = e^{-x^2}$$\n")
     assert verdicts(known) == [(3, H), (4, F)]
+
+
+def test_a_letter_before_a_parenthesis_of_names_is_a_function_or_an_error():
+    # f(x) with f undefined, read as f times x, would make d f(x)/dx = f hold; J(theta) after let J = ...
+    # would be J times theta. a(1 - a) is still a product: its parenthesis is not a list of names.
+    undefined = "<!-- gradproof\n-->\n$$\\frac{d}{dx} f(x) = f$$\n"
+    assert [line for line, _ in errors(undefined)] == [3] and _decided(undefined) == []
+    quantity = "<!-- gradproof\nlet J = \\theta^2\n-->\n$$J(\\theta) = \\theta^2$$\n"
+    assert "is a quantity here" in errors(quantity)[0][1]
+    product = ("<!-- gradproof\nlet a = \\sigma(z)\n-->\n$$\\frac{\\partial a}{\\partial z} = a(1 - a)$$\n"
+               "$$\\frac{\\partial a}{\\partial z} = a (z)$$\n")
+    assert verdicts(product) == [(4, H), (5, F)]  # a (z), with a space, is a product: a z
