@@ -124,17 +124,14 @@ def _from_unicode(text: str):
     return result, lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
 
 
-_TEXT_GROUP = re.compile(r"\\(?:" + "|".join(sorted(_TEXT_CMDS_EARLY := (
-    "text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal mathsf mathtt "
-    "mathnormal pmb").split(), key=len, reverse=True)) + r")\s*\{[^{}]*\}")
-
-
 def _words_as_names(text: str, words: frozenset):
     """``text`` with each defined word (``Loss``) spelled ``\\mathrm{Loss}``, one name; ``dLoss`` opening a
     brace group (``\\frac{dLoss}{dOut}``) is ``d\\mathrm{Loss}``.  Returns the text and the map of an offset
     back to ``text``."""
     fonts = [(m.start(), m.end()) for m in _TEXT_GROUP.finditer(text)]
-    out, starts, last = [], [], 0
+    out: list[str] = []
+    starts: list[int] = []
+    last = 0
     for m in re.finditer(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])", text):
         run, at = m.group(0), m.start()
         if any(a <= at < b for a, b in fonts):
@@ -192,6 +189,7 @@ TEXT_FUNCTIONS: dict[str, Callable] = {
 }
 _TEXT_CMDS = ("text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal "
               "mathsf mathtt mathnormal pmb").split()
+_TEXT_GROUP = re.compile(r"\\(?:" + "|".join(sorted(_TEXT_CMDS, key=len, reverse=True)) + r")\s*\{[^{}]*\}")
 _SIZED = r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)\s*"
 _SIZEDR = r"\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg)\s*"
 _MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "vec", "Vert", "lVert",
