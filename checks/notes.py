@@ -369,8 +369,9 @@ def _header_line(stripped: str, lead: int, scope: _Scope, bounds: dict):
         at = lead + m.start(1)
         for part in _split_top(m.group(1), ","):
             if part.strip():
-                if "=" in part and not re.search(r"<=|>=", part):
-                    left, _, right = part.partition("=")
+                equals = _top_equals(part)
+                if equals is not None:  # \sum_{j=1}^q y_j = 1: the '=' outside the sum's bounds
+                    left, right = part[:equals], part[equals + 1:]
                     scope.equalities.append((left, right, at, at + len(left) + 1))
                 else:
                     _assumption(part, at, bounds)
@@ -385,6 +386,19 @@ def _header_line(stripped: str, lead: int, scope: _Scope, bounds: dict):
         raise _Failed(lead, f"`{word}` belongs to layer and matrix notes, which are not supported yet")
     raise _Failed(lead, f"cannot read the header line `{stripped[:60]}`: expected let NAME = LATEX, "
                         "let f(x) = LATEX, index i = 1..n or assume ...")
+
+
+def _top_equals(text: str) -> int | None:
+    """Where the ``=`` of an equality is: outside braces (``\\sum_{j=1}``), not part of ``<=`` or ``>=``."""
+    depth = 0
+    for k, c in enumerate(text):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "=" and depth == 0 and text[k - 1:k] not in ("<", ">", "!") and text[k + 1:k + 2] != "=":
+            return k
+    return None
 
 
 def _split_top(text: str, sep: str) -> list[str]:
@@ -421,8 +435,8 @@ def _define(lhs: str, latex: str, offset: int, lead: int, scope: _Scope):
             and _is_name(m.group(1)):
         scope.indexed[name_of(m.group(1))] = (tuple(re.findall(r"[a-zA-Z]", m.group(2))), latex, offset)
         return
-    try:
-        name = name_of(lhs)
+    try:  # a word (let Loss = ..., let Out = ...) is one name: the blocks read it so
+        name = lhs if re.fullmatch(r"[A-Za-z]{2,}", lhs) else name_of(lhs)
     except LatexError as exc:
         raise _Failed(lead, f"let: {exc.message}") from None
     scope.lets[name] = (latex, offset)
@@ -602,7 +616,9 @@ class _Definitions:
     def reader(self, symbol=None) -> Reader:
         return Reader(symbol or self.symbol, indices=dict(self.indices), functions=self.functions,
                       ranges=self.ranges, first=self.first, indexed=set(self.scope.indexed),
-                      prime=self.prime, layers=self.scope.layers)
+                      prime=self.prime, layers=self.scope.layers,
+                      quantities=frozenset(self.defined) | frozenset(self.symbols.bounds),
+                      words=frozenset(n for n in self.defined if re.fullmatch(r"[A-Za-z]{2,}", n)))
 
     def _layers_that_exist(self) -> dict[str, tuple[int, int]]:
         """Where each layered name exists: layers ``1 + lo .. L + hi`` (``b^{l+1}`` in ``z^{l+1}``: 2..L)."""
@@ -1296,10 +1312,18 @@ def _layout(src: str, originals: dict | None = None):
             if level[m.start()] == 0 and not (m.start() > 0 and text[m.start() - 1] == "\\"):
                 separators.append((m.start(), m.end(), kind))
     for m in re.finditer(r"\\(text|textrm|textit|textbf|mbox|intertext)\s*\{([^{}]*)\}", text):
-        if depth[m.start()] == 0 and not _is_function_word(m.group(2)):
+        start, end = m.start(), m.end()
+        before, after = re.search(r"[\[(]\s*$", text[:start]), re.match(r"\s*[\])]", text[end:])
+        # \quad [\text{chain rule}], \quad (\text{expanded}): an annotation, even of one word
+        annotation = bool(before and after and "[(".index(before.group(0)[0]) == "])".index(after.group(0)[-1])
+                          and re.search(r"\\q?quad\s*[\[(]\s*$", src[:start]))
+        if depth[m.start()] == 0 and (annotation or not _is_function_word(m.group(2))):
             kind = "condition" if re.match(r"\s*(if|for|when|where|with|unless|otherwise)\b", m.group(2)) \
                 else "prose"
-            separators.append((m.start(), m.end(), kind))
+            if kind == "prose" and before and after and "[(".index(before.group(0)[0]) == "])".index(
+                    after.group(0)[-1]):  # [\text{chain rule}]: the bracket is part of the annotation
+                start, end = before.start(), end + after.end()
+            separators.append((start, end, kind))
     for m in re.finditer(r",(?=\s*(\\quad|\\qquad|\\hspace|$))", text, re.M):
         if nested[m.start()] == 0:
             separators.append((m.start(), m.end(), "comma"))
@@ -1349,6 +1373,7 @@ def _chains(src: str, originals: dict | None = None):
     rows = list(zip([0] + [b + 2 for b in breaks], breaks + [len(text)], strict=False))
     chains: list[list[_Side]] = []
     open_chain = False  # may the next row continue the last chain?
+    annotated = False  # the last row ended in prose ([\text{chain rule}]): a row "&= ..." still continues
     for row_start, row_end in rows:
         cuts = [(a, b, kind) for a, b, kind in separators if row_start <= a < row_end]
         # a space separates only two equations; a condition is not supported yet
@@ -1366,10 +1391,13 @@ def _chains(src: str, originals: dict | None = None):
             seg_start = b
         segments.append((seg_start, row_end, "end"))
         define_at = {a for a, _, kind in cuts if kind == "define"}
+        continues, annotated = annotated, False
         for n_seg, (a, b, kind) in enumerate(segments):
             if not text[a:b].strip():
                 if kind in ("prose", "relation"):
                     open_chain = False
+                if kind == "end" and n_seg and segments[n_seg - 1][2] == "prose" and chains:
+                    annotated = True  # nothing after the prose on this row
                 continue
             marks = sorted([(e, e + 1, False) for e in _equals(text, a, b, depth)] +
                            [(d, next(bb for aa, bb, _ in separators if aa == d), True)
@@ -1384,7 +1412,8 @@ def _chains(src: str, originals: dict | None = None):
                     chains[-1][-1].end = b  # a row that continues the last side
                 else:
                     chains.append(sides)
-            elif not text[sides[0].start:sides[0].end].strip() and chains and open_chain and n_seg == 0:
+            elif not text[sides[0].start:sides[0].end].strip() and chains and (open_chain or continues) \
+                    and n_seg == 0:
                 chains[-1][-1].defines = sides[0].defines
                 chains[-1].extend(sides[1:])  # "&= ..." continues the chain
             else:
@@ -1604,12 +1633,22 @@ class _Note:
             texts.append((piece, block.start + side.start, self.lines.line(block.start + lead)))
         sides = sides[:len(texts)]
         steps = []
+        named = set()  # x_6 = f(w_1, w_2) = w_1 y_1 + w_2 y_2: f is defined before x_6 = f(w_1, w_2) is read
+        for k in range(1, len(texts) - 1):
+            defs = self._definitions(block.section)
+            if defs is not None and not (continued and k == 1) and self._defines_function(texts[k][0], defs):
+                self._define_in_block(block, texts[k][0], texts[k + 1][0], texts[k][1], texts[k + 1][1])
+                named.add(k)
         k = 0
         while k < len(texts) - 1:
             (ltext, lstart, _), (rtext, rstart, line) = texts[k], texts[k + 1]
             defs = self._definitions(block.section)
             if defs is None:  # a definition of this block could not be read
                 raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
+            if k in named:
+                steps.append(self._step(block, where, ltext, rtext, line, None, k))
+                k += 1
+                continue
             if chain[k].defines or self._defines_function(ltext, defs) or \
                     (k == 0 and self._names(ltext, rtext, rstart, defs)):
                 self._define_in_block(block, ltext, rtext, lstart, rstart)
@@ -1646,7 +1685,12 @@ class _Note:
             defs = self._definitions(block.section)
             if defs is None:
                 raise _Failed(block.start, "not checked: a definition in force here could not be read (see above)")
-            sides[-1] = defs.read(texts[-1][0], texts[-1][1])
+            try:
+                sides[-1] = defs.read(texts[-1][0], texts[-1][1])
+            except _Failed as exc:  # only the links that touch it are lost: they are reported above
+                self.fail(exc.offset, exc.message)
+                self.last_side = None
+                return steps
         self.last_side = (*texts[-1], sides[-1])
         return steps
 
@@ -1657,7 +1701,8 @@ class _Note:
             return False
         key = _function_key(head.group(1))
         params = [p.strip() for p in head.group(2).split(",")]
-        if key is None or not all(re.fullmatch(r"[a-zA-Z]|\\[a-zA-Z]+", p) for p in params):
+        if key is None or not all(re.fullmatch(r"[a-zA-Z]|\\[a-zA-Z]+|[a-zA-Z]_(\{[a-zA-Z0-9]+\}|[a-zA-Z0-9])", p)
+                                  for p in params):
             return False
         if key in defs.functions:  # redefined by a block, never a header's function
             return key in self.block_functions

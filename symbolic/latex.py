@@ -124,6 +124,35 @@ def _from_unicode(text: str):
     return result, lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
 
 
+def _words_as_names(text: str, words: frozenset):
+    """``text`` with each defined word (``Loss``) spelled ``\\mathrm{Loss}``, one name; ``dLoss`` opening a
+    brace group (``\\frac{dLoss}{dOut}``) is ``d\\mathrm{Loss}``.  Returns the text and the map of an offset
+    back to ``text``."""
+    fonts = [(m.start(), m.end()) for m in _TEXT_GROUP.finditer(text)]
+    out: list[str] = []
+    starts: list[int] = []
+    last = 0
+    for m in re.finditer(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])", text):
+        run, at = m.group(0), m.start()
+        if any(a <= at < b for a, b in fonts):
+            continue
+        if run in words:
+            lead = ""
+        elif run[0] == "d" and run[1:] in words and text[:at].rstrip().endswith("{"):
+            lead = "d"
+        else:
+            continue
+        out.append(text[last:at])
+        starts += range(last, at)
+        spelled = lead + "\\mathrm{" + run[len(lead):] + "}"
+        out.append(spelled)
+        starts += [at] * len(spelled)
+        last = m.end()
+    out.append(text[last:])
+    starts += range(last, len(text))
+    return "".join(out), lambda offset: starts[offset] if 0 <= offset < len(starts) else len(text)
+
+
 def _softplus(x):
     return sp.log(1 + sp.exp(x))
 
@@ -143,15 +172,24 @@ FUNCTIONS: dict[str, Callable] = {
     "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
     "max": _max, "min": sp.Min,
 }
+def _softmax_marker(*args):
+    """softmax is read where its entry is known (``_softmax_entry``); called any other way it is refused."""
+    raise LatexError("softmax of a vector needs its entry: \\operatorname{softmax}(\\mathbf{z})_j or "
+                     "\\operatorname{softmax}(z_j), with j an index (index j = 1..n)")
+
+
 # functions known by a word: \text{...}, \operatorname{...}, \mathrm{...} or plain name(x), any case
 TEXT_FUNCTIONS: dict[str, Callable] = {
+    "softmax": _softmax_marker,
     "sig": sigmoid, "sigmoid": sigmoid, "σ": sigmoid, "sigma": sigmoid, "relu": relu,
     "tanh": tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sech": sp.sech, "ln": sp.log, "log": sp.log,
     "exp": sp.exp, "softplus": _softplus, "swish": _swish, "silu": _swish, "max": _max, "min": sp.Min,
+    "erf": sp.erf,
     "abs": sp.Abs, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
 }
 _TEXT_CMDS = ("text textrm textit textbf mathrm mathit operatorname rm mathbf boldsymbol bm mathcal "
               "mathsf mathtt mathnormal pmb").split()
+_TEXT_GROUP = re.compile(r"\\(?:" + "|".join(sorted(_TEXT_CMDS, key=len, reverse=True)) + r")\s*\{[^{}]*\}")
 _SIZED = r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)\s*"
 _SIZEDR = r"\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg)\s*"
 _MATRIX_CMDS = {"odot", "top", "intercal", "otimes", "circ", "oslash", "vec", "Vert", "lVert",
@@ -184,6 +222,7 @@ sub: SUBCHAR
    | "_" greek_juxt
    | "_" "{" LETTER _EQ expr "}"   -> sub_eq
    | "_" "{" LETTER _NEQ expr "}"  -> sub_neq
+   | "_" "{" LETTER _COLON LETTER _NEQ expr "}"  -> sub_such_neq
    | "_" "{" expr (_COMMA expr)+ "}" -> sub_list
 sup: SUPCHAR
    | "^" "{" expr "}"
@@ -237,6 +276,7 @@ _MINUS: "-"
 _DIV: "/"
 _EQ: "="
 _COMMA: ","
+_COLON: ":"
 CMP.3: /<=|>=|<|>|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
 _NEQ.3: /\\neq?(?![a-zA-Z])/
 _MUL.3: /\\(cdot|times)(?![a-zA-Z])|\*/
@@ -496,9 +536,18 @@ class Reader:
     indexed: set = field(default_factory=set)
     prime: Callable = _no_prime
     layers: str = ""  # the layer letter of ``layers l``: superscripts l, l+1, L are labels
+    # names the note declares as quantities (a let, an assume); when given, an undeclared Greek letter
+    # before a parenthesis (\phi(z)) is refused: a function the note never defines, or a product?
+    quantities: frozenset | None = None
+    # names of several letters the note defines (let Loss = ..., let Out = ...): each is one name where it
+    # is written as a whole word, and in dLoss of \frac{dLoss}{dOut}
+    words: frozenset = frozenset()
 
     def read(self, text: str) -> sp.Expr:
         ascii_text, where = _from_unicode(text)
+        if self.words:
+            ascii_text, back = _words_as_names(ascii_text, self.words)
+            where = (lambda first, second: lambda offset: first(second(offset)))(where, back)
         try:
             return self._read(ascii_text)
         except LatexError as exc:  # where the user's own text has it
@@ -644,6 +693,7 @@ class Reader:
         factors: list = []
         i = 0
         while i < len(items):
+            self._refuse_greek_call(items, i)
             value = self._item(items[i], depth)
             if isinstance(value, _Operator):
                 rest = items[i + 1:]
@@ -686,9 +736,18 @@ class Reader:
                 names: tuple[str, ...] = getattr(head.fn, "names", ())  # a note's function: its parameters
                 args = [self.indices.get(n) or self.symbol(n) for n in names]
                 return self._call(head, args, head.offset), j
+            if head.order:
+                raise LatexError(f"`{head.name}'` without its argument in parentheses: write {head.name}'(z)",
+                                 head.offset)
             raise LatexError("a function needs an argument", head.offset)
         nxt = items[j]
         atom = nxt.children[0]
+        if head.order and not self._is_group(nxt):
+            # \sigma' \frac{\partial u}{\partial w}: sigma' at an argument left unsaid, times the fraction --
+            # not sigma' of the fraction
+            raise LatexError(f"`{head.name}'` without its argument in parentheses: write {head.name}'(z)", head.offset)
+        if self._is_group(nxt) and head.fn is _softmax_marker and not head.order and head.exponent is None:
+            return self._softmax_entry(nxt, depth), j + 1
         if self._is_group(nxt):
             scripts = nxt.children[1:]
             primes = [s for s in scripts if isinstance(s, Token) and s.type == "PRIME"]
@@ -720,6 +779,83 @@ class Reader:
             run.append(self._item(items[k], depth + 1))
             k += 1
         return self._call(head, [sp.Mul(*run)], _pos(nxt)), k
+
+    def _refuse_greek_call(self, items: list, i: int) -> None:
+        """``\\phi(z)`` with ``\\phi`` neither defined nor declared: an activation left open, or ``\\phi``
+        times ``z``?  Reading it as a product would make ``\\partial \\phi(z) / \\partial z = \\phi`` hold."""
+        atom = items[i].children[0]
+        if len(items[i].children) != 1 or i + 1 >= len(items):
+            return
+        nxt = items[i + 1].children[0]
+        if atom.data == "text" and isinstance(nxt, Tree) and nxt.data in ("paren", "tuple") \
+                and self._text[_pos(nxt):].lstrip().startswith(("(", "\\left(")):
+            try:
+                word = self._word(atom)
+            except LatexError:
+                return
+            if word[0] == "name" and len(word[1]) > 1:  # \operatorname{erfc}(x): not a product of erfc and x
+                raise LatexError(f"`{word[1]}(` is not a known function: define it in the header "
+                                 f"(let {word[1]}(x) = ...)", _pos(atom))
+            return
+        if self.quantities is not None and atom.data == "letter" and self._names_in_parentheses(items[i], nxt):
+            name = str(atom.children[0])
+            if name not in self.functions and name != "e":
+                what = (f"{name} is a quantity here (a let), not a function: make it one (let {name}(...) = ...)"
+                        if name in self.quantities else
+                        f"a function the note does not define, or {name} times its argument? define it "
+                        f"(let {name}(x) = ...), or write {name} \\cdot (...) for a product")
+                raise LatexError(f"`{self._source(items[i])}{self._source(items[i + 1])}`: {what}", _pos(atom))
+        if self.quantities is None or atom.data != "greek":
+            return
+        name = str(atom.children[0])[1:]
+        if name in self.functions or name in self.quantities or not isinstance(nxt, Tree) \
+                or nxt.data not in ("paren", "tuple") or not self._text[_pos(nxt):].lstrip().startswith(("(", "\\left(")):
+            return
+        raise LatexError(f"`\\{name}(...)`: a function or a product? define the function (let \\{name}(x) = ...), "
+                         f"or declare \\{name} a quantity (let \\{name} = ... or assume \\{name} > 0)", _pos(atom))
+
+    def _names_in_parentheses(self, item: Tree, group: Tree) -> bool:
+        """``f(x)``, ``J(\\theta)``, ``f(w_1, w_2)``: a letter, then at once a parenthesis of names only."""
+        if group.data not in ("paren", "tuple") or self._text[item.meta.end_pos:_pos(group)] != "" \
+                or not self._text[_pos(group):].startswith("("):
+            return False
+        parts = group.children if group.data == "tuple" else [group.children[0]]
+        for part in parts:
+            items = _juxt_items(part)
+            if not items or len(items) != 1:
+                return False
+            atom, scripts = items[0].children[0], items[0].children[1:]
+            if not isinstance(atom, Tree) or atom.data not in ("letter", "greek", "accent", "nameword") \
+                    or any(not isinstance(s, Tree) or s.data != "sub" for s in scripts):
+                return False
+        return True
+
+    def _softmax_entry(self, item: Tree, depth: int) -> sp.Expr:
+        """``\\operatorname{softmax}(\\mathbf{z})_j`` or ``softmax(z_j)``: entry ``j`` of the softmax of the
+        vector ``z``, the sum running over the range of the index ``j``."""
+        atom, scripts = item.children[0], item.children[1:]
+        subs = [s for s in scripts if isinstance(s, Tree) and s.data == "sub"]
+        if atom.data == "tuple" or len(subs) != len(scripts):
+            raise LatexError("softmax takes one vector, and only a subscript after it: "
+                             "\\operatorname{softmax}(\\mathbf{z})_j", _pos(item))
+        arg = self.build(atom.children[0], depth + 1)
+        if subs:  # softmax(z)_j: z a vector the note names nowhere else as a scalar
+            if not isinstance(arg, sp.Symbol) or isinstance(arg, sp.Dummy) or arg.is_real is not True:
+                raise LatexError("softmax(...)_j of something that is not the name of a vector", _pos(item))
+            base, entry = str(arg), self._script_value(subs[0], depth)
+        elif isinstance(arg, sp.Indexed) and len(arg.indices) == 1:  # softmax(z_j)
+            base, entry = str(arg.base), arg.indices[0]
+        else:
+            raise LatexError("softmax of a vector needs its entry: \\operatorname{softmax}(\\mathbf{z})_j or "
+                             "\\operatorname{softmax}(z_j)", _pos(item))
+        letter = next((name for name, symbol in self.indices.items() if symbol == entry), None)
+        if letter is None:
+            raise LatexError("the entry of a softmax is an index letter (index j = 1..n): its range is "
+                             "the vector's size", _pos(item))
+        k = sp.Dummy(letter, integer=True)
+        vector = sp.IndexedBase(base, real=True)
+        upper = self.ranges.get(letter, implicit_size(letter))
+        return sp.exp(vector[entry]) / sp.Sum(sp.exp(vector[k]), (k, sp.Integer(self.first.get(letter, 1)), upper))
 
     @staticmethod
     def _is_group(item: Tree) -> bool:
@@ -813,6 +949,12 @@ class Reader:
         atom, scripts = node.children[0], node.children[1:]
         primes = sum(_prime_count(s) for s in scripts if isinstance(s, Token))
         scripts = [s for s in scripts if isinstance(s, Tree)]
+        for k, s in enumerate(scripts):
+            if s.data == "sub_such_neq":  # \sum_{i : i \neq j} is \sum_{i \neq j}
+                letter, again, other = s.children
+                if str(letter) != str(again):
+                    raise LatexError(f"`{letter} : {again} \\neq ...`: the sum's index is {letter}", _pos(s))
+                scripts[k] = Tree("sub_neq", [letter, other], s.meta)
         subs = [s for s in scripts if s.data in ("sub", "sub_eq", "sub_neq", "sub_list")]
         sups = [s for s in scripts if s.data == "sup"]
         if len(subs) > 1 or len(sups) > 1:

@@ -290,3 +290,27 @@ def test_printing_keeps_each_substitutions_own_variable():
     assert a == b
     assert "z" in math_latex(a) and "u" in math_latex(b) and "z" not in math_latex(b)
     assert "z" in compact(a) and "u" in compact(b) and "z" not in compact(b)
+
+
+def test_a_defined_word_is_one_name_and_errors_point_into_the_text_as_written():
+    from gradproof.symbolic.latex import Reader
+
+    reader = Reader(words=frozenset({"Out", "Loss"}))
+    assert reader.read(r"Out - Y") == ssym("Out") - ssym("Y")
+    assert reader.read(r"\frac{dLoss}{dOut}") == sp.Derivative(ssym("Loss"), ssym("Out"))
+    assert reader.read(r"\text{Out} + Outs") == ssym("Out") + sp.Mul(*map(ssym, "Outs"))  # a longer word: letters
+    with pytest.raises(LatexError) as info:
+        reader.read(r"Out + Loss + \foo")
+    assert info.value.offset == len("Out + Loss + ")  # where \foo is in the text as written
+
+
+def test_a_sum_over_the_index_such_that_it_differs_is_a_sum_with_an_exclusion():
+    from gradproof.symbolic.latex import Reader, index_symbol
+
+    i, j = index_symbol("i"), index_symbol("j")
+    n = sp.Symbol("n", integer=True, positive=True)
+    reader = Reader(indices={"j": j}, ranges={"i": n, "j": n})
+    xi = sp.IndexedBase("x", real=True)[i]
+    expected = sp.Sum(xi * (1 - sp.KroneckerDelta(i, j)), (i, 1, n))
+    for text in (r"\sum_{i : i \neq j} x_i", r"\sum_{i~:~i\neq j} x_i", r"\sum_{i \neq j} x_i"):
+        assert reader.read(text) == expected, text

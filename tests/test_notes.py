@@ -353,3 +353,117 @@ def test_unicode_mathematics_and_a_subscripted_partial():
     assert errors("<!-- gradproof\n-->\n$$σ(z) = \\foo{z}$$\n") == [(3, "unknown command `\\foo`")]
     reading = read_note("<!-- gradproof\n-->\n$$σ(z) = \\foo{z}$$\n", "n.md")
     assert reading.errors[0].col == 10  # the column of \foo in the line as written (σ is one character there)
+
+
+# --------------------------------------------------------------------------
+# forms met in published notes (d2l.ai, Math.SE, AI.SE, Raschka's FAQ): each verdict by hand
+# --------------------------------------------------------------------------
+
+def _softmax_ce(assume: str) -> str:
+    return ("<!-- gradproof\nindex i, k = 1..n\nlet p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}\n"
+            "let L = -\\sum_k t_k \\ln p_k\n" + assume + "-->\n"
+            "$$\\frac{\\partial L}{\\partial z_i} = p_i - t_i$$\n")
+
+
+def test_an_assumed_equality_with_the_bounds_of_its_sum():
+    # dL/dz_i = p_i sum_k t_k - t_i: p_i - t_i only where the labels sum to 1; the '=' of k=1 is not it
+    assert verdicts(_softmax_ce("assume \\sum_{k=1}^{n} t_k = 1\n")) == [(7, H)]
+    assert verdicts(_softmax_ce("")) == [(6, F)]
+
+
+def test_softmax_of_a_vector_at_an_entry():
+    text = ("<!-- gradproof\nindex j, k = 1..q\n-->\n"
+            "$$\\mathrm{softmax}(\\mathbf{o})_j = \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)}$$\n"
+            "$$\\operatorname{softmax}(o_j) = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$\n"
+            "$$\\frac{\\partial}{\\partial o_j} \\mathrm{softmax}(\\mathbf{o})_j = "
+            "\\mathrm{softmax}(\\mathbf{o})_j (1 - \\mathrm{softmax}(\\mathbf{o})_j)$$\n"
+            "$$\\frac{\\partial}{\\partial o_j} \\mathrm{softmax}(\\mathbf{o})_j = \\mathrm{softmax}(\\mathbf{o})_j$$\n")
+    assert verdicts(text) == [(4, H), (5, H), (6, H), (7, F)]  # the last forgets the factor 1 - s_j
+
+
+def test_softmax_without_its_entry_is_an_error():
+    text = ("<!-- gradproof\nindex j = 1..q\n-->\n$$\\mathrm{softmax}(\\mathbf{o}) = 1$$\n"
+            "$$\\mathrm{softmax}(\\mathbf{o})_1 = 1$$\n$$\\mathrm{softmax}(o_j)_j = 1$$\n")
+    found = errors(text)
+    assert [line for line, _ in found] == [4, 5, 6]
+    assert "needs its entry" in found[0][1] and "index letter" in found[1][1]
+
+
+def test_a_bracketed_annotation_ends_a_row_and_the_chain_goes_on():
+    text = ("<!-- gradproof\nlet y = (x+1)^2\n-->\n"
+            "\\begin{align} y &= (x+1)^2 \\quad [\\text{definition}] \\\\\n"
+            "&= x^2 + 2x + 1 \\quad (\\text{expanded}) \\\\\n\\text{and so} \\\\\n&= x^2 + 2x \\end{align}\n")
+    assert verdicts(text) == [(4, H), (5, H), (7, F)]  # the last drops the 1
+
+
+def test_a_sum_over_the_index_such_that_it_differs():
+    text = ("<!-- gradproof\nindex i, j = 1..n\n-->\n"
+            "$$\\sum_i x_i = x_j + \\sum_{i : i \\neq j} x_i$$\n"
+            "$$\\sum_i x_i ~=~ \\sum_{i~:~i\\neq j} x_i$$\n")
+    assert verdicts(text) == [(4, H), (5, F)]  # the second forgets x_j
+    assert [line for line, _ in errors("<!-- gradproof\nindex i, j, k = 1..n\n-->\n"
+                                       "$$\\sum_{i : k \\neq j} x_i = 1$$\n")] == [4]
+
+
+def test_a_function_named_in_the_middle_of_a_chain():
+    text = ("<!-- gradproof\nlet y = w_1 a + w_2 b\n-->\n"
+            "$$y = f(w_1, w_2) = w_1 a + w_2 b$$\n$$\\frac{\\partial f}{\\partial w_2} = b$$\n"
+            "$$y = g(w_1, w_2) = w_1 a$$\n")
+    # y = f(w_1, w_2) holds once f is named by the next side; y = g(...) fails (g drops w_2 b)
+    assert verdicts(text) == [(4, H), (4, "definition"), (5, H), (6, F), (6, "definition")]
+
+
+def test_an_undeclared_greek_letter_before_a_parenthesis_is_refused():
+    # read as a product, d phi(u) / du = phi would hold: phi is an activation the note leaves open
+    text = "<!-- gradproof\nlet o = \\phi(u)\n-->\n$$\\frac{\\partial o}{\\partial u} = \\phi$$\n"
+    found = errors(text)
+    assert found and "function or a product" in found[0][1]
+    assert all(v != H for _, v in _decided(text))
+    declared = ("<!-- gradproof\nassume \\lambda > 0\n-->\n"
+                "$$\\frac{\\partial}{\\partial u} \\lambda(u + 1) = \\lambda$$\n"
+                "$$\\frac{\\partial}{\\partial u} \\lambda (u + 1) = 1$$\n")
+    assert verdicts(declared) == [(4, H), (5, F)]  # a declared quantity: a product
+
+
+def _decided(text):
+    reading = read_note(text, "n.md")
+    return [(r.step.cite.line, r.verdict) for r in run(reading.derivation).results]
+
+
+def test_a_primed_function_without_its_argument_is_refused_and_the_links_before_it_stand():
+    text = ("<!-- gradproof\nlet s = \\sigma(w x)\n-->\n"
+            "$$\\frac{\\partial s}{\\partial w} = \\frac{\\partial \\sigma(w x)}{\\partial w} = \\sigma' x$$\n"
+            "$$\\frac{\\partial s}{\\partial w} = \\sigma'(w x) x$$\n$$\\frac{\\partial s}{\\partial w} = x \\sigma'$$\n")
+    found = errors(text)
+    assert [line for line, _ in found] == [4, 6] and all("sigma'` without its argument" in m for _, m in found)
+    assert _decided(text) == [(4, H), (5, H)]  # sigma' of the fraction would have made the first fail
+
+
+def test_a_word_a_let_defines_is_one_name():
+    text = ("<!-- gradproof\nlet Out = H W\nlet Loss = Out - Y\n-->\n"
+            "$$\\dfrac{dLoss}{dW} = \\dfrac{dLoss}{dOut} \\times \\dfrac{dOut}{dW} = H$$\n"
+            "$$\\dfrac{d}{dW}(Out - Y) = W$$\n"
+            "$$\\frac{d}{dx} ab x = ab$$\n")
+    # Loss and Out are names; ab, defined nowhere, is still a times b
+    assert verdicts(text) == [(5, H), (5, H), (6, F), (7, H)]
+
+
+def test_a_font_word_before_a_parenthesis_is_a_known_function_or_an_error():
+    # read as a product, d foo(x) / dx = foo would hold; erf is known (d erf / dx = 2 e^{-x^2} / sqrt(pi))
+    refused = "<!-- gradproof\n-->\n$$\\frac{d}{dx} \\operatorname{foo}(x) = \\operatorname{foo}$$\n"
+    assert [line for line, _ in errors(refused)] == [3] and _decided(refused) == []
+    known = ("<!-- gradproof\n-->\n$$\\frac{d}{dx} \\operatorname{erf}(x) = \\frac{2}{\\sqrt{\\pi}} e^{-x^2}$$\n"
+             "$$\\frac{d}{dx} \\mathrm{erf}(x) = e^{-x^2}$$\n")
+    assert verdicts(known) == [(3, H), (4, F)]
+
+
+def test_a_letter_before_a_parenthesis_of_names_is_a_function_or_an_error():
+    # f(x) with f undefined, read as f times x, would make d f(x)/dx = f hold; J(theta) after let J = ...
+    # would be J times theta. a(1 - a) is still a product: its parenthesis is not a list of names.
+    undefined = "<!-- gradproof\n-->\n$$\\frac{d}{dx} f(x) = f$$\n"
+    assert [line for line, _ in errors(undefined)] == [3] and _decided(undefined) == []
+    quantity = "<!-- gradproof\nlet J = \\theta^2\n-->\n$$J(\\theta) = \\theta^2$$\n"
+    assert "is a quantity here" in errors(quantity)[0][1]
+    product = ("<!-- gradproof\nlet a = \\sigma(z)\n-->\n$$\\frac{\\partial a}{\\partial z} = a(1 - a)$$\n"
+               "$$\\frac{\\partial a}{\\partial z} = a (z)$$\n")
+    assert verdicts(product) == [(4, H), (5, F)]  # a (z), with a space, is a product: a z

@@ -736,6 +736,209 @@ def ridge(slips=False):
     return [decide_numpy(lambda rng, w=w: make(rng, w)) for w in ids]
 
 
+# ---- notes added with the reader's generality round ----------------------
+
+def d2l(slips=False):
+    """d2l.ai 4.1: l = -sum_j y_j log softmax(o)_j, sum_j y_j = 1; at q = 3, 4, every j."""
+    def make(which):
+        def body(o, y, p, L, n):
+            den = sum(E(t) for t in o)
+            mixed = -sum(y[j] * sp.log(E(o[j]) / den) for j in range(n))
+            split = sum(y[j] * sp.log(den) for j in range(n)) - sum(y[j] * o[j] for j in range(n))
+            lse = sp.log(den) - sum(y[j] * o[j] for j in range(n))
+            grad = [E(o[j]) / den - y[j] for j in range(n)]
+            claims = {
+                0: [(L, mixed)], 1: [(mixed, split)], 2: [(split, lse)],
+                3: [(sp.diff(L, o[j]), grad[j]) for j in range(n)],
+                4: [(grad[j], p[j] - y[j]) for j in range(n)],
+                10: [(L, -mixed)],
+                11: [(mixed, sum(y[j] * sp.log(den) for j in range(n)) + sum(y[j] * o[j] for j in range(n)))],
+                12: [(split, sp.log(den) - sum(o))],
+                13: [(sp.diff(L, o[j]), -grad[j]) for j in range(n)],
+                14: [(grad[j], y[j] - p[j]) for j in range(n)],
+                15: [(sp.diff(L, o[j]), p[j] - y[j]) for j in range(n)],
+            }
+            return claims[which]
+        return body
+    ids = range(10, 16) if slips else range(5)
+    return [softmax_decide(make(w)) for w in ids]
+
+
+def bce_sigmoid(slips=False):
+    """Math.SE 4227931: L(u) = -p log sigma(u) - (1-p) log(1 - sigma(u)), 0 < p < 1."""
+    u, p = sp.symbols("u p", real=True)
+    e = E(u)
+    L = -p * sp.log(sig(u)) - (1 - p) * sp.log(1 - sig(u))
+    quotient = -p * sp.log(e / (1 + e)) - (1 - p) * sp.log(1 / (1 + e))
+    kw = {"unit": {"p"}}
+    if slips:
+        return [D, S((L, -p * sp.log(e / (1 + e)) - (1 - p) * sp.log(e / (1 + e))), **kw),
+                S((quotient, -p * u - sp.log(1 + e)), **kw), S((sp.diff(L, u), p - sig(u)), **kw),
+                S((sp.diff(L, u), sig(u) - p), **kw)]
+    return [D, S((L, quotient), **kw), S((quotient, -p * u + sp.log(1 + e)), **kw),
+            S((sp.diff(L, u), sig(u) - p), **kw)]
+
+
+def yanfenglee(slips=False):
+    """a = softmax(z), L = -sum_k y_k log a_k, sum_k y_k = 1 (the README's notation, here o, p)."""
+    def diag(fn):
+        return softmax_decide(lambda o, y, p, L, n: [(sp.diff(p[i], o[i]), fn(p[i])) for i in range(n)])
+
+    def off(fn):
+        return softmax_decide(lambda o, y, p, L, n: [(sp.diff(p[j], o[i]), fn(p[i], p[j]))
+                                                     for i in range(n) for j in range(n) if i != j])
+
+    def steps(o, y, p, L, n, i):
+        rest = [k for k in range(n) if k != i]
+        return [sp.diff(L, o[i]),
+                -sum(y[k] / p[k] * sp.diff(p[k], o[i]) for k in range(n)),
+                -y[i] * (1 - p[i]) - sum(y[k] / p[k] * (-p[k] * p[i]) for k in rest),
+                -y[i] * (1 - p[i]) + sum(y[k] * p[i] for k in rest),
+                -y[i] + y[i] * p[i] + sum(y[k] * p[i] for k in rest),
+                p[i] * sum(y) - y[i],
+                p[i] - y[i]]
+
+    def link(a, b=None, fn=None):
+        def body(o, y, p, L, n):
+            out = []
+            for i in range(n):
+                e = steps(o, y, p, L, n, i)
+                rest = [k for k in range(n) if k != i]
+                out.append((e[a], e[b] if fn is None else fn(o, y, p, i, rest)))
+            return out
+        return softmax_decide(body)
+    if slips:
+        return [D, D, diag(lambda a: a * (1 - -a)), off(lambda a, b: a * b),
+                link(1, fn=lambda o, y, p, i, rest: -y[i] * (1 - p[i]) - sum(y[k] / p[k] * (p[k] * p[i]) for k in rest)),
+                link(4, fn=lambda o, y, p, i, rest: p[i] * sum(y[k] for k in rest) - y[i]),
+                link(5, fn=lambda o, y, p, i, rest: y[i] - p[i])]
+    return [D, diag(lambda a: a * (1 - a)), off(lambda a, b: -a * b), D] + [link(k, k + 1) for k in range(6)]
+
+
+def raschka(slips=False):
+    """E = 1/(2n) sum_i (t_i - o_i)^2, o_i = sigma(net_i), net_i = sum_j w_j x_ij; n = 3 points, d = 2."""
+    n, d = 3, 2
+    w = sp.symbols(f"w1:{d + 1}", real=True)
+    t = sp.symbols(f"t1:{n + 1}", real=True)
+    xs = [[sp.Symbol(f"x{i}_{j}", real=True) for j in range(d)] for i in range(n)]
+    net = [sum(w[j] * xs[i][j] for j in range(d)) for i in range(n)]
+    o = [sig(v) for v in net]
+    E_ = sp.Rational(1, 2 * n) * sum((t[i] - o[i]) ** 2 for i in range(n))
+    v = sp.Symbol("v", real=True)
+    dsig = [sp.diff(sig(v), v).subs(v, net[i]) for i in range(n)]
+
+    def each(fn):
+        return S(*[fn(j) for j in range(d)])
+
+    def dw(e, j):
+        return sp.diff(e, w[j])
+    chain17 = [lambda j: dw(E_, j),
+               lambda j: dw(sp.Rational(1, 2 * n) * sum((t[i] - o[i]) ** 2 for i in range(n)), j),
+               lambda j: sp.Rational(1, 2 * n) * sum(dw((t[i] - o[i]) ** 2, j) for i in range(n)),
+               lambda j: sp.Rational(1, 2 * n) * sum(2 * (t[i] - o[i]) * dw(t[i] - o[i], j) for i in range(n)),
+               lambda j: sp.Rational(1, n) * sum((t[i] - o[i]) * (dw(t[i], j) - dw(o[i], j)) for i in range(n)),
+               lambda j: -sp.Rational(1, n) * sum((t[i] - o[i]) * dw(o[i], j) for i in range(n))]
+    through = lambda j: -sp.Rational(1, n) * sum((t[i] - o[i]) * dsig[i] * dw(net[i], j) for i in range(n))
+    if slips:
+        return [each(lambda j: (dw(E_, j), sp.Rational(1, n) * sum((t[i] - o[i]) * dw(o[i], j) for i in range(n)))),
+                each(lambda j: (chain17[2](j), sp.Rational(1, 2 * n) * sum((t[i] - o[i]) * dw(t[i] - o[i], j) for i in range(n)))),
+                each(lambda j: (dw(E_, j), 2 * chain17[5](j))),
+                each(lambda j: (dw(E_, j), -sp.Rational(1, n) * sum((t[i] - o[i]) * dsig[i] for i in range(n))))]
+    return [each(lambda j, k=k: (chain17[k](j), chain17[k + 1](j))) for k in range(5)] + [
+        each(lambda j: (dw(E_, j), chain17[5](j))), each(lambda j: (chain17[5](j), through(j)))]
+
+
+def sum_weight(slips=False):
+    """d/dW_jk sum_i W_ik o_i, at n = 3 (i, j) and m = 2 (k), every j and k."""
+    n, m = 3, 2
+    W = [[sp.Symbol(f"W{i}_{k}", real=True) for k in range(m)] for i in range(n)]
+    o = sp.symbols(f"o1:{n + 1}", real=True)
+
+    def claim(rhs):
+        pairs = []
+        for j in range(n):
+            for k in range(m):
+                lhs = sp.diff(sum(W[i][k] * o[i] for i in range(n)), W[j][k])
+                pairs.append((lhs, rhs(j, k)))
+        return S(*pairs)
+    split = lambda j, k: sp.diff(W[j][k] * o[j], W[j][k]) + sum(sp.diff(W[i][k] * o[i], W[j][k])
+                                                               for i in range(n) if i != j)
+    if slips:
+        return [claim(lambda j, k: sum(o)), claim(lambda j, k: W[j][k]), claim(lambda j, k: o[j])]
+    return [claim(split)]
+
+
+def specific_weight(slips=False):
+    """x_6 = w_16 y_1 + w_26 y_2 + w_36 y_3, then x_6 = sigma(...) (AI.SE 25522)."""
+    w16, w26, w36, y1, y2, y3 = sp.symbols("w16 w26 w36 y1 y2 y3", real=True)
+    f = w16 * y1 + w26 * y2 + w36 * y3
+    v = sp.Symbol("v", real=True)
+    dsig = sp.diff(sig(v), v).subs(v, f)  # sigma' at its argument, as the answer says
+    d = lambda e: sp.diff(e, w26)
+    terms = d(w16 * y1) + d(w26 * y2) + d(w36 * y3)
+    if slips:
+        return [S((d(f), w26)), S((d(f), y1 + y2 + y3)), S((d(sig(f)), y2 * sig(f))), S((d(sig(f)), y2 * dsig))]
+    return [S((f, f)), D, S((d(f), terms)), S((terms, 0 + y2 * d(w26) + 0)), S((y2 * d(w26), y2)),
+            S((sig(f), sig(f))), S((sig(f), sig(w16 * y1 + w26 * y2 + w36 * y3))), S((d(sig(f)), d(sig(f)))),
+            S((d(sig(f)), dsig * d(w16 * y1) + dsig * d(w26 * y2) + dsig * d(w36 * y3))),
+            S((dsig * d(w16 * y1) + dsig * d(w26 * y2) + dsig * d(w36 * y3), y2 * dsig))]
+
+
+def third_layer(slips=False):
+    """AI.SE 15808: identity activations, Loss = Out - Y (the case Delta >= 0)."""
+    X1, X2, Y, H2, H3 = sp.symbols("X1 X2 Y H2 H3", real=True)
+    Wt = sp.symbols("W1:15", real=True)
+    W = dict(enumerate(Wt, start=1))
+    H1 = X1 * W[1] + X2 * W[2]
+    H4 = H1 * W[7] + H2 * W[8] + H3 * W[9]
+    H5 = H1 * W[10] + H2 * W[11] + H3 * W[12]
+    Out = H4 * W[13] + H5 * W[14]
+    Loss = Out - Y
+    o, h4 = sp.symbols("o h4", real=True)  # Out and H_4 as variables of their own, then put back
+    local = (sp.diff(o - Y, o) * sp.diff(h4 * W[13] + H5 * W[14], h4)
+             * sp.diff(H1 * W[7] + H2 * W[8] + H3 * W[9], W[7])).subs({o: Out, h4: H4})
+    d = lambda e: sp.diff(e, W[1])
+    chain19 = [d(Loss), d(Out - Y), d(Out), d(H4 * W[13] + H5 * W[14]), d(H4 * W[13]) + d(H5 * W[14]),
+               W[13] * d(H4) + W[14] * d(H5),
+               W[13] * d(H1 * W[7] + H2 * W[8] + H3 * W[9]) + W[14] * d(H1 * W[10] + H2 * W[11] + H3 * W[12]),
+               W[13] * d(H1 * W[7]) + W[14] * d(H1 * W[10]),
+               W[13] * W[7] * d(H1) + W[14] * W[10] * d(H1),
+               (W[13] * W[7] + W[14] * W[10]) * d(X1 * W[1] + X2 * W[2]),
+               (W[13] * W[7] + W[14] * W[10]) * X1]
+    if slips:
+        return [S((sp.diff(Loss, W[7]), -1 * W[13] * H1)), S((d(Loss), (W[13] * W[7] + W[14] * W[10]) * X2)),
+                S((d(Loss), W[13] * W[7] * X1))]
+    return [S((sp.diff(Loss, W[7]), local)), S((local, local)), S((local, 1 * W[13] * H1))] + [
+        S(pair) for pair in chain(*chain19)]
+
+
+def gelu(slips=False):
+    """GELU(x) = x Phi(x), Phi the standard normal CDF (erf), phi its density; the integral by quadrature."""
+    t = sp.Symbol("t", real=True)
+    Phi = (1 + sp.erf(x / sp.sqrt(2))) / 2
+    phi = sp.exp(-x ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    g = dx(x * Phi)
+    if slips:
+        return [D, S((g, Phi - x * phi)), S((g, Phi + phi)), S((g, (Phi + x * phi) / 2))]
+    integral = sp.Integral(sp.exp(-t ** 2 / 2) / sp.sqrt(2 * sp.pi), (t, -sp.oo, x))
+    return [D, S((Phi, integral)), S((g, Phi + x * phi))]
+
+
+def l2_penalty(slips=False):
+    """Math.SE 4607950: L(w_1, w_2) = cost + lambda (w_1^2 + w_2^2), lambda >= 0."""
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    lam = sp.Symbol("lambda", positive=True)
+    L = -6 * (sp.Rational(1, 10) * sp.cos(w1) - w1 ** 2 - sp.Rational(1, 2) * w2 ** 7 + sp.sin(w2)) \
+        * E(-w1 ** 2 - w2 ** 2) + lam * (w1 ** 2 + w2 ** 2)
+    pen = lam * (w1 ** 2 + w2 ** 2)
+    written = 0 * (w1 ** 2 + w2 ** 2) + lam * 2 * w1
+    kw = {"positive": {"lambda"}}
+    if slips:
+        return [D, S((written, lam * w1), **kw), S((sp.diff(pen, w1), 2 * lam * w1 + 2 * lam * w2), **kw),
+                S((sp.diff(pen, w1), 2 * lam * w1), **kw), S((sp.diff(L, w1), L + 2 * lam * w1), **kw)]
+    return [D, S((sp.diff(pen, w1), written), **kw), S((written, 2 * lam * w1), **kw)]
+
+
 # --------------------------------------------------------------------------
 # the table: file -> verdicts in file order
 # --------------------------------------------------------------------------
@@ -765,6 +968,15 @@ ORACLE: dict[str, Callable[[], list[str]]] = {
     "jpark7ca_softmax.md": jpark, "jpark7ca_softmax_slips.md": lambda: jpark(True),
     "aise_softmax_rows.md": aise, "aise_softmax_rows_slips.md": lambda: aise(True),
     "jemoka_least_squares.md": least_squares, "jemoka_least_squares_slips.md": lambda: least_squares(True),
+    "d2l_softmax.md": d2l, "d2l_softmax_slips.md": lambda: d2l(True),
+    "mathse_bce_sigmoid.md": bce_sigmoid, "mathse_bce_sigmoid_slips.md": lambda: bce_sigmoid(True),
+    "yanfenglee_softmax.md": yanfenglee, "yanfenglee_softmax_slips.md": lambda: yanfenglee(True),
+    "raschka_mse.md": raschka, "raschka_mse_slips.md": lambda: raschka(True),
+    "mathse_sum_weight.md": sum_weight, "mathse_sum_weight_slips.md": lambda: sum_weight(True),
+    "aise_specific_weight.md": specific_weight, "aise_specific_weight_slips.md": lambda: specific_weight(True),
+    "aise_third_layer.md": third_layer, "aise_third_layer_slips.md": lambda: third_layer(True),
+    "trevor_gelu.md": gelu, "trevor_gelu_slips.md": lambda: gelu(True),
+    "mathse_l2_penalty.md": l2_penalty, "mathse_l2_penalty_slips.md": lambda: l2_penalty(True),
 }
 
 
