@@ -71,7 +71,7 @@ from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_defi
 from gradproof.symbolic.differentiate import take_derivatives
 from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.nodes import distinct_nodes
-from gradproof.symbolic.values import Values
+from gradproof.symbolic.values import Values, real_value
 
 __all__ = ["BUDGET", "CALL_PREFIX", "CHEAP_TIERS", "LADDER", "Status", "Timeout", "Verdict", "bounded", "decide",
            "in_child", "ladder", "named_calls", "oracle", "residual", "witness", "write_out_sums"]
@@ -352,16 +352,6 @@ def _numeric_ok(expr) -> bool:
 # the witness: seeded points, a candidate at 30 digits, confirmed at 50
 # --------------------------------------------------------------------------
 
-def _evalf(expr, point, digits):
-    value = sp.N(expr.xreplace(point), digits)
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_number:
-        return None
-    re, im = value.as_real_imag()
-    if im != 0 and abs(im) > 10 ** (-digits + 5) * (1 + abs(re)):
-        return None  # outside the real domain: not a counterexample
-    return mpmath.mpf(str(sp.Float(re, digits)))
-
-
 def _at_point(L, R, point) -> tuple:
     values = Values(lambda s: [point[s]] if s in point else None, 1, WITNESS_DIGITS)
     return values(L)[0], values(R)[0]
@@ -467,7 +457,7 @@ def witness(L, R, domain: Domain, seed: int, n: int = WITNESS_POINTS, *, compile
                     return None
                 continue
             # confirm with exact inputs at 50 digits, by evalf of the definitions, before saying "fails"
-            lc, rc = _evalf(L, p, CONFIRM_DIGITS), _evalf(R, p, CONFIRM_DIGITS)
+            lc, rc = real_value(L, p, CONFIRM_DIGITS), real_value(R, p, CONFIRM_DIGITS)
             if lc is not None and rc is not None:
                 with mpmath.workdps(CONFIRM_DIGITS):
                     if _differs(lc, rc):

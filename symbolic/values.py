@@ -39,7 +39,7 @@ import sympy as sp
 
 from gradproof.symbolic.activations import _Activation
 
-__all__ = ["Values"]
+__all__ = ["Values", "real_value"]
 
 Value = Any  # an mpmath.mpf, or None where there is no real value (mpmath has no type hints)
 
@@ -168,10 +168,16 @@ class Values:
 
     def _evalf(self, node, point) -> Value:
         """A node the evaluator does not know (Piecewise, Max, Heaviside, ...): SymPy at the point."""
-        v = sp.N(node.xreplace(point), self.dps)
-        if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            return None
-        re_, im = v.as_real_imag()
-        if im != 0 and abs(im) > sp.Float(10) ** (5 - self.dps) * (1 + abs(re_)):
-            return None
-        return _real(mpmath.mpf(str(sp.Float(re_, self.dps))))
+        return real_value(node, point, self.dps)
+
+
+def real_value(expr, point: dict, digits: int) -> Value:
+    """``expr`` at ``point`` by SymPy's ``evalf`` at ``digits`` significant digits, as an mpf; None
+    where it has no finite real value (an imaginary part beyond round-off, a pole)."""
+    v = sp.N(expr.xreplace(point), digits)
+    if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    re_, im = v.as_real_imag()
+    if im != 0 and abs(im) > sp.Float(10) ** (5 - digits) * (1 + abs(re_)):
+        return None
+    return _real(mpmath.mpf(str(sp.Float(re_, digits))))
