@@ -181,6 +181,14 @@ class _Program:
         self._slots[id(e)] = (e, slot)
         return slot
 
+    def _fold(self, f, args) -> int:
+        """``f`` of two arguments applied left to right over ``args`` (a sum, a product, max, min)."""
+        slots = [self._add(a) for a in args]
+        acc = slots[0]
+        for a in slots[1:]:
+            acc = self._emit(f, acc, a)
+        return acc
+
     def _node(self, e) -> int:
         if e in self._params:
             return self._params[e]
@@ -189,12 +197,7 @@ class _Program:
         if e is sp.true:
             return self._const(True)
         if isinstance(e, sp.Add | sp.Mul):
-            args = [self._add(a) for a in e.args]
-            combine = np.add if isinstance(e, sp.Add) else np.multiply
-            acc = args[0]
-            for a in args[1:]:
-                acc = self._emit(combine, acc, a)
-            return acc
+            return self._fold(np.add if isinstance(e, sp.Add) else np.multiply, e.args)
         if isinstance(e, sp.Pow):
             base, exp = e.args
             b = self._add(base)
@@ -217,12 +220,7 @@ class _Program:
             return self._emit(np.heaviside, self._add(e.args[0]), self._add(e.args[1] if len(e.args) > 1
                                                                              else sp.Rational(1, 2)))
         if isinstance(e, sp.Max | sp.Min):
-            pick = np.maximum if isinstance(e, sp.Max) else np.minimum
-            args = [self._add(a) for a in e.args]
-            acc = args[0]
-            for a in args[1:]:
-                acc = self._emit(pick, acc, a)
-            return acc
+            return self._fold(np.maximum if isinstance(e, sp.Max) else np.minimum, e.args)
         # anything else: lambdify this node alone, as a function of the parameters it uses
         free = sorted(e.free_symbols, key=lambda s: (str(s), s.sort_key()))
         missing = [s for s in free if s not in self._params]
@@ -302,18 +300,20 @@ def check(lhs, rhs, domain: Domain | None = None, seed_text: str = "",
     if _atoms(lhs, AppliedUndef) or _atoms(rhs, AppliedUndef):
         return verdict(Status.UNDECIDED, "float64", reason="an undefined function has no numeric value")
     lhs, rhs = _plain(lhs), _plain(rhs)
-    if _atoms(lhs, sp.Sum, sp.Indexed) or _atoms(rhs, sp.Sum, sp.Indexed):
+    nodes = distinct_nodes(lhs) + distinct_nodes(rhs)  # both sides walked once, for everything below
+    if any(isinstance(e, sp.Sum | sp.Indexed) for e in nodes):
         return verdict(Status.UNDECIDED, "float64", reason="a sum with symbolic bounds has no numeric value")
     # a derivative's variable may be absent from its expression (the derivative is then 0), and
     # so from free_symbols; finite differences still need a value for it
     # (a variable bound by a Subs gets its value from the Subs point instead)
-    bound = {v for e in (lhs, rhs) for sub in _atoms(e, sp.Subs) for v in sub.variables}
-    derivatives = _atoms(lhs, sp.Derivative) | _atoms(rhs, sp.Derivative)
+    substitutions = [e for e in nodes if isinstance(e, sp.Subs)]
+    bound = {v for sub in substitutions for v in sub.variables}
+    derivatives = {e for e in nodes if isinstance(e, sp.Derivative)}
     variables = {v for d in derivatives for v in d.variables} - bound
     syms = sorted(set(_symbols(lhs)) | set(_symbols(rhs)) | variables, key=lambda s: (str(s), s.sort_key()))
     points = domain.sample(syms, POINTS, stable_seed("numeric", seed_text, digest(lhs), digest(rhs)))
     arrays = {s: np.array([float(p[s]) for p in points]) for s in syms}
-    has_derivative = bool(derivatives or _atoms(lhs, sp.Subs) or _atoms(rhs, sp.Subs))
+    has_derivative = bool(derivatives or substitutions)
     order = max((d.derivative_count for d in derivatives), default=0)
     if order > 1:  # nested differences are less accurate: the higher-order tolerances
         rtol, atol = max(rtol, RTOL_HIGHER_ORDER), max(atol, ATOL_HIGHER_ORDER)
