@@ -1,4 +1,4 @@
-"""A fast proof-only zero test with symengine: "``expand`` gives 0 with every transcendental node opaque".
+"""A fast proof-only zero test with symengine: "0 as a rational function of the opaque nodes".
 
 symengine expands polynomials an order of magnitude faster than SymPy
 (MEASUREMENTS.md: the zero test of 455 matrix entries, 3.59 s -> 0.235 s), but
@@ -13,11 +13,18 @@ by construction:
   a float, pi, an unevaluated derivative, ...) becomes an opaque symbol, one
   per distinct node, before symengine sees it; ``exp(k u)`` with an integer
   ``k`` becomes ``t_u**k`` (true for every complex ``u``);
-* :func:`opaque_zero` returns ``True`` when the expanded Laurent polynomial
-  is exactly 0 -- a polynomial identity in independent symbols holds at
-  every value substituted back, wherever both sides are defined -- and
-  ``None`` otherwise.  Never ``False``: "not zero" here is not a refutation,
-  and the caller falls back to SymPy's tiers.
+* the translation is brought over one denominator without a gcd
+  (:func:`over_one_denominator`), and :func:`opaque_zero` returns ``True``
+  when the numerator expands to exactly 0 and the denominator does not -- a
+  rational identity in independent symbols holds at every value substituted
+  back, wherever both sides are defined -- and ``None`` otherwise.  Never
+  ``False``: "not zero" here is not a refutation, and the caller falls back
+  to SymPy's tiers.  Skipping the gcd is what makes this fast: SymPy's
+  ``together`` spent most of the opaque tier's time on it (the sigmoid's
+  ``1/(1 + e^{-z})`` differentiated is a denominator inside a denominator).
+* symengine expands in C, out of reach of the budget's timer, so every
+  expansion is bounded before it runs (:data:`MAX_TERMS`); a larger one is
+  left to SymPy, whose expansion the budget can interrupt.
 
 Assumptions cannot leak in: no node whose meaning depends on them (``log``,
 ``sqrt``, ``Abs``) is ever interpreted, so ``log(x y) - log(x) - log(y)`` is
@@ -31,81 +38,140 @@ Examples
 >>> x, y = sp.symbols("x y", real=True)
 >>> opaque_zero((sp.tanh(x) + 1) ** 2 - sp.tanh(x) ** 2 - 2 * sp.tanh(x) - 1) in (True, None)
 True
+>>> opaque_zero(1 / (1 + 1 / x) - x / (x + 1)) in (True, None)
+True
 >>> opaque_zero(sp.log(x * y) - sp.log(x) - sp.log(y)) is None
 True
 """
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Collection
 from typing import Any
 
 import sympy as sp
 
-__all__ = ["AVAILABLE", "opaque_zero", "to_polynomial"]
+__all__ = ["AVAILABLE", "MAX_TERMS", "opaque_zero", "over_one_denominator"]
 
 # imported at the first test, not with gradproof: a run served from the cache never needs it
 AVAILABLE = importlib.util.find_spec("symengine") is not None
 _se = None
-MAX_POWER = 32  # a larger power of a sum is left to SymPy, whose expansion the budget can interrupt
+# The most terms one expansion may reach (the product of its factors' numbers of terms, bounded
+# before it runs in C, out of the budget's reach).  symengine spends about 1 us and 1 kB a term
+# (measured: 8,000 terms in 6 ms; 9 million in 21 s and 10 GB).  Of the report's claims, two go
+# beyond it; SymPy's gcd proves them.
+MAX_TERMS = 20_000
 
 
 class _TooLarge(Exception):
     pass
 
 
-def to_polynomial(expr: sp.Expr, stand_ins: Collection[sp.Expr] = ()) -> Any:
-    """``expr`` as a symengine expression built from ring operations only, or None.
+class _Leaves:
+    """The symengine symbol of each node symengine must not interpret: one per distinct node."""
+
+    def __init__(self, se, stand_ins: Collection[sp.Expr]):
+        self.se, self.stand_ins = se, stand_ins
+        self.atoms: dict = {}  # SymPy node -> symengine symbol
+        self.bases: dict = {}  # u -> the symbol t_u standing for exp(u)
+
+    def fresh(self, node):
+        s = self.atoms.get(node)
+        if s is None:
+            s = self.atoms[node] = self.se.Symbol(f"g{len(self.atoms)}")
+        return s
+
+    def leaf(self, e) -> tuple[Any, int] | None:
+        """``(symbol or number, power)`` for a node that is not a sum, product or integer power; else None.
+
+        ``exp(k u)`` with an integer ``k`` is ``t_u**k``; a stand-in, a
+        Symbol, and anything whose meaning symengine must not interpret is a
+        symbol of its own (power 1).
+        """
+        se = self.se
+        if e in self.stand_ins:
+            return self.fresh(e), 1
+        if e.is_Add or e.is_Mul or (e.is_Pow and e.exp.is_Integer):
+            return None
+        if e.is_Integer:
+            return se.Integer(int(e)), 1
+        if e.is_Rational:
+            return se.Rational(int(e.p), int(e.q)), 1
+        if isinstance(e, sp.exp) and _integer_multiple(e.args[0]):
+            k, u = e.args[0].as_coeff_Mul()
+            t = self.bases.get(u)
+            if t is None:
+                t = self.bases[u] = self.fresh(sp.exp(u))
+            return t, int(k)
+        return self.fresh(e), 1
+
+
+def over_one_denominator(expr: sp.Expr, stand_ins: Collection[sp.Expr] = ()) -> tuple[Any, Any]:
+    """``(N, D)``: expanded symengine polynomials with ``expr = N / D``.
 
     Symbols (one symengine symbol per distinct SymPy symbol, whatever their
     names) and exact rationals are kept; every other node is an opaque
-    symbol, and so is every subexpression of ``stand_ins`` where it occurs
-    whole (an activation's declared derivative that is a sum, ``1 -
-    tanh(u)**2``: a chain of them then expands to a product of symbols, not
-    to 2**depth terms; replacing a subexpression by a symbol everywhere keeps
-    a proof a proof).  None when symengine is not installed.  A power of a
-    sum above :data:`MAX_POWER` raises (its expansion would run in C, out of
-    reach of the budget's timer).
+    symbol (:class:`_Leaves`), and so is every subexpression of
+    ``stand_ins`` where it occurs whole (an activation's declared derivative
+    that is a sum, ``1 - tanh(u)**2``: a chain of them then expands to a
+    product of symbols, not to 2**depth terms; replacing a subexpression by a
+    symbol everywhere keeps a proof a proof).
+
+    Built bottom up, each distinct node once: a sum over the product of its
+    terms' distinct denominators, a product over the product of its factors',
+    a negative power upside down (``exp(-u)`` is ``1 / t_u``).  Nothing is
+    cancelled -- no gcd, which is what makes SymPy's ``together`` slow -- so
+    ``N`` is 0 exactly when ``expr`` is the zero rational function, provided
+    ``D`` is not the zero polynomial (a denominator that expands to 0 makes
+    ``D`` 0: every denominator met is a factor of it).  Each expansion is
+    bounded by :data:`MAX_TERMS` before it runs in C (the product of its
+    factors' numbers of terms); beyond it, :class:`_TooLarge`.
     """
     se = _engine()
     if se is None:
-        return None
-    atoms: dict = {}  # SymPy node -> symengine symbol
-    bases: dict = {}  # u -> the symbol t_u standing for exp(u)
-    memo: dict = {}  # repeated subtrees are translated once
+        raise _TooLarge
+    leaves = _Leaves(se, stand_ins)
+    one = se.Integer(1)
+    memo: dict = {}
 
-    def fresh(node):
-        s = atoms.get(node)
-        if s is None:
-            s = atoms[node] = se.Symbol(f"g{len(atoms)}")
-        return s
+    def terms(p) -> int:
+        return len(p.args) if isinstance(p, se.Add) else 1
+
+    def expanded(p, bound: int):
+        if bound > MAX_TERMS:
+            raise _TooLarge
+        return se.expand(p)
 
     def walk(e):
         out = memo.get(e)
         if out is not None:
             return out
-        if e in stand_ins:
-            out = fresh(e)
+        leaf = leaves.leaf(e)
+        if leaf is not None:
+            s, k = leaf
+            out = (s**k, one) if k > 0 else (one, s ** -k)
         elif e.is_Add:
-            out = se.Add(*[walk(a) for a in e.args])
+            by_denominator: dict = {}  # terms over the same denominator are added first
+            for a in e.args:
+                n, d = walk(a)
+                by_denominator.setdefault(d, []).append(n)
+            dens = list(by_denominator)
+            numerator, bound = [], 0
+            for d, ns in by_denominator.items():
+                others = [d2 for d2 in dens if d2 is not d]
+                numerator.append(se.Add(*ns) * se.Mul(*others))
+                bound += sum(map(terms, ns)) * math.prod(map(terms, others))
+            out = (expanded(se.Add(*numerator), bound), expanded(se.Mul(*dens), math.prod(map(terms, dens))))
         elif e.is_Mul:
-            out = se.Mul(*[walk(a) for a in e.args])
-        elif e.is_Pow and e.exp.is_Integer:
-            if e.base.is_Add and abs(int(e.exp)) > MAX_POWER:
-                raise _TooLarge  # expanded in C, beyond the reach of the time budget's signal
-            out = walk(e.base) ** int(e.exp)
-        elif e.is_Integer:
-            out = se.Integer(int(e))
-        elif e.is_Rational:
-            out = se.Rational(int(e.p), int(e.q))
-        elif isinstance(e, sp.exp) and _integer_multiple(e.args[0]):
-            k, u = e.args[0].as_coeff_Mul()
-            t = bases.get(u)
-            if t is None:
-                t = bases[u] = fresh(sp.exp(u))
-            out = t ** int(k)
-        else:  # a Symbol, or anything whose meaning symengine must not interpret
-            out = fresh(e)
+            parts = [walk(a) for a in e.args]
+            out = tuple(expanded(se.Mul(*side), math.prod(map(terms, side))) for side in zip(*parts, strict=True))
+        else:  # an integer power: at most C(t + k - 1, k) terms from t
+            n, d = walk(e.base)
+            k = int(e.exp)
+            if k < 0:
+                n, d, k = d, n, -k
+            out = (expanded(n**k, math.comb(terms(n) + k - 1, k)), expanded(d**k, math.comb(terms(d) + k - 1, k)))
         memo[e] = out
         return out
 
@@ -131,11 +197,12 @@ def _integer_multiple(arg) -> bool:
 
 
 def opaque_zero(expr, stand_ins: Collection[sp.Expr] = ()) -> bool | None:
-    """``True`` when ``expr`` expands to 0 with every transcendental node opaque; else ``None``.
+    """``True`` when ``expr`` is 0 as a rational function of its opaque nodes (expanded, or its numerator
+    over one denominator); else ``None``.
 
     A proof, never a refutation (see the module docstring).  A matrix is
     zero when every entry is.  ``stand_ins``: subexpressions that are opaque
-    too where they occur whole (see :func:`to_polynomial`).
+    too where they occur whole (see :func:`over_one_denominator`).
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x", real=True)
@@ -156,7 +223,7 @@ def opaque_zero(expr, stand_ins: Collection[sp.Expr] = ()) -> bool | None:
     if expr == 0:
         return True
     try:
-        poly = to_polynomial(expr, stand_ins)
-        return True if se.expand(poly) == 0 else None
+        numerator, denominator = over_one_denominator(expr, stand_ins)
+        return True if numerator == 0 and denominator != 0 else None
     except (_TooLarge, RuntimeError, TypeError, ValueError, OverflowError, RecursionError):
         return None  # symengine refused (e.g. a huge power): SymPy decides

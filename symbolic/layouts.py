@@ -591,7 +591,7 @@ class Batch:
         """The declared derivatives that are sums (tanh's ``1 - tanh(z)**2``) of this batch's activations.
 
         The zero test keeps each one whole as an opaque symbol
-        (:func:`symbolic.fast.to_polynomial`), as the opaque tier of
+        (:func:`symbolic.fast.over_one_denominator`), as the opaque tier of
         :func:`symbolic.equivalence.ladder` does for the activations it finds.
         """
         if self._stand_ins is None:
