@@ -57,12 +57,16 @@ lark, "Parsers": https://lark-parser.readthedocs.io/en/latest/parsers.html
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+import lark
 import sympy as sp
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -318,8 +322,39 @@ def _grammar() -> str:
     return g
 
 
-_PARSER = Lark(_grammar(), parser="lalr", lexer="basic", propagate_positions=True,
-               maybe_placeholders=False)
+_OPTIONS = {"parser": "lalr", "lexer": "basic", "propagate_positions": True, "maybe_placeholders": False}
+# The LALR tables of the grammar, as lark saves them: building them costs 44 ms of CPU at every
+# start (4% of `gradproof check` on the corpus), loading them 9 ms.  Part of the package, written by
+# save_tables() (tests/test_latex.py says when they are out of date); never a file a user supplies.
+TABLES = Path(__file__).with_name("latex_tables.pickle")
+
+
+def _fingerprint(grammar: str) -> str:
+    """What the saved tables were built from: the grammar, the options and lark's version."""
+    return hashlib.sha256(f"{lark.__version__}\n{sorted(_OPTIONS.items())}\n{grammar}".encode()).hexdigest()
+
+
+def _parser() -> Lark:
+    """The parser: from the saved tables when they were built from this grammar, options and lark; else built."""
+    grammar = _grammar()
+    try:
+        with TABLES.open("rb") as f:
+            if f.readline().decode("ascii", "replace").strip() == _fingerprint(grammar):
+                return Lark.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+        pass  # missing or unreadable: the same parser, built
+    return Lark(grammar, **_OPTIONS)
+
+
+def save_tables(path: Path = TABLES) -> None:
+    """Write the parser's tables for :func:`_parser` to load (after a change to the grammar or to lark)."""
+    grammar = _grammar()
+    with path.open("wb") as f:
+        f.write(f"{_fingerprint(grammar)}\n".encode("ascii"))
+        Lark(grammar, **_OPTIONS).save(f)
+
+
+_PARSER = _parser()
 
 
 class LatexError(ValueError):

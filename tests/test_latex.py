@@ -314,3 +314,70 @@ def test_a_sum_over_the_index_such_that_it_differs_is_a_sum_with_an_exclusion():
     expected = sp.Sum(xi * (1 - sp.KroneckerDelta(i, j)), (i, 1, n))
     for text in (r"\sum_{i : i \neq j} x_i", r"\sum_{i~:~i\neq j} x_i", r"\sum_{i \neq j} x_i"):
         assert reader.read(text) == expected, text
+
+
+# --------------------------------------------------------------------------
+# the saved LALR tables: the same parser as the grammar builds, or not used
+# --------------------------------------------------------------------------
+
+def _sides_of_the_corpus() -> list[str]:
+    """Every LaTeX side of this file's tables and of the published notes' equations."""
+    import pathlib
+    import re
+
+    texts = [t for t, _ in SOURCE_000]
+    for note in sorted(pathlib.Path(__file__).parent.glob("published/*.md"))[:12]:
+        for block in re.findall(r"\$\$(.+?)\$\$", note.read_text(encoding="utf-8"), re.S):
+            texts += [side for side in re.split(r"&?=|\\\\", block) if side.strip()]
+    return texts
+
+
+def test_the_saved_tables_are_those_of_the_grammar():
+    from gradproof.symbolic import latex
+
+    with latex.TABLES.open("rb") as f:
+        saved = f.readline().decode("ascii").strip()
+    assert saved == latex._fingerprint(latex._grammar()), (
+        "symbolic/latex_tables.pickle is out of date (the grammar, its options or lark changed): run "
+        "python -c 'from gradproof.symbolic import latex; latex.save_tables()'")
+
+
+def test_the_saved_tables_parse_as_the_grammar_does():
+    from lark import Lark
+
+    from gradproof.symbolic import latex
+
+    built = Lark(latex._grammar(), **latex._OPTIONS)
+    texts = _sides_of_the_corpus()
+    assert len(texts) > 50
+    parsed = errors = 0
+    for text in texts + [r"\frac{1}{", r"a ++ \sum", r"x^{2"]:
+        try:
+            want = built.parse(text)
+        except Exception as exc:  # noqa: BLE001 -- the same error from both
+            with pytest.raises(type(exc)):
+                latex._PARSER.parse(text)
+            errors += 1
+            continue
+        got = latex._PARSER.parse(text)
+        assert got == want, text
+        spans = [[(t.meta.start_pos, t.meta.end_pos) for t in tree.iter_subtrees() if not t.meta.empty]
+                 for tree in (got, want)]
+        assert spans[0] == spans[1], text
+        parsed += 1
+    assert parsed > 50 and errors >= 3
+
+
+def test_tables_of_another_grammar_are_not_loaded(tmp_path, monkeypatch):
+    from lark import Lark
+
+    from gradproof.symbolic import latex
+
+    stale = tmp_path / "tables.pickle"
+    latex.save_tables(stale)
+    stale.write_bytes(b"0" * 64 + stale.read_bytes()[64:])  # another fingerprint, the same tables
+    monkeypatch.setattr(latex, "TABLES", stale)
+    monkeypatch.setattr(Lark, "load", classmethod(lambda cls, f: pytest.fail("stale tables loaded")))
+    assert latex._parser().parse("x + 1") == latex._PARSER.parse("x + 1")
+    monkeypatch.setattr(latex, "TABLES", tmp_path / "missing.pickle")
+    assert latex._parser().parse("x + 1") == latex._PARSER.parse("x + 1")
