@@ -56,7 +56,7 @@ from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic.activations import ACTIVATIONS, _Activation, expand_definitions, sigmoid, tanh
-from gradproof.symbolic.domain import Domain, digest, stable_seed
+from gradproof.symbolic.domain import Domain, digest, seeds_from
 from gradproof.symbolic.equivalence import BUDGET, Status, Timeout, bounded, decide, oracle
 from gradproof.symbolic.layouts import Quantities
 from gradproof.symbolic.printing import split_rhs
@@ -699,11 +699,11 @@ class _Screen:
     derivatives by the oracle, the derivative of the definitions."""
 
     def __init__(self, domain: Domain, seed: tuple):
-        self.domain, self.seed = domain, seed
+        self.domain, self.seed = domain, seeds_from(*seed)  # the claim printed once, not once a symbol
         self.values_of = Values(self._draw, SCREEN_POINTS, SCREEN_DIGITS, expand=oracle)
 
     def _draw(self, s: sp.Symbol) -> list:
-        return [p[s] for p in self.domain.sample({s}, SCREEN_POINTS, stable_seed(*self.seed, s))]
+        return [p[s] for p in self.domain.sample({s}, SCREEN_POINTS, self.seed(s))]
 
     def values(self, expr, clock: _Clock):
         """The oracle's values of ``expr``; None where it has none (no screen then)."""
