@@ -13,11 +13,14 @@ by construction:
   a float, pi, an unevaluated derivative, ...) becomes an opaque symbol, one
   per distinct node, before symengine sees it; ``exp(k u)`` with an integer
   ``k`` becomes ``t_u**k`` (true for every complex ``u``);
-* the translation is brought over one denominator without a gcd
-  (:func:`over_one_denominator`), and :func:`opaque_zero` returns ``True``
-  when the numerator expands to exactly 0 and the denominator does not -- a
-  rational identity in independent symbols holds at every value substituted
-  back, wherever both sides are defined -- and ``None`` otherwise.  Never
+* :func:`opaque_zero` returns ``True`` when the translation expands to
+  exactly 0 as a Laurent polynomial whose factors include negative powers of
+  sums (:func:`laurent`: shared denominators cancel whole), or else, when there
+  is such a denominator, when the translation brought over one denominator
+  without a gcd (:func:`over_one_denominator`) has a numerator that expands to
+  exactly 0 and a denominator that does not -- a rational identity in
+  independent symbols holds at every value substituted back, wherever both
+  sides are defined -- and ``None`` otherwise.  Never
   ``False``: "not zero" here is not a refutation, and the caller falls back
   to SymPy's tiers.  Skipping the gcd is what makes this fast: SymPy's
   ``together`` spent most of the opaque tier's time on it (the sigmoid's
@@ -52,7 +55,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["AVAILABLE", "MAX_TERMS", "opaque_zero", "over_one_denominator"]
+__all__ = ["AVAILABLE", "MAX_TERMS", "coefficients", "laurent", "opaque_zero", "over_one_denominator"]
 
 # imported at the first test, not with gradproof: a run served from the cache never needs it
 AVAILABLE = importlib.util.find_spec("symengine") is not None
@@ -105,6 +108,96 @@ class _Leaves:
                 t = self.bases[u] = self.fresh(sp.exp(u))
             return t, int(k)
         return self.fresh(e), 1
+
+
+def laurent(expr: sp.Expr, stand_ins: Collection[sp.Expr] = ()) -> tuple[Any, bool]:
+    """``expr`` as one symengine expression of ring operations, and whether a sum is raised to a negative power.
+
+    The nodes are opaque as in :func:`over_one_denominator`, and a negative
+    power of a sum stays one factor: expanded as a whole, two sides that
+    share their denominators cancel at once, without bringing anything over
+    one.  The expansion is bounded before it runs (:class:`_TooLarge` when the
+    product of the factors' numbers of terms exceeds :data:`MAX_TERMS`).
+    """
+    se = _engine()
+    if se is None:
+        raise _TooLarge
+    leaves = _Leaves(se, stand_ins)
+    memo: dict = {}  # node -> (translation, its number of terms once expanded, at most)
+    denominator = False
+
+    def walk(e):
+        nonlocal denominator
+        out = memo.get(e)
+        if out is not None:
+            return out
+        leaf = leaves.leaf(e)
+        if leaf is not None:
+            out = (leaf[0] ** leaf[1] if leaf[1] != 1 else leaf[0], 1)
+        elif e.is_Add:
+            parts = [walk(a) for a in e.args]
+            out = (se.Add(*[p for p, _ in parts]), sum(t for _, t in parts))
+        elif e.is_Mul:
+            parts = [walk(a) for a in e.args]
+            out = (se.Mul(*[p for p, _ in parts]), math.prod(t for _, t in parts))
+        else:  # an integer power: C(t + |k| - 1, |k|) terms from t; a negative one is one factor
+            base, t = walk(e.base)
+            k = int(e.exp)
+            size = math.comb(t + abs(k) - 1, abs(k))
+            if size > MAX_TERMS:
+                raise _TooLarge
+            denominator = denominator or (k < 0 and e.base.is_Add)
+            out = (base**k, size if k > 0 else 1)
+        if out[1] > MAX_TERMS:
+            raise _TooLarge
+        memo[e] = out
+        return out
+
+    return walk(expr)[0], denominator
+
+
+def coefficients(expr: sp.Expr) -> list[sp.Expr]:
+    """The coefficients of ``expr`` as a polynomial in its *free factors*; ``[expr]`` when it has none.
+
+    A free factor is a symbol that occurs only as a factor (to an integer
+    power) of the terms of the sum ``expr``, never inside anything else --
+    the weights of a claim checked at several instances, ``w[m = 2]``.
+    ``expr`` is 0 exactly when every coefficient is: the free factors are
+    independent of everything in the coefficients.  Each coefficient then
+    goes over its own denominator, not over the product of all of them.
+
+    >>> import sympy as sp
+    >>> w, v, x = sp.symbols("w v x")
+    >>> coefficients(w / (x + 1) - w * x + v * x ** 2)
+    [x**2, -x + 1/(x + 1)]
+    >>> coefficients(w + sp.sin(w))  # w occurs inside a function too: not free
+    [w + sin(w)]
+    """
+    terms = sp.Add.make_args(expr)
+    if len(terms) < 2:
+        return [expr]
+    split = []
+    for t in terms:
+        powers, rest = {}, []
+        for f in sp.Mul.make_args(t):
+            base, k = (f.base, f.exp) if f.is_Pow and f.exp.is_Integer else (f, sp.S.One)
+            if base.is_Symbol:
+                powers[base] = powers.get(base, 0) + int(k)
+            else:
+                rest.append(f)
+        split.append((powers, rest))
+    free = set().union(*(p.keys() for p, _ in split))
+    for _, rest in split:
+        for f in rest:
+            free -= f.free_symbols
+    if not free:
+        return [expr]
+    groups: dict[tuple, list[sp.Expr]] = {}
+    for powers, rest in split:
+        key = tuple(sorted(((str(s), s.sort_key()), k) for s, k in powers.items() if s in free and k))
+        bound = sp.Mul(*[s**k for s, k in powers.items() if s not in free], *rest)
+        groups.setdefault(key, []).append(bound)
+    return [sp.Add(*g) for _, g in sorted(groups.items())]
 
 
 def over_one_denominator(expr: sp.Expr, stand_ins: Collection[sp.Expr] = ()) -> tuple[Any, Any]:
@@ -223,7 +316,18 @@ def opaque_zero(expr, stand_ins: Collection[sp.Expr] = ()) -> bool | None:
     if expr == 0:
         return True
     try:
-        numerator, denominator = over_one_denominator(expr, stand_ins)
-        return True if numerator == 0 and denominator != 0 else None
+        polynomial, has_denominator = laurent(expr, stand_ins)
+        if se.expand(polynomial) == 0:
+            return True
+    except (_TooLarge, RuntimeError, TypeError, ValueError, OverflowError, RecursionError):
+        has_denominator = True  # too large as a whole: perhaps not over one denominator, term by term
+    if not has_denominator:
+        return None  # a Laurent polynomial that is not 0: over one denominator it is the same
+    try:
+        for part in coefficients(expr):  # each over its own denominator: a product of all is too large
+            numerator, denominator = over_one_denominator(part, stand_ins)
+            if numerator != 0 or denominator == 0:
+                return None
+        return True
     except (_TooLarge, RuntimeError, TypeError, ValueError, OverflowError, RecursionError):
         return None  # symengine refused (e.g. a huge power): SymPy decides

@@ -204,3 +204,36 @@ def test_an_expansion_beyond_the_bound_is_left_to_sympy():
     with pytest.raises(fast._TooLarge):
         fast.over_one_denominator(huge)
     assert fast.opaque_zero(huge) is None
+
+
+def test_shared_denominators_cancel_whole_before_any_common_denominator():
+    # a weighted sum over 16 instances, each over its own denominator: over one denominator that
+    # is a product of 16 sums (too large), as a Laurent polynomial it cancels term by term
+    xs, ws = sp.symbols("x0:16", real=True), sp.symbols("w0:16", real=True)
+    lhs = sp.Add(*[w / (xi + 1) * (y + 1) ** 2 for w, xi in zip(ws, xs, strict=True)])
+    rhs = sp.Add(*[w / (xi + 1) * (y**2 + 2 * y + 1) for w, xi in zip(ws, xs, strict=True)])
+    with pytest.raises(fast._TooLarge):
+        fast.over_one_denominator(lhs - rhs)
+    assert fast.opaque_zero(lhs - rhs) is True
+    assert fast.opaque_zero(lhs - rhs + ws[0] / (xs[1] + 1)) is None
+
+
+def test_a_weighted_sum_goes_over_one_denominator_weight_by_weight():
+    # a claim at 12 instances (a note's sum unrolled at several sizes): weight k times instance k,
+    # each with its own nested denominators.  Over one denominator for all, a product of 12 of them
+    xs, ws = sp.symbols("x0:12", real=True), sp.symbols("w0:12", real=True)
+
+    def instance(xi):
+        s = 1 / (1 + sp.exp(-xi))
+        return sp.diff(s, xi) - s * (1 - s)  # 0: the sigmoid's derivative, written out
+
+    d = sp.Add(*[w * instance(xi) for w, xi in zip(ws, xs, strict=True)])
+    assert sp.simplify(d) == 0  # the oracle
+    with pytest.raises(fast._TooLarge):
+        fast.over_one_denominator(d)
+    assert len(fast.coefficients(d)) == len(ws)
+    assert fast.opaque_zero(d) is True
+    slipped = d + ws[3] * sp.exp(-xs[3]) / (1 + sp.exp(-xs[3])) ** 3  # one instance off
+    assert fast.opaque_zero(slipped) is None
+    shared = d + ws[3] * xs[4] - xs[4] * ws[3] ** 2  # w3 and w3**2 are different coefficients
+    assert fast.opaque_zero(shared) is None
