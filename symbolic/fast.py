@@ -176,9 +176,10 @@ def coefficients(expr: sp.Expr) -> list[sp.Expr]:
     terms = sp.Add.make_args(expr)
     if len(terms) < 2:
         return [expr]
-    split = []
+    split: list[tuple[dict[sp.Symbol, int], list[sp.Expr]]] = []
     for t in terms:
-        powers, rest = {}, []
+        powers: dict[sp.Symbol, int] = {}
+        rest: list[sp.Expr] = []
         for f in sp.Mul.make_args(t):
             base, k = (f.base, f.exp) if f.is_Pow and f.exp.is_Integer else (f, sp.S.One)
             if base.is_Symbol:
