@@ -290,6 +290,24 @@ def test_a_program_returns_a_matrixs_entries_sharing_its_nodes():
     assert [float(g[0]) for g in got] == [t * 0.5, t * -2.0, t + 1]
 
 
+@pytest.mark.parametrize("net,size", [FORWARD_NETS[1], DEEP_NET], ids=["col-relu-tanh", "col-deep"])
+def test_substitute_is_xreplace(net, size):
+    """The derivative by an intermediate node: the node's value put in by one walk for every entry is
+    SymPy's xreplace, entry by entry, to the last node (the symbolic verdicts depend on its form)."""
+    from gradproof.symbolic.layouts import _substitute
+
+    batch = Batch.of(net, size)
+    computed = [n for n in batch.nodes if n not in batch.inputs]
+    for name in computed:
+        child = Batch.of(net, size, name)
+        g = child.grad(name, Convention.PER_EXAMPLE)
+        rule = dict(zip(child[name], batch[name], strict=True))
+        got, want = _substitute(g, rule), g.xreplace(rule)
+        assert got.shape == want.shape
+        assert [sp.srepr(e) for e in got] == [sp.srepr(e) for e in want], name
+    assert _substitute(sp.Matrix([[1, 2]]), {}) == sp.Matrix([[1, 2]])
+
+
 def test_matmul_is_sympys_product():
     batch = Batch.of(ROW, {"m": 2, "D": 2, "h": 3})
     A, B = batch.grad("Z1"), batch["W1"]
