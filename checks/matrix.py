@@ -36,8 +36,9 @@ r"""The matrix check: shapes, a symbolic verdict and a numeric verdict for a mat
     NumPy forward pass of the cost (written here, not generated), the
     right-hand side is the closed form evaluated by NumPy on the nodes'
     values -- computed nodes layer by layer (:func:`_forward`), the
-    per-example derivatives from SymPy's chain rule through ``lambdify`` --
-    at seeded points;
+    per-example derivatives from SymPy's chain rule, evaluated by
+    :class:`checks.numeric.Program` (a list of NumPy operations, no
+    printing) -- at seeded points;
     ``extra["max_error"]`` and ``extra["tolerance"]`` report the worst entry
     (tolerances from :mod:`checks.tolerances`).  Points where a ReLU input
     sits within a difference step of its kink are redrawn.
@@ -68,16 +69,16 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from gradproof.checks.numeric import Program
 from gradproof.checks.shapes import check_shapes, numpy_shape
 from gradproof.checks.tolerances import ATOL, EPS, RTOL
 from gradproof.derivations.matrix import DEEP_SIZES, MatrixClaim, layer_recursion_claims
 from gradproof.derivations.model import Claim, Step
 from gradproof.symbolic import fast
-from gradproof.symbolic.activations import ACTIVATIONS, _Activation
+from gradproof.symbolic.activations import ACTIVATIONS
 from gradproof.symbolic.domain import stable_seed
 from gradproof.symbolic.equivalence import (
     BUDGET,
-    CALL_PREFIX,
     CHEAP_TIERS,
     Status,
     Timeout,
@@ -322,8 +323,8 @@ def np_cost(net: Network, values: Mapping[str, np.ndarray], start: str | None,
     return (total if convention is Convention.PER_EXAMPLE else total / m), tuple(signs)
 
 
-_NP_NAMED = {f"{CALL_PREFIX}{k}": v for k, v in _NP.items()} | {f"{CALL_PREFIX}heaviside": np.heaviside}
-_NAMED_TYPES = (_Activation, sp.Heaviside)  # what named_calls writes as calls of gp_<name>
+# each activation's class -> its NumPy function, as np_cost computes it: what Program evaluates an activation by
+_NP_CALLS = {ACTIVATIONS[k]: v for k, v in _NP.items()}
 
 
 def _central(net, values, start, wrt, convention):
@@ -345,68 +346,38 @@ def _central(net, values, start, wrt, convention):
     return grad
 
 
-# (id of the batch, node) -> (lambdified entries, the matrix's shape, the batch starting at the node or None);
-# the derivative by an intermediate node is keyed by the batch starting there, which every batch of that
+# (id of the batch, node) -> (the program of its entries, the matrix's shape, the batch starting at the node or
+# None); the derivative by an intermediate node is keyed by the batch starting there, which every batch of that
 # network and size shares
-_LAMBDIFIED: dict[tuple[int, str], tuple[Callable[..., Any], tuple[int, int], Batch | None]] = {}
-# an expression -> the same with activations as named calls (named_calls), for every batch: nodes and
-# derivatives share their subtrees
-_NAMED: dict[sp.Basic, sp.Basic] = {}
+_PROGRAMS: dict[tuple[int, str], tuple[Program, tuple[int, int], Batch | None]] = {}
 
 
-def _named_calls(expr: sp.Basic) -> sp.Basic:
-    """:func:`symbolic.equivalence.named_calls` of ``expr``, each distinct subtree rewritten once.
+def _program(batch: Batch, name: str) -> tuple[Program, tuple[int, int], Batch | None]:
+    """The NumPy program giving the entries of node or derivative ``name`` of ``batch``, its shape, and its batch.
 
-    The same bottom-up rewriting as SymPy's ``replace`` (which that function
-    calls, and which walks a shared subtree once per occurrence), with the
-    rewritten subtrees remembered across entries, nodes and batches: the
-    result is the same expression, so ``lambdify`` prints the same code.
+    One :class:`checks.numeric.Program` for all the entries of the matrix:
+    the chain rule repeats each layer as one object, computed once.
     """
-    out = _NAMED.get(expr)
-    if out is not None:
-        return out
-    rv, args = expr, expr.args
-    if args:
-        new = tuple([_named_calls(a) for a in args])
-        if args != new:
-            rv = expr.func(*new)
-            # replace(simultaneous=True): a rebuilt node equal to an argument that was rewritten stays
-            if any(rv == a and a != b for a, b in zip(args, new, strict=True)):
-                _NAMED[expr] = rv
-                return rv
-    if isinstance(rv, _NAMED_TYPES):
-        v = sp.Function(f"{CALL_PREFIX}{type(rv).__name__.lower()}")(*rv.args)
-        if v != rv:
-            rv = v
-    _NAMED[expr] = rv
-    return rv
-
-
-def _lambdified(batch: Batch, name: str) -> tuple[Callable[..., Any], tuple[int, int], Batch | None]:
-    """The NumPy function giving node or derivative ``name`` of ``batch``, its shape, and its batch."""
     node = name[1:] if name.startswith("d") else None
     child = Batch.of(batch.net, batch.size, node) if node is not None and node not in batch.inputs else None
     key = (id(child if child is not None else batch), name)
-    if key not in _LAMBDIFIED:
+    if key not in _PROGRAMS:
         if child is not None and node is not None:
             # the derivative by an intermediate, in the batch that starts there, composed with
-            # the node's value: the same function as batch.grad(node), without printing the
-            # whole forward pass into every entry
+            # the node's value: the same function as batch.grad(node), without the whole
+            # forward pass in every entry
             M, own = child.grad(node, Convention.PER_EXAMPLE), child.symbols()
         else:
             M, own = (batch.grad(node, Convention.PER_EXAMPLE) if node else batch[name]), batch.symbols()
-        # use_imps=False: no implemented_function anywhere, so lambdify need not walk every entry for one
-        f = sp.lambdify(own, [_named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True,
-                        docstring_limit=0, use_imps=False)
-        _LAMBDIFIED[key] = (f, M.shape, child)
-    return _LAMBDIFIED[key]
+        _PROGRAMS[key] = (Program(list(own), list(M), _NP_CALLS), M.shape, child)
+    return _PROGRAMS[key]
 
 
 def _forward(batch: Batch, name: str, value: Callable[[str], np.ndarray],
              point: Mapping[str, np.ndarray]) -> np.ndarray | None:
     """A computed node ``Z<l>`` or ``A<l>`` of ``batch`` from the node before it, or None for any other name.
 
-    The same floats as the node's lambdified code, which evaluates, on
+    The same floats as ``lambdify``'s code of the node, which evaluates, on
     one-element arrays, ``g(z)`` for an activation and, for a layer, the
     printed sum ``W_j_0*a_0 + W_j_1*a_1 + ... + b_j``: SymPy prints a sum's
     terms in lexicographic order of their symbols, which puts the term of
@@ -434,15 +405,15 @@ def _forward(batch: Batch, name: str, value: Callable[[str], np.ndarray],
 
 
 def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarray]:
-    """The value of any quantity of ``batch`` at ``point``: inputs as drawn, the rest by lambdify.
+    """The value of any quantity of ``batch`` at ``point``: inputs as drawn, the rest by NumPy.
 
     Computed nodes (``Z1``, ``A1``) layer by layer from the point
     (:func:`_forward`); the per-example derivatives (``dZ2``, from SymPy's
-    chain rule) lambdified once per batch (or batch starting at the node)
-    and shared by every step at that size; the closed form itself is then
+    chain rule) made a :class:`checks.numeric.Program` once per batch (or
+    batch starting at the node) and shared by every step at that size; the closed form itself is then
     evaluated by NumPy.
     """
-    args: list[np.ndarray] = []  # the point as lambdify's arguments, made when a node needs them
+    args: list[np.ndarray] = []  # the point as the programs' arguments, made when a node needs them
 
     def value(name: str) -> np.ndarray:
         name = "X" if name == "A0" else name
@@ -451,7 +422,7 @@ def _values(batch, point: Mapping[str, np.ndarray]) -> Callable[[str], np.ndarra
         out = _forward(batch, name, value, point)
         if out is not None:
             return out
-        f, shape, child = _lambdified(batch, name)
+        f, shape, child = _program(batch, name)
         if child is None:
             if not args:  # one-element arrays: NumPy's select (a printed Piecewise) wants arrays
                 args.extend(np.array([v]) for n in batch.inputs for v in point[n].ravel())

@@ -35,7 +35,7 @@ from gradproof.symbolic.domain import Domain, digest, stable_seed
 from gradproof.symbolic.equivalence import Status, Verdict, as_expr, write_out_sums
 from gradproof.symbolic.nodes import distinct_nodes
 
-__all__ = ["check", "evaluate"]
+__all__ = ["Program", "check", "evaluate"]
 
 
 def _outer_nodes(expr) -> list:
@@ -110,7 +110,7 @@ class _Evaluator:
             dummies.append(sp.Symbol(name))
         body = expr.xreplace(dict(zip(_outer_nodes(expr), dummies, strict=False)))
         self.symbols = tuple(s for s in _symbols(body) if s not in dummies)
-        self.f = _Program([*self.symbols, *dummies], body)
+        self.f = Program([*self.symbols, *dummies], [body])
 
     @property
     def complex_steppable(self) -> bool:
@@ -133,7 +133,7 @@ class _Evaluator:
             else:
                 at = {**point, **{v: p(point, mode) for v, p in zip(variables, points, strict=False)}}
                 values.append(inner(at, mode))
-        return np.asarray(self.f(*[point[s] for s in self.symbols], *values))
+        return np.asarray(self.f(*[point[s] for s in self.symbols], *values)[0])
 
 
 _UFUNCS: dict = {sp.exp: np.exp, sp.log: np.log, sp.tanh: np.tanh, sp.sinh: np.sinh, sp.cosh: np.cosh,
@@ -143,28 +143,35 @@ _COMPARE = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
             sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
 
 
-class _Program:
-    """A float64 (or complex) function of ``params``: ``body`` as a list of NumPy operations.
+class Program:
+    """Float64 (or complex) functions of ``params``: ``outputs`` as one list of NumPy operations.
 
     What ``lambdify`` would print, without printing: each distinct subtree
     (by object: a deep network's chain rule repeats each layer as one
-    object) becomes one operation on whole arrays of points.  Activations are
-    evaluated by their *definitions*.  A node it does not know is handed to
-    ``lambdify`` on its own.  Printing and compiling were most of the cost of
-    a numeric check.
+    object, and a matrix's entries share their layers) becomes one operation
+    on whole arrays of points, and calling the program gives the list of
+    outputs.  Activations are evaluated by their *definitions*, or by the
+    NumPy function ``calls`` gives for their class (the matrix check's
+    ``np.tanh``).  A node it does not know is handed to ``lambdify`` on its
+    own.  Printing and compiling were most of the cost of a numeric check.
+
+    >>> x = sp.Symbol("x")
+    >>> Program([x], [x + 1, 2 * (x + 1)])(np.array([1.0, 2.0]))
+    [array([2., 3.]), array([4., 6.])]
     """
 
-    def __init__(self, params: list, body):
+    def __init__(self, params: list, outputs, calls: dict | None = None):
         self.ops: list[tuple] = []  # (function, argument slots) in dependency order
         self._slots: dict[int, tuple] = {}  # id(node) -> (node, kept alive; its slot)
         self._params = {p: k for k, p in enumerate(params)}
-        self.out = self._add(sp.sympify(body))
+        self._calls = dict(calls or {})
+        self.outs = [self._add(sp.sympify(e)) for e in outputs]
 
-    def __call__(self, *values):
+    def __call__(self, *values) -> list:
         slots: list = list(values)
         for f, args in self.ops:
             slots.append(f(*[slots[a] for a in args]))
-        return slots[self.out]
+        return [slots[k] for k in self.outs]
 
     def _emit(self, f, *args: int) -> int:
         self.ops.append((f, args))
@@ -206,6 +213,9 @@ class _Program:
             if exp == sp.Rational(1, 2):
                 return self._emit(np.sqrt, b)
             return self._emit(np.power, b, self._add(exp))
+        call = self._calls.get(e.func)
+        if call is not None:
+            return self._emit(call, *[self._add(a) for a in e.args])
         if isinstance(e, _Activation):
             return self._add(e.func.definition(e.args[0]))
         f = _UFUNCS.get(e.func)

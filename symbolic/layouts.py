@@ -652,9 +652,37 @@ class Batch:
                 value = self[name]  # raises when upstream of the start
                 child = Batch.of(self.net, self.size, name)
                 sub = dict(zip(child[name], value, strict=False))
-                g = child.grad(name, convention).xreplace(sub)
+                g = _substitute(child.grad(name, convention), sub)
             self._grads[key] = g
         return self._grads[key]
+
+
+def _substitute(M: sp.Matrix, rule: Mapping[sp.Basic, sp.Basic]) -> sp.Matrix:
+    """``M.xreplace(rule)``, each distinct subtree rewritten once for all the entries.
+
+    The same rebuilding as SymPy's ``xreplace`` (a node is rebuilt when a
+    replacement happened below it), which walks a shared subtree once per
+    occurrence, in every entry: the chain rule's entries share the layers
+    behind them.
+    """
+    done: dict[sp.Basic, tuple[sp.Basic, bool]] = {}
+
+    def walk(e: sp.Basic) -> tuple[sp.Basic, bool]:
+        if e in rule:
+            return rule[e], True
+        hit = done.get(e)
+        if hit is not None:
+            return hit
+        args, changed = [], False
+        for a in e.args:
+            new, c = walk(a)
+            args.append(new)
+            changed |= c
+        out = (e.func(*args), True) if changed else (e, False)
+        done[e] = out
+        return out
+
+    return M.applyfunc(lambda e: walk(e)[0])
 
 
 # --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from gradproof.checks.shapes import check_shapes
 from gradproof.derivations.matrix import MatrixClaim, deep_networks
 from gradproof.symbolic import fast
 from gradproof.symbolic.activations import ACTIVATIONS
-from gradproof.symbolic.equivalence import CHEAP_TIERS, Status, ladder, named_calls
+from gradproof.symbolic.equivalence import CALL_PREFIX, CHEAP_TIERS, Status, ladder, named_calls
 from gradproof.symbolic.layouts import (
     Batch,
     Convention,
@@ -214,6 +214,18 @@ FORWARD_NETS = [
 ]
 
 
+# the oracle: what the numeric path evaluated by lambdify before, activations as named NumPy calls
+_NP_NAMED = {f"{CALL_PREFIX}{k}": v for k, v in cm._NP.items()} | {f"{CALL_PREFIX}heaviside": np.heaviside}
+
+
+def _lambdified(batch, M, point):
+    """The entries of ``M`` at ``point`` by ``sympy.lambdify`` (with cse, as the numeric path once did)."""
+    f = sp.lambdify(batch.symbols(), [named_calls(e) for e in M], modules=[_NP_NAMED, "numpy"], cse=True)
+    args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
+            for j in range(batch[n].cols)]
+    return np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)])
+
+
 @pytest.mark.parametrize("net,size", FORWARD_NETS, ids=["row-tanh-wide", "col-relu-tanh", "col-identity"])
 @pytest.mark.parametrize("start", [None, "Z1", "A1"])
 def test_forward_nodes_are_the_lambdified_nodes_bit_for_bit(net, size, start):
@@ -226,21 +238,74 @@ def test_forward_nodes_are_the_lambdified_nodes_bit_for_bit(net, size, start):
     for seed in range(3):
         point = cm._point(batch, seed)
         value = cm._values(batch, point)
-        args = [np.array([point[n][i, j]]) for n in batch.inputs for i in range(batch[n].rows)
-                for j in range(batch[n].cols)]
         for name in computed:
-            f = sp.lambdify(batch.symbols(), [named_calls(e) for e in batch[name]],
-                            modules=[cm._NP_NAMED, "numpy"], cse=True)
-            ref = np.array([float(np.asarray(e, dtype=float).reshape(-1)[0]) for e in f(*args)])
+            ref = _lambdified(batch, batch[name], point)
             got = value(name)
             assert got.shape == batch[name].shape
             assert np.array_equal(got.ravel(), ref), (name, got.ravel() - ref)
 
 
-def test_named_calls_once_per_subtree_is_named_calls():
-    batch = Batch.of(COL, {"m": 2, "n0": 2, "n1": 3})
-    for e in list(batch.grad("W1")) + list(batch["A2"]):
-        assert sp.srepr(cm._named_calls(e)) == sp.srepr(named_calls(e))
+DEEP_NET = (Network(Layout.COLUMN_MAJOR, ("n0", "n1", "n2", "n3", "1"), ("tanh", "relu", "tanh", "sigmoid")),
+            {"m": 2, "n0": 2, "n1": 3, "n2": 2, "n3": 2})
+
+
+@pytest.mark.parametrize("net,size", [*FORWARD_NETS, DEEP_NET],
+                         ids=["row-tanh-wide", "col-relu-tanh", "col-identity", "col-deep"])
+@pytest.mark.parametrize("start", [None, "Z1", "A1"])
+def test_derivative_programs_agree_with_lambdify(net, size, start, monkeypatch):
+    """The per-example derivatives (and nodes) as one Program per matrix give lambdify's values, to
+    round-off (the order of the additions differs from the printed code's), and never call lambdify."""
+    monkeypatch.setattr(cm, "_PROGRAMS", {})
+    batch = Batch.of(net, size, start)
+    names = [n for n in batch.nodes if n not in batch.inputs] + [f"d{n}" for n in batch.nodes if n not in ("X", "Y")]
+    point = cm._point(batch, 0)
+    expected = {}
+    for name in names:
+        M = batch.grad(name[1:], Convention.PER_EXAMPLE) if name.startswith("d") else batch[name]
+        expected[name] = _lambdified(batch, M, point).reshape(M.shape)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the numeric path called lambdify")
+
+    monkeypatch.setattr(sp, "lambdify", refused)
+    value = cm._values(batch, point)
+    for name, ref in expected.items():
+        got = value(name)
+        assert got.shape == ref.shape and np.all(np.isfinite(got)), name
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-14, err_msg=name)
+    assert cm._PROGRAMS  # the derivatives went through the programs, not only _forward
+
+
+def test_a_program_returns_a_matrixs_entries_sharing_its_nodes():
+    """One operation per distinct node: the layer shared by every entry is computed once."""
+    from gradproof.checks.numeric import Program
+
+    x, y = sp.symbols("x y", real=True)
+    a = ACTIVATIONS["tanh"](x * y + 1)
+    calls = {ACTIVATIONS["tanh"]: np.tanh}
+    p = Program([x, y], [a * x, a * y, a + 1], calls)
+    assert sum(f is np.tanh for f, _ in p.ops) == 1
+    got = p(np.array([0.5]), np.array([-2.0]))
+    t = np.tanh(0.5 * -2.0 + 1)
+    assert [float(g[0]) for g in got] == [t * 0.5, t * -2.0, t + 1]
+
+
+@pytest.mark.parametrize("net,size", [FORWARD_NETS[1], DEEP_NET], ids=["col-relu-tanh", "col-deep"])
+def test_substitute_is_xreplace(net, size):
+    """The derivative by an intermediate node: the node's value put in by one walk for every entry is
+    SymPy's xreplace, entry by entry, to the last node (the symbolic verdicts depend on its form)."""
+    from gradproof.symbolic.layouts import _substitute
+
+    batch = Batch.of(net, size)
+    computed = [n for n in batch.nodes if n not in batch.inputs]
+    for name in computed:
+        child = Batch.of(net, size, name)
+        g = child.grad(name, Convention.PER_EXAMPLE)
+        rule = dict(zip(child[name], batch[name], strict=True))
+        got, want = _substitute(g, rule), g.xreplace(rule)
+        assert got.shape == want.shape
+        assert [sp.srepr(e) for e in got] == [sp.srepr(e) for e in want], name
+    assert _substitute(sp.Matrix([[1, 2]]), {}) == sp.Matrix([[1, 2]])
 
 
 def test_matmul_is_sympys_product():
