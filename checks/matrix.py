@@ -496,14 +496,14 @@ def _numeric(claim: MatrixClaim) -> Verdict:
                 net_, l_, size_, (i, j), vals, lv, rv = worst_at
                 point = {f"{n}_{a}_{b}": float(vals[n][a, b]) for n in vals
                          for a in range(vals[n].shape[0]) for b in range(vals[n].shape[1])}
-                return verdict(Status.FAILS, "central differences vs lambdify (float64)",
+                return verdict(Status.FAILS, "central differences vs the closed form in NumPy (float64)",
                                counterexample=point, lhs_value=lv, rhs_value=rv,
                                where=_place(claim, net_, l_, size_, f"[{i}, {j}]"),
                                extra={"max_error": worst[1], "tolerance": worst[2], **tolerance})
     if claim.shape_only:
         return verdict(Status.HOLDS, "NumPy shapes", reason="NumPy evaluates the closed form to the "
                        "claimed shape at every size")
-    return verdict(Status.HOLDS, "agrees numerically: central differences vs lambdify (float64)",
+    return verdict(Status.HOLDS, "agrees numerically: central differences vs the closed form in NumPy (float64)",
                    extra={"max_error": worst[1], "tolerance": worst[2], **tolerance})
 
 
