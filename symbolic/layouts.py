@@ -663,23 +663,24 @@ def _substitute(M: sp.Matrix, rule: Mapping[sp.Basic, sp.Basic]) -> sp.Matrix:
     The same rebuilding as SymPy's ``xreplace`` (a node is rebuilt when a
     replacement happened below it), which walks a shared subtree once per
     occurrence, in every entry: the chain rule's entries share the layers
-    behind them.
+    behind them.  Remembered by object, not by SymPy's equality (which finds
+    ``Subs(f(z), z, p)`` equal to ``Subs(f(u), u, p)``; symbolic/nodes.py).
     """
-    done: dict[sp.Basic, tuple[sp.Basic, bool]] = {}
+    done: dict[int, tuple[sp.Basic, sp.Basic, bool]] = {}  # id -> (node kept alive, result, changed)
 
     def walk(e: sp.Basic) -> tuple[sp.Basic, bool]:
         if e in rule:
             return rule[e], True
-        hit = done.get(e)
-        if hit is not None:
-            return hit
+        hit = done.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1], hit[2]
         args, changed = [], False
         for a in e.args:
             new, c = walk(a)
             args.append(new)
             changed |= c
         out = (e.func(*args), True) if changed else (e, False)
-        done[e] = out
+        done[id(e)] = (e, *out)
         return out
 
     return M.applyfunc(lambda e: walk(e)[0])
