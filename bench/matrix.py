@@ -29,8 +29,7 @@ SUMMARY = [DERIVATION.step(f"eq{k}").claim for k in range(24, 30)]
 
 def measure(m: int, D: int, h: int) -> tuple[float, float, float, bool]:
     layouts._BATCHES.clear()
-    cm._LAMBDIFIED.clear()
-    cm._NAMED.clear()
+    cm._PROGRAMS.clear()  # keyed by the id of a batch: cleared with them
     sp.core.cache.clear_cache()
     size = {"m": m, "D": D, "h": h}
     shapes = symbolic = numeric = 0.0
